@@ -1,0 +1,228 @@
+#include "app/config.hpp"
+
+#include "support/log.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace discotheque {
+
+using nlohmann::json;
+
+const std::vector<std::string>& known_providers() {
+  static const std::vector<std::string> names = {
+    "spotify", "deezer", "tidal", "musicbrainz", "coverartarchive"};
+  return names;
+}
+
+namespace {
+
+const char* type_name(json::value_t t) {
+  switch (t) {
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "null";
+  }
+}
+
+[[noreturn]] void wrong_type(const std::string& key, const json& v,
+                             const char* expected) {
+  throw config_error("config key '" + key + "' must be " + expected + ", not "
+                     + type_name(v.type()));
+}
+
+std::string get_string(const json& v, const std::string& key) {
+  if (!v.is_string())
+    wrong_type(key, v, "a string");
+  return v.get<std::string>();
+}
+
+int64_t get_int(const json& v, const std::string& key, int64_t min,
+                int64_t max) {
+  if (!v.is_number_integer())
+    wrong_type(key, v, "an integer");
+  auto x = v.get<int64_t>();
+  if (x < min || x > max)
+    throw config_error("config key '" + key + "' must be between "
+                       + std::to_string(min) + " and " + std::to_string(max)
+                       + ", not " + std::to_string(x));
+  return x;
+}
+
+bool get_bool(const json& v, const std::string& key) {
+  if (!v.is_boolean())
+    wrong_type(key, v, "a boolean");
+  return v.get<bool>();
+}
+
+double get_number(const json& v, const std::string& key) {
+  if (!v.is_number())
+    wrong_type(key, v, "a number");
+  auto x = v.get<double>();
+  if (x < 0)
+    throw config_error("config key '" + key + "' must not be negative");
+  return x;
+}
+
+void require_object(const json& v, const std::string& key) {
+  if (!v.is_object())
+    wrong_type(key, v, "an object");
+}
+
+[[noreturn]] void unknown_key(const std::string& key) {
+  throw config_error("unknown config key '" + key + "'");
+}
+
+provider_config parse_provider(const json& obj, const std::string& prefix) {
+  provider_config p;
+  require_object(obj, prefix);
+  for (const auto& [k, v] : obj.items()) {
+    auto key = prefix + "." + k;
+    if (k == "enabled")
+      p.enabled = get_bool(v, key);
+    else if (k == "api_base")
+      p.api_base = get_string(v, key);
+    else if (k == "auth_base")
+      p.auth_base = get_string(v, key);
+    else if (k == "client_id")
+      p.client_id = get_string(v, key);
+    else if (k == "client_secret")
+      p.client_secret = get_string(v, key);
+    else if (k == "refresh_token")
+      p.refresh_token = get_string(v, key);
+    else if (k == "access_token")
+      p.access_token = get_string(v, key);
+    else if (k == "rate_per_second")
+      p.rate_per_second = get_number(v, key);
+    else
+      unknown_key(key);
+  }
+  return p;
+}
+
+} // namespace
+
+config config::from_json(const json& doc) {
+  config c;
+  if (!doc.is_object())
+    throw config_error("the configuration must be a JSON object");
+  for (const auto& [k, v] : doc.items()) {
+    if (k == "data_dir") {
+      c.data_dir = get_string(v, k);
+    } else if (k == "music_dirs") {
+      if (!v.is_array())
+        wrong_type(k, v, "an array of strings");
+      for (size_t i = 0; i < v.size(); ++i)
+        c.music_dirs.emplace_back(
+          get_string(v[i], k + "[" + std::to_string(i) + "]"));
+    } else if (k == "listen") {
+      c.set_listen(get_string(v, k));
+    } else if (k == "log_level") {
+      c.log_level = get_string(v, k);
+      if (!log::valid_level(c.log_level))
+        throw config_error("config key 'log_level' has unknown level '"
+                           + c.log_level
+                           + "' (trace, debug, info, warn, error, critical, off)");
+    } else if (k == "api_key") {
+      c.api_key = get_string(v, k);
+    } else if (k == "scheduler") {
+      require_object(v, k);
+      for (const auto& [sk, sv] : v.items()) {
+        if (sk == "check_interval_s")
+          c.scheduler_check_interval_s = get_int(sv, k + "." + sk, 1, 86400);
+        else
+          unknown_key(k + "." + sk);
+      }
+    } else if (k == "http") {
+      require_object(v, k);
+      for (const auto& [sk, sv] : v.items()) {
+        auto key = k + "." + sk;
+        if (sk == "threads")
+          c.http_threads = static_cast<int>(get_int(sv, key, 1, 64));
+        else if (sk == "max_body_bytes")
+          c.http_max_body_bytes = get_int(sv, key, 1, int64_t{1} << 30);
+        else if (sk == "idle_timeout_s")
+          c.http_idle_timeout_s = get_int(sv, key, 1, 3600);
+        else
+          unknown_key(key);
+      }
+    } else if (k == "providers") {
+      require_object(v, k);
+      for (const auto& [name, pv] : v.items()) {
+        auto known = std::find(known_providers().begin(),
+                               known_providers().end(), name);
+        if (known == known_providers().end())
+          unknown_key(k + "." + name);
+        c.providers[name] = parse_provider(pv, k + "." + name);
+      }
+    } else {
+      unknown_key(k);
+    }
+  }
+  return c;
+}
+
+config config::from_file(const std::filesystem::path& path) {
+  std::ifstream in{path};
+  if (!in)
+    throw config_error("cannot read config file " + path.string());
+  try {
+    return from_json(json::parse(in));
+  } catch (const json::parse_error& e) {
+    throw config_error("config file " + path.string()
+                       + " is not valid JSON: " + e.what());
+  }
+}
+
+void config::set_listen(const std::string& host_port) {
+  auto colon = host_port.rfind(':');
+  if (colon == std::string::npos || colon == 0
+      || colon + 1 == host_port.size())
+    throw config_error("listen address '" + host_port
+                       + "' must look like HOST:PORT");
+  auto port_str = host_port.substr(colon + 1);
+  int port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoi(port_str, &used);
+    if (used != port_str.size())
+      throw std::invalid_argument("trailing characters");
+  } catch (const std::exception&) {
+    throw config_error("listen port '" + port_str + "' is not a number");
+  }
+  if (port < 0 || port > 65535)
+    throw config_error("listen port " + port_str + " is out of range");
+  listen_host = host_port.substr(0, colon);
+  if (listen_host.size() > 2 && listen_host.front() == '['
+      && listen_host.back() == ']')
+    listen_host = listen_host.substr(1, listen_host.size() - 2);
+  listen_port = static_cast<uint16_t>(port);
+}
+
+void config::prepare_data_dir() const {
+  std::error_code err;
+  std::filesystem::create_directories(data_dir, err);
+  if (err)
+    throw config_error("cannot create data folder " + data_dir.string() + ": "
+                       + err.message());
+  if (!std::filesystem::is_directory(data_dir))
+    throw config_error("data folder " + data_dir.string()
+                       + " is not a directory");
+  // access() says yes to root even on a read-only mount: really try.
+  auto probe = data_dir / ".write-test";
+  {
+    std::ofstream out{probe};
+    if (!out || !(out << "ok") || !out.flush())
+      throw config_error("data folder " + data_dir.string()
+                         + " is not writable");
+  }
+  std::filesystem::remove(probe, err);
+}
+
+} // namespace discotheque

@@ -1,0 +1,68 @@
+// The service configuration: a JSON file (conf/discotheque.json) overridden by
+// command-line flags. Validation is strict: an unknown key or a value of the
+// wrong type is an error that names the key.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace discotheque {
+
+/// Thrown for every configuration problem; what() is one line for the user.
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct provider_config {
+  bool enabled = false;
+  std::string api_base;
+  std::string auth_base;
+  std::string client_id;
+  std::string client_secret;
+  std::string refresh_token;
+  std::string access_token;
+  double rate_per_second = 0; ///< 0 = the provider's default
+};
+
+struct config {
+  std::filesystem::path data_dir = "var";
+  std::vector<std::filesystem::path> music_dirs;
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8686;
+  std::string log_level = "info";
+  /// Empty: generated at first start into <data_dir>/api_key (mode 0600).
+  std::string api_key;
+  /// How often the supervisor checks which tasks are due.
+  int64_t scheduler_check_interval_s = 60;
+  int http_threads = 1;
+  int64_t http_max_body_bytes = 1 << 20;
+  int64_t http_idle_timeout_s = 30;
+  std::map<std::string, provider_config> providers;
+
+  std::filesystem::path db_path() const {
+    return data_dir / "discotheque.db";
+  }
+
+  /// Parses and validates a JSON document (the file's content).
+  static config from_json(const nlohmann::json& doc);
+  /// Reads `path`; a missing or unparsable file is a config_error.
+  static config from_file(const std::filesystem::path& path);
+
+  /// Sets "HOST:PORT"; throws config_error on a malformed value.
+  void set_listen(const std::string& host_port);
+
+  /// Checks what cannot be checked by parsing alone and prepares the data
+  /// folder: it must exist (created if missing) and be writable.
+  void prepare_data_dir() const;
+};
+
+/// The provider names the configuration accepts.
+const std::vector<std::string>& known_providers();
+
+} // namespace discotheque

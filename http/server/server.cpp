@@ -1,0 +1,335 @@
+#include "http/server/server.hpp"
+
+#include "support/log.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+
+namespace discotheque::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string request::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string{} : it->second;
+}
+
+// -- responder ---------------------------------------------------------------
+
+struct responder::once {
+  std::function<void(response)> fn;
+  std::atomic<bool> called{false};
+  ~once() {
+    if (!called.load() && fn) {
+      response r;
+      r.status = 503;
+      r.body = R"({"error":"service_unavailable","message":"the request was dropped"})";
+      fn(std::move(r));
+    }
+  }
+};
+
+responder::responder(std::function<void(response)> fn)
+  : impl_(std::make_shared<once>()) {
+  impl_->fn = std::move(fn);
+}
+
+void responder::operator()(response r) const {
+  if (impl_ && !impl_->called.exchange(true))
+    impl_->fn(std::move(r));
+}
+
+// -- helpers -----------------------------------------------------------------
+
+std::string url_decode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9')
+      return c - '0';
+    if (c >= 'a' && c <= 'f')
+      return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+      return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0
+        && hex(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
+      i += 2;
+    } else if (plus_is_space && in[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::map<std::string, std::string> parse_query(std::string_view q) {
+  std::map<std::string, std::string> result;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto part = q.substr(0, amp);
+    if (!part.empty()) {
+      auto eq = part.find('=');
+      auto key = url_decode(part.substr(0, eq), true);
+      auto value = eq == std::string_view::npos
+                     ? std::string{}
+                     : url_decode(part.substr(eq + 1), true);
+      result.emplace(std::move(key), std::move(value));
+    }
+    if (amp == std::string_view::npos)
+      break;
+    q.remove_prefix(amp + 1);
+  }
+  return result;
+}
+
+struct shared_context {
+  server_options opts;
+  handler on_request;
+  std::shared_ptr<spdlog::logger> log;
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket&& socket, std::shared_ptr<const shared_context> ctx)
+    : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+  }
+
+  void run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&session::do_read,
+                                            shared_from_this()));
+  }
+
+private:
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(ctx_->opts.max_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(ctx_->opts.idle_timeout_s));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&session::on_read,
+                                                shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout
+        || ec == net::error::operation_aborted
+        || ec == net::error::connection_reset || ec == net::error::eof)
+      return do_close();
+    if (ec == bhttp::error::body_limit)
+      return send_error(413, "payload_too_large",
+                        "the request body exceeds the limit of "
+                          + std::to_string(ctx_->opts.max_body_bytes)
+                          + " bytes");
+    if (ec == bhttp::error::header_limit)
+      return send_error(431, "headers_too_large", "request headers too large");
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category())
+      return send_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+    if (ec)
+      return do_close();
+    auto req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    request r;
+    r.method = std::string{req.method_string()};
+    r.target = std::string{req.target()};
+    std::string_view target{r.target};
+    auto qmark = target.find('?');
+    r.path = url_decode(target.substr(0, qmark), false);
+    if (qmark != std::string_view::npos)
+      r.query = parse_query(target.substr(qmark + 1));
+    for (const auto& field : req) {
+      std::string name{field.name_string()};
+      for (auto& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = std::string{field.value()};
+    }
+    r.body = std::move(req.body());
+    stream_.expires_never();
+    auto self = shared_from_this();
+    try {
+      ctx_->on_request(std::move(r), responder{[self](response res) {
+                         net::post(self->stream_.get_executor(),
+                                   [self, res = std::move(res)]() mutable {
+                                     self->write(std::move(res));
+                                   });
+                       }});
+    } catch (const std::exception& e) {
+      ctx_->log->error("request handler threw: {}", e.what());
+      send_error(500, "internal_error", "internal error");
+    }
+  }
+
+  void send_error(int status, const char* code, const std::string& message) {
+    keep_alive_ = false;
+    response res;
+    res.status = status;
+    nlohmann_escape(res.body, code, message);
+    write(std::move(res));
+  }
+
+  static void nlohmann_escape(std::string& out, const char* code,
+                              const std::string& message) {
+    out = "{\"error\":\"";
+    out += code;
+    out += "\",\"message\":\"";
+    for (char c : message) {
+      if (c == '"' || c == '\\') {
+        out.push_back('\\');
+        out.push_back(c);
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        out.push_back(' ');
+      } else {
+        out.push_back(c);
+      }
+    }
+    out += "\"}";
+  }
+
+  void write(response r) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+      static_cast<bhttp::status>(r.status), version_ ? version_ : 11);
+    res->set(bhttp::field::server, "Discotheque/" DISCOTHEQUE_VERSION);
+    res->set(bhttp::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers)
+      res->set(k, v);
+    res->keep_alive(keep_alive_);
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(ctx_->opts.idle_timeout_s));
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec,
+                                                        std::size_t) {
+                         self->on_write(ec);
+                       });
+  }
+
+  void on_write(beast::error_code ec) {
+    if (ec || !keep_alive_)
+      return do_close();
+    do_read();
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<const shared_context> ctx_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+};
+
+} // namespace
+
+struct server::impl {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::shared_ptr<shared_context> ctx = std::make_shared<shared_context>();
+  std::vector<std::thread> threads;
+  std::once_flag stopped;
+
+  void do_accept() {
+    acceptor.async_accept(net::make_strand(ioc),
+                          [this](beast::error_code ec, tcp::socket socket) {
+                            if (ec) {
+                              if (ec == net::error::operation_aborted)
+                                return;
+                              ctx->log->warn("accept failed: {}", ec.message());
+                            } else {
+                              std::make_shared<session>(std::move(socket), ctx)
+                                ->run();
+                            }
+                            do_accept();
+                          });
+  }
+};
+
+server::server(server_options opts, handler h) : impl_(std::make_unique<impl>()) {
+  impl_->ctx->opts = std::move(opts);
+  impl_->ctx->on_request = std::move(h);
+  impl_->ctx->log = log::get("http");
+}
+
+server::~server() {
+  stop();
+}
+
+void server::start() {
+  auto& o = impl_->ctx->opts;
+  auto where = o.host + ":" + std::to_string(o.port);
+  beast::error_code ec;
+  auto addr = net::ip::make_address(o.host, ec);
+  if (ec) {
+    // Accept host names such as "localhost" too.
+    tcp::resolver resolver{impl_->ioc};
+    auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
+    if (ec || results.empty())
+      throw std::runtime_error("cannot listen on " + where
+                               + ": unknown host");
+    addr = results.begin()->endpoint().address();
+  }
+  tcp::endpoint ep{addr, o.port};
+  auto fail = [&](const char* what) {
+    throw std::runtime_error("cannot listen on " + where + ": " + what + ": "
+                             + ec.message());
+  };
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (ec)
+    fail("open");
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  impl_->acceptor.bind(ep, ec);
+  if (ec)
+    fail("bind");
+  impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    fail("listen");
+  impl_->do_accept();
+  for (int i = 0; i < std::max(1, o.threads); ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ctx->log->info("listening on http://{}:{}", o.host, port());
+}
+
+void server::stop() {
+  std::call_once(impl_->stopped, [this] {
+    net::post(impl_->ioc, [this] {
+      beast::error_code ec;
+      impl_->acceptor.close(ec);
+    });
+    impl_->ioc.stop();
+    for (auto& t : impl_->threads)
+      if (t.joinable())
+        t.join();
+  });
+}
+
+uint16_t server::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? impl_->ctx->opts.port : ep.port();
+}
+
+} // namespace discotheque::http

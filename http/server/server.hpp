@@ -1,0 +1,83 @@
+// The HTTP server: Boost.Beast on its own io threads. It parses requests,
+// hands each to a handler (which forwards it to the api actor) and writes the
+// answer back on the session's executor. It never blocks an io thread on CAF.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace discotheque::http {
+
+/// A parsed request, decoupled from Beast so actors never see Beast types.
+struct request {
+  std::string method;   ///< "GET", "POST" ...
+  std::string target;   ///< as sent: "/api/x?y=1"
+  std::string path;     ///< decoded path without the query: "/api/x"
+  std::map<std::string, std::string> query;   ///< decoded query parameters
+  std::map<std::string, std::string> headers; ///< lower-case names
+  std::string body;
+
+  /// The header's value or "" (name in lower case).
+  std::string header(const std::string& name) const;
+};
+
+struct response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Called exactly once with the response, from any thread. If it is dropped
+/// without being called (say, the actor holding it died), the client gets a
+/// 503 instead of a hanging connection.
+class responder {
+public:
+  responder() = default;
+  explicit responder(std::function<void(response)> fn);
+  void operator()(response r) const;
+
+private:
+  struct once;
+  std::shared_ptr<once> impl_;
+};
+
+using handler = std::function<void(request, responder)>;
+
+struct server_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8686; ///< 0 picks a free port
+  int threads = 1;
+  uint64_t max_body_bytes = 1 << 20;
+  int64_t idle_timeout_s = 30;
+};
+
+class server {
+public:
+  server(server_options opts, handler h);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds and starts the io threads. Throws std::runtime_error with a clear
+  /// message when the address cannot be bound (e.g. port in use).
+  void start();
+  /// Stops accepting, closes sessions and joins the io threads.
+  void stop();
+  /// The bound port (useful when opts.port was 0).
+  uint16_t port() const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Percent-decoding for paths and query strings ('+' becomes ' ' in queries).
+std::string url_decode(std::string_view in, bool plus_is_space);
+
+} // namespace discotheque::http

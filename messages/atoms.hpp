@@ -1,0 +1,43 @@
+// Every atom of the project and the type-ID block that registers our message
+// types with CAF. Atom texts are at most 10 characters and must be unique.
+#pragma once
+
+#include "messages/types.hpp"
+
+#include <caf/type_id.hpp>
+
+CAF_BEGIN_TYPE_ID_BLOCK(discotheque, caf::first_custom_type_id)
+
+  // store
+  CAF_ADD_ATOM(discotheque, discotheque::atom, write, "write")
+  CAF_ADD_ATOM(discotheque, discotheque::atom, stats, "stats")
+  // supervisor and tasks
+  CAF_ADD_ATOM(discotheque, discotheque::atom, run, "run")
+  CAF_ADD_ATOM(discotheque, discotheque::atom, cycle, "cycle")
+  CAF_ADD_ATOM(discotheque, discotheque::atom, status, "status")
+  CAF_ADD_ATOM(discotheque, discotheque::atom, progress, "progress")
+  // http api
+  CAF_ADD_ATOM(discotheque, discotheque::atom, http, "http")
+
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::sql_value))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::sql_stmt))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::write_request))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::write_ack))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::store_stats))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::task_request))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::task_result))
+
+CAF_END_TYPE_ID_BLOCK(discotheque)
+
+namespace discotheque::atom {
+using caf::flush_atom;
+using caf::flush_atom_v;
+using caf::get_atom;
+using caf::get_atom_v;
+using caf::put_atom;
+using caf::put_atom_v;
+using caf::tick_atom;
+using caf::tick_atom_v;
+using caf::ok_atom;
+using caf::ok_atom_v;
+} // namespace discotheque::atom

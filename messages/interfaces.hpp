@@ -1,0 +1,61 @@
+// Every typed actor interface of Discotheque, in one place. Read this file to
+// learn what each actor accepts and answers. Behaviours live in actors/.
+#pragma once
+
+#include "messages/atoms.hpp"
+#include "messages/types.hpp"
+#include "http/server/server.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include <caf/typed_actor.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+namespace discotheque {
+
+/// The STORE actor interface: the only writer of the SQLite database.
+///
+/// - `(write, write_request) -> write_ack`: runs the request's statements in
+///   one savepoint of the store's current transaction. The answer comes only
+///   after that transaction has committed, so an acknowledged write survives a
+///   crash. A request whose statement fails is rolled back alone and answered
+///   with an error (`ec::constraint_violation` or `ec::database_error`); the
+///   other requests of the batch still commit.
+/// - `(stats) -> store_stats`: counters (transactions, writes, retries ...).
+using store_actor = caf::typed_actor<
+  caf::replies_to<atom::write, write_request>::with<write_ack>,
+  caf::replies_to<atom::stats>::with<store_stats>,
+  // internal: commits the batch collected so far (sent to itself)
+  caf::reacts_to<atom::flush_atom>>;
+
+/// The TASK actor interface: one actor per task of SPEC §2 (scan_local_library,
+/// sync_spotify_likes, identify_artists ...). The supervisor sends `run` when
+/// the task is due (or on Run Now) and records the result.
+///
+/// - `(run, task_request) -> task_result`: runs the task once. A provider task
+///   whose provider is not configured answers status "skipped" with reason
+///   "provider_unavailable". An error response (instead of a task_result)
+///   counts as "failed".
+/// - `(progress) -> std::string`: the current run's counters as a JSON object
+///   (or "{}" when idle), so the API can show progress during a long run.
+using task_actor = caf::typed_actor<
+  caf::replies_to<atom::run, task_request>::with<task_result>,
+  caf::replies_to<atom::progress>::with<std::string>>;
+
+/// One HTTP request and the way to answer it. Lives only inside this process
+/// (the responder is a callback into the server's io thread).
+struct http_exchange {
+  http::request request;
+  http::responder reply;
+};
+
+/// The API actor interface: receives parsed HTTP requests from the server's
+/// io threads, asks the other actors, and answers through the responder. It
+/// never blocks; slow answers come from requests with timeouts.
+using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>>;
+
+} // namespace discotheque
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(discotheque::http_exchange)
