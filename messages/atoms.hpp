@@ -2,6 +2,7 @@
 // types with CAF. Atom texts are at most 10 characters and must be unique.
 #pragma once
 
+#include "messages/library.hpp"
 #include "messages/types.hpp"
 
 #include <caf/type_id.hpp>
@@ -16,6 +17,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(discotheque, caf::first_custom_type_id)
   CAF_ADD_ATOM(discotheque, discotheque::atom, cycle, "cycle")
   CAF_ADD_ATOM(discotheque, discotheque::atom, status, "status")
   CAF_ADD_ATOM(discotheque, discotheque::atom, progress, "progress")
+  // dedup store
+  CAF_ADD_ATOM(discotheque, discotheque::atom, merge, "merge")
+  CAF_ADD_ATOM(discotheque, discotheque::atom, reconcile, "reconcile")
   // http api
   CAF_ADD_ATOM(discotheque, discotheque::atom, http, "http")
 
@@ -26,6 +30,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(discotheque, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(discotheque, (discotheque::store_stats))
   CAF_ADD_TYPE_ID(discotheque, (discotheque::task_request))
   CAF_ADD_TYPE_ID(discotheque, (discotheque::task_result))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_dto))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::album_dto))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::track_dto))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::ingest_batch))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::ingest_result))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

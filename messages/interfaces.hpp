@@ -44,6 +44,23 @@ using task_actor = caf::typed_actor<
   caf::replies_to<atom::run, task_request>::with<task_result>,
   caf::replies_to<atom::progress>::with<std::string>>;
 
+/// The DEDUP STORE actor interface: the one place that knows the matching
+/// rules of SPEC §5 (MBID -> ISRC -> provider id -> normalized name). It keeps
+/// its indexes warm in memory and writes through the store actor.
+///
+/// - `(merge, ingest_batch) -> ingest_result`: matches and merges every
+///   entity of the batch, records the batch's ownership claim, answers once
+///   the writes are committed.
+/// - `(reconcile, source, reason, run_id) -> int64_t`: the sync of
+///   (source, reason) ending with run `run_id` is complete: every claim of
+///   that source and reason not renewed in that run is released (the entity
+///   goes back to discovered with the cascade of SPEC §4 unless another
+///   claim keeps it owned). Answers the number of claims released.
+using dedup_store_actor = caf::typed_actor<
+  caf::replies_to<atom::merge, ingest_batch>::with<ingest_result>,
+  caf::replies_to<atom::reconcile, std::string, std::string,
+                  int64_t>::with<int64_t>>;
+
 /// One HTTP request and the way to answer it. Lives only inside this process
 /// (the responder is a callback into the server's io thread).
 struct http_exchange {

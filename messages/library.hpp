@@ -1,0 +1,129 @@
+// The common library DTOs: what every source (local scan, Spotify, Deezer,
+// TIDAL, MusicBrainz) hands to the dedup store. Provider specifics end here:
+// after a source, everything speaks these types. Empty string / 0 = unknown.
+#pragma once
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace discotheque {
+
+struct artist_dto {
+  std::string name;
+  std::string sort_name;
+  std::string mbid;
+  std::string spotify_id;
+  std::string deezer_id;
+  std::string tidal_id;
+  std::vector<std::string> genres;
+  std::string image_url;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, artist_dto& x) {
+  return f(caf::meta::type_name("artist_dto"), x.name, x.sort_name, x.mbid,
+           x.spotify_id, x.deezer_id, x.tidal_id, x.genres, x.image_url);
+}
+
+struct album_dto {
+  std::string title;
+  std::string mbid;               ///< MusicBrainz release
+  std::string release_group_mbid;
+  std::string spotify_id;
+  std::string deezer_id;
+  std::string tidal_id;
+  std::string upc;
+  std::string album_type;         ///< album, single, ep, compilation
+  std::string release_date;       ///< YYYY[-MM[-DD]]
+  int32_t total_tracks = 0;
+  int32_t total_discs = 0;
+  std::vector<std::string> genres;
+  std::vector<artist_dto> artists; ///< album artists, in credit order
+  std::string image_url;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, album_dto& x) {
+  return f(caf::meta::type_name("album_dto"), x.title, x.mbid,
+           x.release_group_mbid, x.spotify_id, x.deezer_id, x.tidal_id, x.upc,
+           x.album_type, x.release_date, x.total_tracks, x.total_discs,
+           x.genres, x.artists, x.image_url);
+}
+
+struct track_dto {
+  std::string title;
+  std::string mbid;               ///< MusicBrainz recording
+  std::string release_track_mbid; ///< MusicBrainz track
+  std::string isrc;
+  std::string spotify_id;
+  std::string deezer_id;
+  std::string tidal_id;
+  std::vector<artist_dto> artists;  ///< main artists, in credit order
+  std::vector<artist_dto> featured; ///< featured artists ("feat." parts)
+  album_dto album;                  ///< the album it appears on (may be empty)
+  int32_t track_number = 0;
+  int32_t track_total = 0;
+  int32_t disc_number = 0;
+  int32_t disc_total = 0;
+  int64_t duration_ms = 0;
+  std::string genre;
+  // Local files only:
+  std::string local_path;
+  int64_t file_size = 0;
+  int64_t file_mtime = 0; ///< nanoseconds since the epoch
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, track_dto& x) {
+  return f(caf::meta::type_name("track_dto"), x.title, x.mbid,
+           x.release_track_mbid, x.isrc, x.spotify_id, x.deezer_id,
+           x.tidal_id, x.artists, x.featured, x.album, x.track_number,
+           x.track_total, x.disc_number, x.disc_total, x.duration_ms, x.genre,
+           x.local_path, x.file_size, x.file_mtime);
+}
+
+/// A batch of entities from one source, all claimed for one reason. What the
+/// claim means for ownership (SPEC §1):
+/// - source "local", reason "file": tracks owned + downloaded + local_path.
+/// - reason "followed" (artists), "saved" (albums), "liked" (tracks): owned;
+///   tracks get download_state pending if auto_queue else not_needed (a
+///   downloaded track stays downloaded).
+/// - reason "" (no claim): entities are only known (discovered), e.g. the
+///   tracks of a reference_only playlist.
+/// `ignored` entities are never turned owned by a batch.
+struct ingest_batch {
+  std::string source; ///< local, spotify, deezer, tidal
+  std::string reason; ///< file, followed, saved, liked, or "" (no claim)
+  int64_t run_id = 0; ///< task_runs.id of the sync run (for reconcile)
+  bool auto_queue = false;
+  std::vector<artist_dto> artists;
+  std::vector<album_dto> albums;
+  std::vector<track_dto> tracks;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ingest_batch& x) {
+  return f(caf::meta::type_name("ingest_batch"), x.source, x.reason,
+           x.run_id, x.auto_queue, x.artists, x.albums, x.tracks);
+}
+
+/// The dedup store's answer: the row ids the batch's entities ended up as,
+/// in the batch's order, plus counters.
+struct ingest_result {
+  std::vector<int64_t> artist_ids;
+  std::vector<int64_t> album_ids;
+  std::vector<int64_t> track_ids;
+  int64_t created = 0; ///< new rows
+  int64_t merged = 0;  ///< matched existing rows
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ingest_result& x) {
+  return f(caf::meta::type_name("ingest_result"), x.artist_ids, x.album_ids,
+           x.track_ids, x.created, x.merged);
+}
+
+} // namespace discotheque
