@@ -1,5 +1,6 @@
 #include "actors/api.hpp"
 
+#include "http/api/route.hpp"
 #include "messages/error.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -11,15 +12,12 @@ namespace discotheque {
 using nlohmann::json;
 
 http::response json_response(int status, const json& body) {
-  http::response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
+  return http::json_ok(body, status);
 }
 
 http::response error_response(int status, const std::string& code,
                               const std::string& message) {
-  return json_response(status, json{{"error", code}, {"message", message}});
+  return http::json_error(status, code, message);
 }
 
 namespace {

@@ -1,0 +1,24 @@
+// What every task actor may use: the configuration and the shared actors.
+// The supervisor's registry spawns each task actor with one of these.
+#pragma once
+
+#include "app/config.hpp"
+#include "messages/interfaces.hpp"
+
+#include <filesystem>
+
+namespace discotheque {
+
+struct task_env {
+  /// The whole service configuration (music_dirs, data_dir, providers ...).
+  config cfg;
+  /// The database file, for read-only connections (writes go to `store`).
+  std::filesystem::path db_path;
+  store_actor store;
+  dedup_store_actor dedup;
+  /// Spawn blocking helpers detached (production) or scheduled (tests with
+  /// the deterministic coordinator, where detached actors would escape it).
+  bool detached = true;
+};
+
+} // namespace discotheque
