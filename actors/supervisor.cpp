@@ -517,6 +517,12 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       start_cycle(self, trigger, rp);
       return rp;
     },
+    [self](atom::cycle) -> caf::result<std::string> {
+      if (self->state.cycle_running)
+        return make_error(ec::already_running, "a cycle is running");
+      start_cycle(self, "manual", std::nullopt);
+      return json{{"cycle", "manual"}, {"started", true}}.dump();
+    },
     [self](atom::run, const std::vector<std::string>& names,
            const std::string& trigger) -> caf::result<std::string> {
       for (const auto& n : names)
@@ -536,7 +542,7 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
         return make_error(ec::already_running,
                           "task '" + name + "' is running already");
       if (!rt->def->spawn)
-        return make_error(ec::unknown_task,
+        return make_error(ec::not_implemented,
                           "task '" + name + "' is not implemented yet");
       launch(self, *rt, "manual", nullptr);
       return json{{"task", name}, {"started", true},

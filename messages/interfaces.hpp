@@ -72,6 +72,8 @@ using dedup_store_actor = caf::typed_actor<
 ///   enabled and dependency rules of SPEC §2) and answers its report when
 ///   the last task finished. Refused with `already_running` while a cycle
 ///   runs.
+/// - `(cycle) -> {"cycle", "started"}`: starts a cycle (trigger "manual")
+///   and answers at once; `already_running` while a cycle runs.
 /// - `(run, names, trigger) -> report`: runs exactly these tasks once, in DAG
 ///   order, ignoring due/enabled; a task runs only if those of its
 ///   dependencies that are in `names` succeeded. (`discotheque run`.)
@@ -85,6 +87,7 @@ using dedup_store_actor = caf::typed_actor<
 /// - `(tick)`: the scheduler's timer; checks which tasks are due.
 using supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::cycle, std::string>::with<std::string>,
+  caf::replies_to<atom::cycle>::with<std::string>,
   caf::replies_to<atom::run, std::vector<std::string>,
                   std::string>::with<std::string>,
   caf::replies_to<atom::run, std::string>::with<std::string>,
@@ -100,10 +103,25 @@ struct http_exchange {
   http::responder reply;
 };
 
+/// The READER actor interface: a detached actor with a read-only database
+/// connection that answers the read side of the API, so SQLite never blocks
+/// a scheduler or io thread and never waits for the store's writes (WAL).
+///
+/// - `(http, http_exchange)`: offers the request to the endpoint modules
+///   (http/api/*.cpp) and answers it; 404 when no module owns the path.
+/// - `(status) -> snapshot`: library totals and provider states as JSON.
+using reader_actor = caf::typed_actor<
+  caf::reacts_to<atom::http, http_exchange>,
+  caf::replies_to<atom::status>::with<std::string>>;
+
+
+
 /// The API actor interface: receives parsed HTTP requests from the server's
 /// io threads, asks the other actors, and answers through the responder. It
 /// never blocks; slow answers come from requests with timeouts.
-using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>>;
+using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
+                                   // internal: refreshes the cached snapshot
+                                   caf::reacts_to<atom::tick_atom>>;
 
 } // namespace discotheque
 
