@@ -28,10 +28,10 @@ std::string ensure_api_key(const config& cfg) {
   if (fd < 0)
     throw config_error("cannot write API key file " + path.string());
   ::fchmod(fd, 0600);
-  auto line = key + "\n";
-  auto written = ::write(fd, line.data(), line.size());
+  auto written = ::write(fd, key.data(), key.size());
+  auto newline = ::write(fd, "\n", 1);
   ::close(fd);
-  if (written != static_cast<ssize_t>(line.size()))
+  if (written != static_cast<ssize_t>(key.size()) || newline != 1)
     throw config_error("cannot write API key file " + path.string());
   return key;
 }
