@@ -5,6 +5,7 @@
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "actors/supervisor.hpp"
+#include "actors/dedup_store.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "app/api_key.hpp"
 #include "http/server/server.hpp"
@@ -72,10 +73,12 @@ void stop_and_wait(caf::scoped_actor& self, const Handle& hdl) {
 /// The actors every mode needs: the store and the supervisor with its tasks.
 struct core {
   store_actor store;
+  dedup_store_actor dedup;
   supervisor_actor supervisor;
 
   void stop(caf::scoped_actor& self) {
     stop_and_wait(self, supervisor);
+    stop_and_wait(self, dedup);
     stop_and_wait(self, store);
   }
 };
@@ -114,10 +117,14 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
     stop_and_wait(self, c.store);
     return std::nullopt;
   }
+  // The dedup store loads its indexes from the database (blocking): detached.
+  c.dedup = sys.spawn<caf::detached>(dedup_store,
+                                     dedup_config{cfg.db_path(), c.store});
   task_env env;
   env.cfg = cfg;
   env.db_path = cfg.db_path();
   env.store = c.store;
+  env.dedup = c.dedup;
   env.detached = true;
   auto registry = task_registry::make(default_tasks(env));
   if (!registry) {
