@@ -27,13 +27,20 @@ struct dedup_config {
 struct dedup_state {
   static inline const char* name = "dedup-store";
 
+  // What is known about each row, so that a batch only writes what would
+  // change something: on a scan most entities are seen again and again.
   struct artist_rec {
     std::string mbid; ///< needed: artists with different MBIDs never merge
     bool spotify = false, deezer = false, tidal = false;
+    bool settled = false; ///< owned or ignored: a claim changes nothing
+    uint8_t filled = 0;   ///< artist_field bits of the non-null columns
   };
   struct album_rec {
     std::string mbid;
     bool rg = false, spotify = false, deezer = false, tidal = false;
+    bool settled = false;
+    uint8_t filled = 0; ///< album_field bits
+    std::vector<int64_t> artists; ///< linked in album_artists
   };
   struct track_rec {
     std::string mbid;

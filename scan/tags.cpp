@@ -87,12 +87,26 @@ bool plausible(const std::string& ext, const std::string& kind) {
   return true;
 }
 
-std::string first(const TagLib::PropertyMap& pm, const char* key) {
-  auto it = pm.find(key);
-  if (it == pm.end() || it->second.isEmpty())
+/// The first value of every property, keyed by the upper-case property
+/// name. One pass over the map: PropertyMap::find() upper-cases and
+/// allocates its key on every call, which costs more than the tag parse.
+class tag_values {
+public:
+  explicit tag_values(const TagLib::PropertyMap& pm) {
+    for (auto& [key, values] : pm)
+      if (!values.isEmpty())
+        values_.emplace_back(key.to8Bit(true), values.front());
+  }
+  std::string operator()(std::string_view key) const {
+    for (auto& [k, v] : values_)
+      if (k == key)
+        return repair_utf8(v.to8Bit(true), max_tag_bytes);
     return {};
-  return repair_utf8(it->second.front().to8Bit(true), max_tag_bytes);
-}
+  }
+
+private:
+  std::vector<std::pair<std::string, TagLib::String>> values_;
+};
 
 /// "3/12" -> (3, 12); "" or garbage -> (0, 0).
 std::pair<int32_t, int32_t> number_pair(const std::string& s) {
@@ -198,31 +212,35 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
     return fail("empty file");
   auto dot = path.rfind('.');
   auto ext = lower(dot == std::string::npos ? "" : path.substr(dot));
-  auto kind = sniff(path);
-  if (kind == "unopenable")
-    return fail("cannot open file");
-  if (!plausible(ext, kind))
-    return fail("mislabeled: content is " + kind + ", extension is " + ext);
+  // Only a file TagLib cannot read gets its signature checked: the usual
+  // case pays no second open, and the reason then says what is wrong.
+  auto unreadable = [&](const std::string& what) {
+    auto kind = sniff(path);
+    if (kind == "unopenable")
+      return fail("cannot open file");
+    if (!plausible(ext, kind))
+      return fail("mislabeled: content is " + kind + ", extension is " + ext);
+    return fail("corrupt or truncated: " + what);
+  };
   try {
     TagLib::FileRef ref(path.c_str(), true,
                         TagLib::AudioProperties::Fast);
     if (ref.isNull() || !ref.file() || !ref.file()->isValid())
-      return fail("corrupt or truncated: not a readable " + ext.substr(1)
-                  + " file");
+      return unreadable("not a readable " + ext.substr(1) + " file");
     auto* props = ref.audioProperties();
     if (!props || (props->lengthInMilliseconds() <= 0
                    && props->sampleRate() <= 0))
-      return fail("corrupt or truncated: no audio stream");
-    auto pm = ref.file()->properties();
+      return unreadable("no audio stream");
+    tag_values pm{ref.file()->properties()};
     auto& t = out.track;
-    t.title = first(pm, "TITLE");
+    t.title = pm("TITLE");
     if (t.title.empty())
       t.title = raw_id3_text(path, "TIT2");
-    std::string artist = first(pm, "ARTIST");
+    std::string artist = pm("ARTIST");
     if (artist.empty())
       artist = raw_id3_text(path, "TPE1");
-    std::string album_artist = first(pm, "ALBUMARTIST");
-    std::string album = first(pm, "ALBUM");
+    std::string album_artist = pm("ALBUMARTIST");
+    std::string album = pm("ALBUM");
     if (t.title.empty()) {
       // Untitled: the file name without extension stands in.
       auto slash = path.rfind('/');
@@ -234,55 +252,55 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
       c.main = "Unknown Artist";
     artist_dto main;
     main.name = c.main;
-    main.sort_name = first(pm, "ARTISTSORT");
-    main.mbid = mbid_or_empty(first(pm, "MUSICBRAINZ_ARTISTID"));
+    main.sort_name = pm("ARTISTSORT");
+    main.mbid = mbid_or_empty(pm("MUSICBRAINZ_ARTISTID"));
     t.artists.push_back(std::move(main));
     for (auto& f : c.featured) {
       artist_dto a;
       a.name = f;
       t.featured.push_back(std::move(a));
     }
-    t.mbid = mbid_or_empty(first(pm, "MUSICBRAINZ_TRACKID"));
+    t.mbid = mbid_or_empty(pm("MUSICBRAINZ_TRACKID"));
     if (t.mbid.empty()) // TXXX:MusicBrainz Track Id (foobar2000, ffmpeg)
-      t.mbid = mbid_or_empty(first(pm, "MUSICBRAINZ TRACK ID"));
+      t.mbid = mbid_or_empty(pm("MUSICBRAINZ TRACK ID"));
     t.release_track_mbid =
-      mbid_or_empty(first(pm, "MUSICBRAINZ_RELEASETRACKID"));
-    t.isrc = isrc_or_empty(first(pm, "ISRC"));
-    auto [tn, tt] = number_pair(first(pm, "TRACKNUMBER"));
-    auto [dn, dt] = number_pair(first(pm, "DISCNUMBER"));
+      mbid_or_empty(pm("MUSICBRAINZ_RELEASETRACKID"));
+    t.isrc = isrc_or_empty(pm("ISRC"));
+    auto [tn, tt] = number_pair(pm("TRACKNUMBER"));
+    auto [dn, dt] = number_pair(pm("DISCNUMBER"));
     if (tt == 0)
-      tt = number_pair(first(pm, "TRACKTOTAL")).first;
+      tt = number_pair(pm("TRACKTOTAL")).first;
     if (tt == 0)
-      tt = number_pair(first(pm, "TOTALTRACKS")).first;
+      tt = number_pair(pm("TOTALTRACKS")).first;
     if (dt == 0)
-      dt = number_pair(first(pm, "DISCTOTAL")).first;
+      dt = number_pair(pm("DISCTOTAL")).first;
     if (dt == 0)
-      dt = number_pair(first(pm, "TOTALDISCS")).first;
+      dt = number_pair(pm("TOTALDISCS")).first;
     t.track_number = tn;
     t.track_total = tt;
     t.disc_number = dn;
     t.disc_total = dt;
     t.duration_ms = props->lengthInMilliseconds();
-    t.genre = first(pm, "GENRE");
+    t.genre = pm("GENRE");
     if (!album.empty()) {
       t.album.title = album;
-      t.album.mbid = mbid_or_empty(first(pm, "MUSICBRAINZ_ALBUMID"));
+      t.album.mbid = mbid_or_empty(pm("MUSICBRAINZ_ALBUMID"));
       t.album.release_group_mbid =
-        mbid_or_empty(first(pm, "MUSICBRAINZ_RELEASEGROUPID"));
-      auto date = first(pm, "DATE");
+        mbid_or_empty(pm("MUSICBRAINZ_RELEASEGROUPID"));
+      auto date = pm("DATE");
       if (date.empty())
-        date = first(pm, "YEAR");
+        date = pm("YEAR");
       t.album.release_date = release_date(date);
       t.album.total_tracks = tt;
       t.album.total_discs = dt;
-      t.album.album_type = lower(first(pm, "RELEASETYPE"));
+      t.album.album_type = lower(pm("RELEASETYPE"));
       if (!t.genre.empty())
         t.album.genres.push_back(t.genre);
       artist_dto aa;
       if (!album_artist.empty()) {
         aa.name = split_featured(album_artist).main;
-        aa.sort_name = first(pm, "ALBUMARTISTSORT");
-        aa.mbid = mbid_or_empty(first(pm, "MUSICBRAINZ_ALBUMARTISTID"));
+        aa.sort_name = pm("ALBUMARTISTSORT");
+        aa.mbid = mbid_or_empty(pm("MUSICBRAINZ_ALBUMARTISTID"));
       } else {
         // No album artist: the track's main artist stands in (the usual
         // reading of players and of MusicBrainz Picard).

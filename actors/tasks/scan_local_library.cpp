@@ -255,7 +255,7 @@ void pump(self_ptr self) {
          && st.chunks_in_flight < max_chunks
          && st.pending.size()
                 + st.chunks_in_flight * st.options.chunk_size
-              < 2 * st.options.batch_size) {
+              < st.options.max_merges * st.options.batch_size) {
     auto end = std::min(st.next_file + st.options.chunk_size,
                         st.walk.to_read.size());
     std::vector<scan_file> chunk(st.walk.to_read.begin() + st.next_file,

@@ -34,7 +34,7 @@ struct scan_options {
   size_t readers = 0;       ///< 0 = one per core
   size_t chunk_size = 16;   ///< files per reader request
   size_t batch_size = 500;  ///< tracks per merge batch
-  size_t max_merges = 2;    ///< merge batches in flight
+  size_t max_merges = 4;    ///< merge batches in flight
 };
 
 struct scan_state {
