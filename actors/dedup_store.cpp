@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace discotheque {
 
@@ -50,6 +51,45 @@ bool free_for(const dedup_state::index& idx, const std::string& key,
   return it == idx.end() || it->second == id;
 }
 
+/// Repairs a display name and collapses runs of whitespace.
+std::string tidy(const std::string& s) {
+  auto r = scan::repair_utf8(s);
+  std::string out;
+  out.reserve(r.size());
+  for (char c : r)
+    if (c != ' ' || (!out.empty() && out.back() != ' '))
+      out += c;
+  return out;
+}
+
+/// Which of two spellings of the same name is shown: mixed case over all
+/// caps or all lower case, accents over none, longer ("The Beatles" over
+/// "Beatles"), then byte order. A total order, so the library does not
+/// depend on the order in which files arrive.
+bool better_spelling(const std::string& a, const std::string& b) {
+  auto rank = [](const std::string& s) {
+    bool upper = false, lower = false;
+    int non_ascii = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      upper = upper || (c >= 'A' && c <= 'Z');
+      lower = lower || (c >= 'a' && c <= 'z');
+      non_ascii += (c & 0xC0) == 0xC0; // lead bytes: one per code point
+      if (c == 0xC3 && i + 1 < s.size()) { // Latin-1 letters: À-Þ vs ß-ÿ
+        auto n = static_cast<unsigned char>(s[i + 1]);
+        upper = upper || (n >= 0x80 && n <= 0x9E && n != 0x97);
+        lower = lower || (n >= 0x9F && n != 0xB7);
+      }
+    }
+    bool inverted = s.size() > 5 && s.ends_with(", The"); // "Beatles, The"
+    return std::make_tuple(!inverted, upper && lower, non_ascii, s.size());
+  };
+  auto ra = rank(a), rb = rank(b);
+  if (ra != rb)
+    return ra > rb;
+  return a < b;
+}
+
 bool mbid_compatible(const std::string& a, const std::string& b) {
   return a.empty() || b.empty() || a == b;
 }
@@ -71,6 +111,10 @@ const std::string artist_insert
   = "INSERT INTO artists(id, name, sort_name, normalized_name, mbid, "
     "spotify_id, deezer_id, tidal_id, ownership_state, primary_source, genres)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+const std::string artist_rename
+  = "UPDATE artists SET name = ?2 WHERE id = ?1";
+const std::string album_rename
+  = "UPDATE albums SET title = ?2 WHERE id = ?1";
 const std::string artist_update
   = std::string{"UPDATE artists SET sort_name = COALESCE(sort_name, ?2), "
                 "mbid = COALESCE(mbid, ?3), spotify_id = COALESCE(spotify_id, "
@@ -239,7 +283,7 @@ struct batch_builder {
   }
 
   int64_t artist(const artist_dto& a, bool owned) {
-    std::string name = scan::repair_utf8(a.name);
+    std::string name = tidy(a.name);
     if (name.empty())
       name = "Unknown Artist";
     auto key = scan::artist_key(name);
@@ -274,10 +318,14 @@ struct batch_builder {
     bool created = id == 0;
     if (created) {
       id = st.next_artist++;
-      st.artists[id];
+      st.artists[id].name = name;
       insert_sorted(st.artist_by_name[key], id);
     }
     auto& r = st.artists[id];
+    if (!created && better_spelling(name, r.name)) {
+      r.name = name;
+      add(artist_rename, {sql_value::of(id), sql_value::of(name)});
+    }
     auto fill = [&](dedup_state::index& idx, const std::string& v,
                     bool& known) -> sql_value {
       if (known || !free_for(idx, v, id))
@@ -329,7 +377,7 @@ struct batch_builder {
       artist_ids.push_back(artist(x, owned));
     if (artist_ids.empty() && fallback_artist != 0)
       artist_ids.push_back(fallback_artist);
-    std::string title = scan::repair_utf8(a.title);
+    std::string title = tidy(a.title);
     auto key = std::to_string(artist_ids.empty() ? 0 : artist_ids.front())
                + "|" + scan::fold(title);
     int64_t id = 0;
@@ -358,10 +406,14 @@ struct batch_builder {
     bool created = id == 0;
     if (created) {
       id = st.next_album++;
-      st.albums[id];
+      st.albums[id].title = title;
       insert_sorted(st.album_by_name[key], id);
     }
     auto& r = st.albums[id];
+    if (!created && better_spelling(title, r.title)) {
+      r.title = title;
+      add(album_rename, {sql_value::of(id), sql_value::of(title)});
+    }
     auto fill = [&](dedup_state::index& idx, const std::string& v,
                     bool& known) -> sql_value {
       if (known || !free_for(idx, v, id))
@@ -667,10 +719,10 @@ void dedup_state::warm() {
   };
   {
     auto s = db.prepare("SELECT id, normalized_name, mbid, spotify_id, "
-                        "deezer_id, tidal_id, ownership_state <> 'discovered',"
-                        " (sort_name IS NOT NULL) | (genres IS NOT NULL) << 1 "
-                        "| (primary_source IS NOT NULL) << 2 FROM artists "
-                        "ORDER BY id");
+                        "deezer_id, tidal_id, ownership_state <> 'discovered', "
+                        "(sort_name IS NOT NULL) | (genres IS NOT NULL) << 1 "
+                        "| (primary_source IS NOT NULL) << 2, name FROM "
+                        "artists ORDER BY id");
     while (s.step()) {
       auto id = s.int64(0);
       auto& r = artists[id];
@@ -682,6 +734,7 @@ void dedup_state::warm() {
       put(artist_by_tidal, s.opt_text(5), id, &r.tidal);
       r.settled = s.int64(6) != 0;
       r.filled = static_cast<uint8_t>(s.int64(7));
+      r.name = s.text(8);
       next_artist = id + 1;
     }
   }
@@ -694,7 +747,8 @@ void dedup_state::warm() {
       "| (a.upc IS NOT NULL) << 1 | (a.album_type IS NOT NULL) << 2 | "
       "(a.release_date IS NOT NULL) << 3 | (a.total_tracks IS NOT NULL) << 4 "
       "| (a.total_discs IS NOT NULL) << 5 | (a.genres IS NOT NULL) << 6 | "
-      "(a.primary_source IS NOT NULL) << 7 FROM albums a ORDER BY a.id");
+      "(a.primary_source IS NOT NULL) << 7, a.title FROM albums a ORDER BY "
+      "a.id");
     while (s.step()) {
       auto id = s.int64(0);
       auto& r = albums[id];
@@ -709,6 +763,7 @@ void dedup_state::warm() {
       put(album_by_tidal, s.opt_text(6), id, &r.tidal);
       r.settled = s.int64(8) != 0;
       r.filled = static_cast<uint8_t>(s.int64(9));
+      r.title = s.text(10);
       next_album = id + 1;
     }
     auto links = db.prepare("SELECT album_id, artist_id FROM album_artists "

@@ -34,6 +34,7 @@ struct dedup_state {
     bool spotify = false, deezer = false, tidal = false;
     bool settled = false; ///< owned or ignored: a claim changes nothing
     uint8_t filled = 0;   ///< artist_field bits of the non-null columns
+    std::string name;     ///< the displayed spelling (see better_spelling)
   };
   struct album_rec {
     std::string mbid;
@@ -41,6 +42,7 @@ struct dedup_state {
     bool settled = false;
     uint8_t filled = 0; ///< album_field bits
     std::vector<int64_t> artists; ///< linked in album_artists
+    std::string title;            ///< the displayed spelling
   };
   struct track_rec {
     std::string mbid;

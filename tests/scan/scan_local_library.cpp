@@ -194,6 +194,18 @@ CAF_TEST(a scan of the corpus matches the manifest) {
                                              << keys.size() << " albums");
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM artists WHERE name = 'Nirvana'"),
                   2);
+  // The displayed spelling does not depend on which file came first.
+  for (auto name : {"The Beatles", "Björk", "Sigur Rós", "Beyoncé",
+                    "Motorpsycho", "Daft Punk", "Pharrell Williams"})
+    CHECK_MSG(count(std::string{"SELECT count(*) FROM artists WHERE name = '"}
+                    + name + "'")
+                == 1,
+              name);
+  for (auto title : {"Abbey Road", "Ágætis byrjun", "Timothy''s Monster"})
+    CHECK_MSG(count(std::string{"SELECT count(*) FROM albums WHERE title = '"}
+                    + title + "'")
+                == 1,
+              title);
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM albums WHERE ownership_state "
                         "<> 'owned'"),
                   0);
