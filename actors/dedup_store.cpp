@@ -695,6 +695,7 @@ struct batch_builder {
 } // namespace
 
 void dedup_state::warm() {
+  warmed = false;
   artists.clear();
   albums.clear();
   tracks.clear();
@@ -802,6 +803,7 @@ void dedup_state::warm() {
       next_track = id + 1;
     }
   }
+  warmed = true;
   log->info("warmed: {} artists, {} albums, {} tracks", artists.size(),
             albums.size(), tracks.size());
 }
@@ -812,17 +814,20 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
   auto& st = self->state;
   st.log = log::get("dedup");
   st.config = std::move(config);
-  try {
-    st.warm();
-  } catch (const std::exception& e) {
-    st.log->critical("cannot load the library: {}", e.what());
-    self->quit(make_error(ec::database_error, e.what()));
-    return dedup_store_actor::behavior_type::make_empty_behavior();
-  }
   return {
     [self](atom::merge, const ingest_batch& batch)
       -> caf::result<ingest_result> {
       auto& st = self->state;
+      // Warmed at the first batch, not at spawn: a rescan of an unchanged
+      // library sends none and never pays for loading every key.
+      if (!st.warmed) {
+        try {
+          st.warm();
+        } catch (const std::exception& e) {
+          st.log->error("cannot load the library: {}", e.what());
+          return make_error(ec::database_error, e.what());
+        }
+      }
       batch_builder bb{st, batch};
       bb.build();
       if (bb.req.statements.empty())

@@ -67,12 +67,14 @@ struct dedup_state {
   index track_by_spotify, track_by_deezer, track_by_tidal, track_by_path;
   multi_index track_by_name; ///< "<artist>|<album>|fold(title)" -> ids
   int64_t next_artist = 1, next_album = 1, next_track = 1;
+  bool warmed = false;
 
   /// (Re)loads every index from the database.
   void warm();
 };
 
-/// Spawn it detached in production: warm-up and reconcile read SQLite.
+/// Spawn it detached in production: warm-up (at the first batch) and
+/// reconcile read SQLite.
 dedup_store_actor::behavior_type
 dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
             dedup_config config);
