@@ -88,8 +88,26 @@ walk_result walk(const walk_request& req) {
   }
   std::set<std::pair<dev_t, ino_t>> visited;
   std::vector<std::string> stack;
-  for (auto it = req.roots.rbegin(); it != req.roots.rend(); ++it)
-    stack.push_back(clean(*it));
+  // A music folder that is not there (an unmounted disk) is not a folder
+  // whose files were all deleted: what we know under it stays as it is.
+  std::vector<std::string> unavailable;
+  for (auto it = req.roots.rbegin(); it != req.roots.rend(); ++it) {
+    auto root = clean(*it);
+    struct stat rs;
+    if (::stat(root.c_str(), &rs) != 0 || !S_ISDIR(rs.st_mode)) {
+      out.warnings.push_back("music folder unavailable, nothing under it is "
+                             "marked gone: " + root);
+      unavailable.push_back(root + "/");
+      continue;
+    }
+    stack.push_back(std::move(root));
+  }
+  auto under_unavailable = [&](const std::string& path) {
+    for (auto& u : unavailable)
+      if (path.compare(0, u.size(), u) == 0)
+        return true;
+    return false;
+  };
   struct entry {
     std::string name;
     int64_t size;
@@ -181,11 +199,14 @@ walk_result walk(const walk_request& req) {
     }
   }
   for (auto& [path, _] : known)
-    out.gone.push_back(path);
+    if (!under_unavailable(path))
+      out.gone.push_back(path);
   for (auto& [path, _] : errors)
-    out.gone_errors.push_back(path);
+    if (!under_unavailable(path))
+      out.gone_errors.push_back(path);
   for (auto& [path, _] : folders)
-    out.gone_folders.push_back(path);
+    if (!under_unavailable(path + "/"))
+      out.gone_folders.push_back(path);
   std::sort(out.gone.begin(), out.gone.end());
   return out;
 }

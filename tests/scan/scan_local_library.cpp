@@ -307,6 +307,23 @@ CAF_TEST(the data folder is never scanned) {
                   0);
 }
 
+CAF_TEST(an unavailable music folder does not make its files gone) {
+  CAF_REQUIRE_EQUAL(run_scan().status, "succeeded");
+  auto owned = count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
+                     "NULL");
+  auto moved = dir / "unmounted";
+  std::filesystem::rename(root, moved);
+  auto r = run_scan();
+  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(json::parse(r.stats_json)["files_gone"].get<int64_t>(), 0);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
+                        "NULL"),
+                  owned);
+  std::filesystem::rename(moved, root);
+  r = run_scan();
+  CAF_CHECK_EQUAL(json::parse(r.stats_json)["files_opened"].get<int64_t>(), 0);
+}
+
 CAF_TEST(progress is reported as JSON) {
   auto out = std::make_shared<std::string>();
   run_scan();
