@@ -84,8 +84,10 @@ void pump(self_ptr self);
 
 void stop_helpers(self_ptr self) {
   auto& st = self->state;
-  for (auto& r : st.readers)
+  for (auto& r : st.readers) {
+    self->unlink_from(r);
     self->send_exit(r, caf::exit_reason::user_shutdown);
+  }
   st.readers.clear();
 }
 
@@ -93,6 +95,7 @@ void finish(self_ptr self) {
   auto& st = self->state;
   stop_helpers(self);
   if (st.walker) {
+    self->unlink_from(st.walker);
     self->send_exit(st.walker, caf::exit_reason::user_shutdown);
     st.walker = nullptr;
   }
@@ -296,8 +299,11 @@ void start_reading(self_ptr self) {
   if (n == 0)
     n = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < n; ++i)
-    st.readers.push_back(st.env.detached ? self->spawn<caf::detached>(tag_reader)
-                                         : self->spawn(tag_reader));
+    // Linked: if the task actor dies (say, the supervisor's time limit),
+    // its helpers go with it, and a crashed helper fails the run.
+    st.readers.push_back(
+      st.env.detached ? self->spawn<caf::detached + caf::linked>(tag_reader)
+                      : self->spawn<caf::linked>(tag_reader));
   st.log->info("{} files to read with {} readers ({} unchanged, {} folders "
                "skipped)",
                st.walk.to_read.size(), n, st.files_unchanged,
@@ -373,8 +379,9 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
       wr.db_path = st.env.db_path.string();
       st.log->info("phase DISCOVER: scanning {} music folder(s)",
                    wr.roots.size());
-      st.walker = st.env.detached ? self->spawn<caf::detached>(walker)
-                                  : self->spawn(walker);
+      st.walker = st.env.detached
+                    ? self->spawn<caf::detached + caf::linked>(walker)
+                    : self->spawn<caf::linked>(walker);
       self->request(st.walker, caf::infinite, atom::scan_walk_v, std::move(wr))
         .then([self](walk_result& w) { on_walked(self, std::move(w)); },
               [self](const caf::error& err) {
