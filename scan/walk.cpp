@@ -4,6 +4,7 @@
 #include "storage/database.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -80,12 +81,12 @@ walk_result walk(const walk_request& req) {
     while (f.step())
       folders.emplace(f.text(0), f.text(1));
   }
-  std::error_code ec;
-  std::string data_dir;
-  if (!req.data_dir.empty()) {
-    auto canon = std::filesystem::weakly_canonical(req.data_dir, ec);
-    data_dir = ec ? clean(req.data_dir) : canon.string();
-  }
+  // The data folder is recognized by device and inode: no path games
+  // (symlinks, "..", bind mounts) lead into it.
+  bool has_data_dir = false;
+  struct stat data_st;
+  if (!req.data_dir.empty() && ::stat(req.data_dir.c_str(), &data_st) == 0)
+    has_data_dir = true;
   std::set<std::pair<dev_t, ino_t>> visited;
   std::vector<std::string> stack;
   // A music folder that is not there (an unmounted disk) is not a folder
@@ -125,11 +126,9 @@ walk_result walk(const walk_request& req) {
     }
     if (!visited.insert({ds.st_dev, ds.st_ino}).second)
       continue; // a symlink loop or a second way into the same folder
-    if (!data_dir.empty()) {
-      auto canon = std::filesystem::weakly_canonical(dir, ec);
-      if (!ec && canon.string() == data_dir)
-        continue; // our own data folder (database, images) is not music
-    }
+    if (has_data_dir && ds.st_dev == data_st.st_dev
+        && ds.st_ino == data_st.st_ino)
+      continue; // our own data folder (database, images) is not music
     DIR* d = ::opendir(dir.c_str());
     if (!d) {
       out.warnings.push_back("cannot list: " + dir);
@@ -142,12 +141,13 @@ walk_result walk(const walk_request& req) {
       std::string name = de->d_name;
       if (name == "." || name == "..")
         continue;
-      auto path = dir + "/" + name;
+      // Relative to the open directory: the kernel does not walk the
+      // whole path again for every file.
       struct stat s;
-      if (::stat(path.c_str(), &s) != 0)
+      if (::fstatat(::dirfd(d), de->d_name, &s, 0) != 0)
         continue; // dangling symlink
       if (S_ISDIR(s.st_mode)) {
-        subdirs.push_back(std::move(path));
+        subdirs.push_back(dir + "/" + name);
       } else if (S_ISREG(s.st_mode)) {
         auto dot = name.rfind('.');
         if (dot != std::string::npos && is_audio_extension(name.substr(dot)))
