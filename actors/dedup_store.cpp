@@ -32,7 +32,15 @@ sql_value int_or_null(int64_t v) {
 }
 
 std::string genres_json(const std::vector<std::string>& g) {
-  return g.empty() ? std::string{} : nlohmann::json(g).dump();
+  return g.empty() ? std::string{}
+                   : nlohmann::json(g).dump(
+                     -1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// File names are bytes: one that is not valid UTF-8 cannot travel inside a
+/// JSON document unchanged, so its row is inserted with bound parameters.
+bool valid_utf8(const std::string& s) {
+  return scan::repair_utf8(s, s.size() + 1) == s;
 }
 
 void insert_sorted(std::vector<int64_t>& ids, int64_t id) {
@@ -202,6 +210,14 @@ std::string bulk_track_insert() {
   return sql + " FROM json_each(?1)";
 }
 const std::string track_bulk_insert = bulk_track_insert();
+const std::string track_insert
+  = "INSERT INTO tracks(id, title, normalized_title, mbid, release_track_mbid,"
+    " isrc, spotify_id, deezer_id, tidal_id, album_id, artist_id, "
+    "track_number, track_total, disc_number, disc_total, duration_ms, genre, "
+    "ownership_state, primary_source, download_state, "
+    "download_state_updated_at, local_path, file_size, file_mtime) VALUES "
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 const std::string track_artist_bulk_insert
   = "INSERT OR IGNORE INTO track_artists(track_id, artist_id, role, position)"
     " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
@@ -592,8 +608,7 @@ struct batch_builder {
       std::string ds = has_path ? "downloaded"
                        : (b.auto_queue && owned) ? "pending"
                                                  : "not_needed";
-      auto row = nlohmann::json::array();
-      for (auto& v : std::vector<sql_value>{sql_value::of(id), sql_value::of(title), sql_value::of(norm), mbid,
+      std::vector<sql_value> values{sql_value::of(id), sql_value::of(title), sql_value::of(norm), mbid,
            rtm, isrc, sp, dz, td, int_or_null(album_id),
            sql_value::of(main_ids.front()), int_or_null(t.track_number),
            int_or_null(t.track_total), int_or_null(t.disc_number),
@@ -605,9 +620,16 @@ struct batch_builder {
                               : sql_value::of(now_ms()),
            has_path ? sql_value::of(t.local_path) : sql_value::null(),
            has_path ? sql_value::of(t.file_size) : sql_value::null(),
-           has_path ? sql_value::of(t.file_mtime) : sql_value::null()})
-        row.push_back(as_json(v));
-      new_tracks.push_back(std::move(row));
+           has_path ? sql_value::of(t.file_mtime) : sql_value::null()};
+      if (has_path && !valid_utf8(t.local_path)) {
+        flush();
+        add(track_insert, std::move(values));
+      } else {
+        auto row = nlohmann::json::array();
+        for (auto& v : values)
+          row.push_back(as_json(v));
+        new_tracks.push_back(std::move(row));
+      }
     } else {
       ++res.merged;
       ++res.tracks_merged;

@@ -297,6 +297,27 @@ CAF_TEST(a rescan reflects exactly one change one add one delete one move) {
                   1);
 }
 
+CAF_TEST(a file name that is not utf8 is kept byte for byte) {
+  auto odd = root / "misc" / "caf\xe9 \xff.flac";
+  std::filesystem::copy_file(path_of("misc/long.flac"), odd);
+  auto r = run_scan();
+  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path = CAST("
+                        "x'" + [&] {
+                          std::string hex;
+                          char buf[3];
+                          for (unsigned char c : odd.string()) {
+                            std::snprintf(buf, sizeof(buf), "%02x", c);
+                            hex += buf;
+                          }
+                          return hex;
+                        }() + "' AS TEXT)"),
+                  1);
+  auto again = run_scan();
+  CAF_CHECK_EQUAL(json::parse(again.stats_json)["files_opened"].get<int64_t>(),
+                  0);
+}
+
 CAF_TEST(the data folder is never scanned) {
   std::filesystem::create_directories(root / "data");
   std::filesystem::copy_file(path_of("misc/long.flac"),
