@@ -16,21 +16,26 @@
 
 namespace discotheque {
 
-walker_actor::behavior_type walker(walker_actor::pointer) {
+walker_actor::behavior_type walker(walker_actor::pointer,
+                                   std::shared_ptr<spdlog::logger> log) {
   return {
-    [](atom::scan_walk, const walk_request& req) -> caf::result<walk_result> {
+    [log](atom::scan_walk,
+          const walk_request& req) -> caf::result<walk_result> {
       try {
         return scan::walk(req);
       } catch (const std::exception& e) {
+        log->error("walk failed: {}", e.what());
         return make_error(ec::database_error, e.what());
       }
     },
   };
 }
 
-tag_reader_actor::behavior_type tag_reader(tag_reader_actor::pointer) {
+tag_reader_actor::behavior_type
+tag_reader(tag_reader_actor::pointer, std::shared_ptr<spdlog::logger> log) {
   return {
-    [](atom::scan_read, const std::vector<scan_file>& files) {
+    [log](atom::scan_read, const std::vector<scan_file>& files) {
+      log->debug("reading {} files", files.size());
       read_result out;
       for (auto& f : files) {
         ++out.opened;
@@ -302,8 +307,9 @@ void start_reading(self_ptr self) {
     // Linked: if the task actor dies (say, the supervisor's time limit),
     // its helpers go with it, and a crashed helper fails the run.
     st.readers.push_back(
-      st.env.detached ? self->spawn<caf::detached + caf::linked>(tag_reader)
-                      : self->spawn<caf::linked>(tag_reader));
+      st.env.detached
+        ? self->spawn<caf::detached + caf::linked>(tag_reader, st.log)
+        : self->spawn<caf::linked>(tag_reader, st.log));
   st.log->info("{} files to read with {} readers ({} unchanged, {} folders "
                "skipped)",
                st.walk.to_read.size(), n, st.files_unchanged,
@@ -380,8 +386,8 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
       st.log->info("phase DISCOVER: scanning {} music folder(s)",
                    wr.roots.size());
       st.walker = st.env.detached
-                    ? self->spawn<caf::detached + caf::linked>(walker)
-                    : self->spawn<caf::linked>(walker);
+                    ? self->spawn<caf::detached + caf::linked>(walker, st.log)
+                    : self->spawn<caf::linked>(walker, st.log);
       self->request(st.walker, caf::infinite, atom::scan_walk_v, std::move(wr))
         .then([self](walk_result& w) { on_walked(self, std::move(w)); },
               [self](const caf::error& err) {

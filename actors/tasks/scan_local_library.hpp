@@ -27,8 +27,13 @@ using walker_actor = caf::typed_actor<
 using tag_reader_actor = caf::typed_actor<
   caf::replies_to<atom::scan_read, std::vector<scan_file>>::with<read_result>>;
 
-walker_actor::behavior_type walker(walker_actor::pointer self);
-tag_reader_actor::behavior_type tag_reader(tag_reader_actor::pointer self);
+// Both take the scan's logger: it is also what keeps CAF 0.17 from
+// dereferencing an empty argument tuple when it spawns them (UBSan).
+walker_actor::behavior_type walker(walker_actor::pointer self,
+                                   std::shared_ptr<spdlog::logger> log);
+tag_reader_actor::behavior_type
+tag_reader(tag_reader_actor::pointer self,
+           std::shared_ptr<spdlog::logger> log);
 
 struct scan_options {
   size_t readers = 0;       ///< 0 = one per core

@@ -65,21 +65,21 @@ struct fixture : test::fixture_base {
 
   ingest_result merge(ingest_batch b) {
     auto out = std::make_shared<ingest_result>();
-    sys.spawn([=, dd = dd](caf::event_based_actor* self) {
+    sys.spawn([=, dd = dd](caf::event_based_actor* self, int) {
       self->request(dd, caf::infinite, atom::merge_v, b)
         .then([=](const ingest_result& r) { *out = r; },
               [](const caf::error& e) { CAF_FAIL("merge: " << to_string(e)); });
-    });
+    }, 0);
     sched.run();
     return *out;
   }
 
   int64_t reconcile(std::string source, std::string reason, int64_t run) {
     auto out = std::make_shared<int64_t>(-1);
-    sys.spawn([=, dd = dd](caf::event_based_actor* self) {
+    sys.spawn([=, dd = dd](caf::event_based_actor* self, int) {
       self->request(dd, caf::infinite, atom::reconcile_v, source, reason, run)
         .then([=](int64_t n) { *out = n; });
-    });
+    }, 0);
     sched.run();
     return *out;
   }

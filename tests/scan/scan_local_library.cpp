@@ -69,7 +69,7 @@ struct fixture : test::fixture_base {
   task_result run_scan() {
     auto out = std::make_shared<task_result>();
     auto id = ++run_id;
-    sys.spawn([=, scan = scan](caf::event_based_actor* self) {
+    sys.spawn([=, scan = scan](caf::event_based_actor* self, int) {
       self->request(scan, caf::infinite, atom::run_v,
                     task_request{"scan_local_library", "manual", id})
         .then([=](const task_result& r) { *out = r; },
@@ -77,7 +77,7 @@ struct fixture : test::fixture_base {
                 out->status = "error";
                 out->error = to_string(e);
               });
-    });
+    }, 0);
     sched.run();
     return *out;
   }
@@ -348,10 +348,10 @@ CAF_TEST(an unavailable music folder does not make its files gone) {
 CAF_TEST(progress is reported as JSON) {
   auto out = std::make_shared<std::string>();
   run_scan();
-  sys.spawn([=, scan = scan](caf::event_based_actor* self) {
+  sys.spawn([=, scan = scan](caf::event_based_actor* self, int) {
     self->request(scan, caf::infinite, atom::progress_v)
       .then([=](const std::string& s) { *out = s; });
-  });
+  }, 0);
   sched.run();
   auto j = json::parse(*out);
   CAF_CHECK(j.contains("files_seen"));
