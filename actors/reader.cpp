@@ -1,5 +1,6 @@
 #include "actors/reader.hpp"
 
+#include "http/api/library.hpp"
 #include "messages/error.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -80,7 +81,7 @@ json status_snapshot(storage::database& db,
 }
 
 std::vector<http::endpoint_module> default_endpoint_modules() {
-  return {};
+  return {http::library_api};
 }
 
 reader_actor::behavior_type

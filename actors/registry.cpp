@@ -1,6 +1,7 @@
 #include "actors/registry.hpp"
 
 #include "actors/tasks/health_check.hpp"
+#include "actors/tasks/scan_local_library.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "messages/error.hpp"
 
@@ -77,13 +78,19 @@ std::vector<task_def> default_tasks(const task_env& env) {
       return sys.spawn<caf::detached>(health_check, env);
     return sys.spawn(health_check, env);
   };
+  auto scan_factory = [env, detached](caf::actor_system& sys) -> task_actor {
+    // The task actor itself only coordinates (never blocks): its walker and
+    // tag readers are the detached ones.
+    (void) detached;
+    return sys.spawn(scan_local_library, env);
+  };
   const std::vector<std::string> syncs{"sync_spotify_likes",
                                        "sync_deezer_favorites",
                                        "sync_tidal_favorites"};
   std::vector<std::string> library_tasks{"scan_local_library"};
   library_tasks.insert(library_tasks.end(), syncs.begin(), syncs.end());
   std::vector<task_def> defs{
-    {"scan_local_library", "discover", {}, hours(1), true, hours(6), {}},
+    {"scan_local_library", "discover", {}, hours(1), true, hours(6), scan_factory},
     {"sync_spotify_likes", "discover", {}, minutes(30), true, hours(2), {}},
     {"sync_deezer_favorites", "discover", {}, minutes(30), true, hours(2), {}},
     {"sync_tidal_favorites", "discover", {}, minutes(30), true, hours(2), {}},

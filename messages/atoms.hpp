@@ -3,6 +3,7 @@
 #pragma once
 
 #include "messages/library.hpp"
+#include "messages/scan.hpp"
 #include "messages/types.hpp"
 
 #include <caf/type_id.hpp>
@@ -35,6 +36,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(discotheque, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(discotheque, (discotheque::track_dto))
   CAF_ADD_TYPE_ID(discotheque, (discotheque::ingest_batch))
   CAF_ADD_TYPE_ID(discotheque, (discotheque::ingest_result))
+
+  // local scan (walker and tag readers)
+  CAF_ADD_ATOM(discotheque, discotheque::atom, scan_walk, "scanwalk")
+  CAF_ADD_ATOM(discotheque, discotheque::atom, scan_read, "scanread")
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::scan_file))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::scan_error_dto))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::walk_request))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::walk_result))
+  CAF_ADD_TYPE_ID(discotheque, (discotheque::read_result))
+  CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::scan_file>))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

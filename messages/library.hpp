@@ -102,12 +102,17 @@ struct ingest_batch {
   std::vector<artist_dto> artists;
   std::vector<album_dto> albums;
   std::vector<track_dto> tracks;
+  /// Local scan only: files of earlier scans that are gone from disk. Their
+  /// tracks lose local_path and go back to not_needed (they stay owned);
+  /// handled before the batch's tracks, so a moved file finds its track.
+  std::vector<std::string> gone_paths;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_batch& x) {
   return f(caf::meta::type_name("ingest_batch"), x.source, x.reason,
-           x.run_id, x.auto_queue, x.artists, x.albums, x.tracks);
+           x.run_id, x.auto_queue, x.artists, x.albums, x.tracks,
+           x.gone_paths);
 }
 
 /// The dedup store's answer: the row ids the batch's entities ended up as,
@@ -118,12 +123,16 @@ struct ingest_result {
   std::vector<int64_t> track_ids;
   int64_t created = 0; ///< new rows
   int64_t merged = 0;  ///< matched existing rows
+  int64_t tracks_created = 0; ///< of `created`, the tracks
+  int64_t tracks_merged = 0;  ///< of `merged`, the tracks
+  int64_t gone = 0;           ///< gone_paths that matched a track
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_result& x) {
   return f(caf::meta::type_name("ingest_result"), x.artist_ids, x.album_ids,
-           x.track_ids, x.created, x.merged);
+           x.track_ids, x.created, x.merged, x.tracks_created, x.tracks_merged,
+           x.gone);
 }
 
 } // namespace discotheque

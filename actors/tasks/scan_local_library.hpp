@@ -1,0 +1,86 @@
+// The scan_local_library task (SPEC §3): a walker finds new and changed files,
+// a pool of tag readers (one per core) reads them, and the results go in
+// batches to the dedup store. Memory stays bounded by credit: at most a few
+// chunks per reader and two merge batches are in flight at any time.
+#pragma once
+
+#include "actors/tasks/task_env.hpp"
+#include "messages/interfaces.hpp"
+#include "messages/scan.hpp"
+
+#include <caf/typed_response_promise.hpp>
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace discotheque {
+
+/// The WALKER actor: one blocking directory walk per request.
+using walker_actor = caf::typed_actor<
+  caf::replies_to<atom::scan_walk, walk_request>::with<walk_result>>;
+
+/// A TAG READER actor: reads the tags of a chunk of files.
+using tag_reader_actor = caf::typed_actor<
+  caf::replies_to<atom::scan_read, std::vector<scan_file>>::with<read_result>>;
+
+// Both take the scan's logger: it is also what keeps CAF 0.17 from
+// dereferencing an empty argument tuple when it spawns them (UBSan).
+walker_actor::behavior_type walker(walker_actor::pointer self,
+                                   std::shared_ptr<spdlog::logger> log);
+tag_reader_actor::behavior_type
+tag_reader(tag_reader_actor::pointer self,
+           std::shared_ptr<spdlog::logger> log);
+
+struct scan_options {
+  size_t readers = 0;       ///< 0 = one per core
+  size_t chunk_size = 16;   ///< files per reader request
+  size_t batch_size = 500;  ///< tracks per merge batch
+  size_t max_merges = 4;    ///< merge batches in flight
+};
+
+struct scan_state {
+  static inline const char* name = "scan_local_library";
+
+  task_env env;
+  scan_options options;
+  std::shared_ptr<spdlog::logger> log;
+
+  // The current run (running == false between runs).
+  bool running = false;
+  caf::typed_response_promise<task_result> promise;
+  task_result result;
+  int64_t run_id = 0;
+  std::chrono::steady_clock::time_point started, last_log;
+  walker_actor walker;
+  std::vector<tag_reader_actor> readers;
+  walk_result walk;
+  size_t next_file = 0;
+  size_t chunks_in_flight = 0;
+  size_t merges_in_flight = 0;
+  size_t writes_in_flight = 0;
+  std::vector<track_dto> pending;
+  std::vector<scan_error_dto> errors; ///< this run's (for stats and cleanup)
+  std::string failure;                ///< first fatal problem of the run
+
+  // Counters of the current (or last) run.
+  int64_t files_seen = 0, files_unchanged = 0, files_opened = 0,
+          files_read = 0, tracks_added = 0, tracks_updated = 0,
+          files_gone = 0, folders_seen = 0, folders_skipped = 0;
+
+  std::string stats_json(bool with_errors) const;
+};
+
+task_actor::behavior_type
+scan_local_library(task_actor::stateful_pointer<scan_state> self,
+                   task_env env);
+
+/// The same with tuning knobs (tests use small batches).
+task_actor::behavior_type
+scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
+                        task_env env, scan_options options);
+
+} // namespace discotheque

@@ -1,0 +1,214 @@
+#include "scan/walk.hpp"
+
+#include "scan/tags.hpp"
+#include "storage/database.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+namespace discotheque::scan {
+
+namespace {
+
+struct known_file {
+  int64_t size;
+  int64_t mtime;
+};
+
+int64_t mtime_ns(const struct stat& s) {
+  return static_cast<int64_t>(s.st_mtim.tv_sec) * 1'000'000'000
+         + s.st_mtim.tv_nsec;
+}
+
+/// FNV-1a, 64 bit: fast, stable across runs and builds.
+struct fnv {
+  uint64_t h = 1469598103934665603ull;
+  void add(const void* p, size_t n) {
+    auto* b = static_cast<const unsigned char*>(p);
+    for (size_t i = 0; i < n; ++i) {
+      h ^= b[i];
+      h *= 1099511628211ull;
+    }
+  }
+  void add(const std::string& s) {
+    add(s.data(), s.size() + 1); // with the NUL as separator
+  }
+  void add(int64_t v) {
+    add(&v, sizeof(v));
+  }
+  std::string hex() const {
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx",
+                  static_cast<unsigned long long>(h));
+    return buf;
+  }
+};
+
+std::string clean(const std::string& p) {
+  auto s = std::filesystem::absolute(p).lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/')
+    s.pop_back();
+  return s;
+}
+
+} // namespace
+
+walk_result walk(const walk_request& req) {
+  walk_result out;
+  std::unordered_map<std::string, known_file> known, errors;
+  std::unordered_map<std::string, std::string> folders;
+  {
+    auto db = storage::database::open(req.db_path,
+                                      storage::database::mode::read_only);
+    auto s = db.prepare("SELECT local_path, file_size, file_mtime FROM tracks"
+                        " WHERE local_path IS NOT NULL");
+    while (s.step())
+      known.emplace(s.text(0), known_file{s.opt_int64(1).value_or(-1),
+                                          s.opt_int64(2).value_or(-1)});
+    auto e = db.prepare("SELECT path, file_size, file_mtime FROM scan_errors");
+    while (e.step())
+      errors.emplace(e.text(0), known_file{e.opt_int64(1).value_or(-1),
+                                           e.opt_int64(2).value_or(-1)});
+    auto f = db.prepare("SELECT path, hash FROM scan_folders");
+    while (f.step())
+      folders.emplace(f.text(0), f.text(1));
+  }
+  // The data folder is recognized by device and inode: no path games
+  // (symlinks, "..", bind mounts) lead into it.
+  bool has_data_dir = false;
+  struct stat data_st;
+  if (!req.data_dir.empty() && ::stat(req.data_dir.c_str(), &data_st) == 0)
+    has_data_dir = true;
+  std::set<std::pair<dev_t, ino_t>> visited;
+  std::vector<std::string> stack;
+  // A music folder that is not there (an unmounted disk) is not a folder
+  // whose files were all deleted: what we know under it stays as it is.
+  std::vector<std::string> unavailable;
+  for (auto it = req.roots.rbegin(); it != req.roots.rend(); ++it) {
+    auto root = clean(*it);
+    struct stat rs;
+    if (::stat(root.c_str(), &rs) != 0 || !S_ISDIR(rs.st_mode)) {
+      out.warnings.push_back("music folder unavailable, nothing under it is "
+                             "marked gone: " + root);
+      unavailable.push_back(root + "/");
+      continue;
+    }
+    stack.push_back(std::move(root));
+  }
+  auto under_unavailable = [&](const std::string& path) {
+    for (auto& u : unavailable)
+      if (path.compare(0, u.size(), u) == 0)
+        return true;
+    return false;
+  };
+  struct entry {
+    std::string name;
+    int64_t size;
+    int64_t mtime;
+  };
+  std::vector<entry> files;
+  std::vector<std::string> subdirs;
+  while (!stack.empty()) {
+    auto dir = std::move(stack.back());
+    stack.pop_back();
+    struct stat ds;
+    if (::stat(dir.c_str(), &ds) != 0 || !S_ISDIR(ds.st_mode)) {
+      out.warnings.push_back("not a directory: " + dir);
+      continue;
+    }
+    if (!visited.insert({ds.st_dev, ds.st_ino}).second)
+      continue; // a symlink loop or a second way into the same folder
+    if (has_data_dir && ds.st_dev == data_st.st_dev
+        && ds.st_ino == data_st.st_ino)
+      continue; // our own data folder (database, images) is not music
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+      out.warnings.push_back("cannot list: " + dir);
+      continue;
+    }
+    ++out.folders_seen;
+    files.clear();
+    subdirs.clear();
+    while (auto* de = ::readdir(d)) {
+      std::string name = de->d_name;
+      if (name == "." || name == "..")
+        continue;
+      // Relative to the open directory: the kernel does not walk the
+      // whole path again for every file.
+      struct stat s;
+      if (::fstatat(::dirfd(d), de->d_name, &s, 0) != 0)
+        continue; // dangling symlink
+      if (S_ISDIR(s.st_mode)) {
+        subdirs.push_back(dir + "/" + name);
+      } else if (S_ISREG(s.st_mode)) {
+        auto dot = name.rfind('.');
+        if (dot != std::string::npos && is_audio_extension(name.substr(dot)))
+          files.push_back(entry{std::move(name), static_cast<int64_t>(s.st_size),
+                                mtime_ns(s)});
+      }
+    }
+    ::closedir(d);
+    std::sort(files.begin(), files.end(),
+              [](const entry& a, const entry& b) { return a.name < b.name; });
+    std::sort(subdirs.begin(), subdirs.end(), std::greater<>{});
+    for (auto& s : subdirs)
+      stack.push_back(std::move(s));
+    fnv h;
+    for (auto& f : files) {
+      h.add(f.name);
+      h.add(f.size);
+      h.add(f.mtime);
+    }
+    auto hash = h.hex();
+    auto stored = folders.find(dir);
+    bool unchanged = stored != folders.end() && stored->second == hash;
+    if (stored != folders.end())
+      folders.erase(stored);
+    if (unchanged)
+      ++out.folders_skipped;
+    else {
+      out.folder_paths.push_back(dir);
+      out.folder_hashes.push_back(hash);
+    }
+    for (auto& f : files) {
+      ++out.files_seen;
+      auto path = dir + "/" + f.name;
+      auto k = known.find(path);
+      auto e = errors.find(path);
+      bool same = unchanged;
+      if (!same && k != known.end())
+        same = k->second.size == f.size && k->second.mtime == f.mtime;
+      if (!same && e != errors.end())
+        same = e->second.size == f.size && e->second.mtime == f.mtime;
+      if (k != known.end())
+        known.erase(k);
+      if (e != errors.end())
+        errors.erase(e);
+      if (same)
+        ++out.files_unchanged;
+      else
+        out.to_read.push_back(scan_file{std::move(path), f.size, f.mtime});
+    }
+  }
+  for (auto& [path, _] : known)
+    if (!under_unavailable(path))
+      out.gone.push_back(path);
+  for (auto& [path, _] : errors)
+    if (!under_unavailable(path))
+      out.gone_errors.push_back(path);
+  for (auto& [path, _] : folders)
+    if (!under_unavailable(path + "/"))
+      out.gone_folders.push_back(path);
+  std::sort(out.gone.begin(), out.gone.end());
+  return out;
+}
+
+} // namespace discotheque::scan
