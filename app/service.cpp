@@ -51,6 +51,7 @@ void stop_and_wait(caf::scoped_actor& self, const Handle& hdl) {
 
 void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::discotheque>();
+  cfg.add_message_types<caf::id_block::discotheque_cloud>();
   cfg.add_error_category(
     error_category(),
     [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
