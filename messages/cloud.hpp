@@ -99,18 +99,19 @@ typename Inspector::result_type inspect(Inspector& f, playlist_dto& x) {
 
 /// What a sync asks a source for: one page of one list.
 struct page_request {
-  /// followed (artists), saved (albums), liked (tracks), playlists, or
-  /// playlist_items (with playlist_id).
+  /// followed (artists), saved (albums), liked (tracks), playlists,
+  /// playlist_items (parent = playlist id), artist_albums (parent = artist
+  /// id), album_tracks (parent = album id).
   std::string list;
   /// Empty for the first page, else the `next` of the previous page.
   std::string cursor;
-  std::string playlist_id;
+  std::string parent;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, page_request& x) {
   return f(caf::meta::type_name("page_request"), x.list, x.cursor,
-           x.playlist_id);
+           x.parent);
 }
 
 /// One page of a source's list, already mapped to the common DTOs.
@@ -120,8 +121,6 @@ struct source_page {
   std::vector<album_dto> albums;
   std::vector<track_dto> tracks;
   std::vector<playlist_dto> playlists;
-  /// For playlist_items: the position of each track (parallel to tracks).
-  std::vector<int64_t> positions;
   /// The cursor of the next page; empty = this was the last page.
   std::string next;
   /// Total items of the whole list as the provider reports it (-1 unknown).
@@ -134,7 +133,7 @@ struct source_page {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_page& x) {
   return f(caf::meta::type_name("source_page"), x.list, x.artists, x.albums,
-           x.tracks, x.playlists, x.positions, x.next, x.total, x.skipped,
+           x.tracks, x.playlists, x.next, x.total, x.skipped,
            x.errors);
 }
 
