@@ -10,44 +10,240 @@
 namespace discotheque {
 
 using nlohmann::json;
+using self_ptr = api_actor::stateful_pointer<api_state>;
 
-http::response json_response(int status, const json& body) {
-  return http::json_ok(body, status);
-}
-
-http::response error_response(int status, const std::string& code,
-                              const std::string& message) {
-  return http::json_error(status, code, message);
+bool api_key_matches(const std::string& given, const std::string& expected) {
+  if (expected.empty())
+    return false;
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (size_t i = 0; i < expected.size(); ++i)
+    diff |= static_cast<unsigned char>(
+      expected[i] ^ (i < given.size() ? given[i] : 0));
+  return diff == 0;
 }
 
 namespace {
 
-void health(api_actor::stateful_pointer<api_state> self,
-            const http::responder& reply) {
+/// Maps an actor's error to an HTTP status.
+http::response error_to_response(const caf::error& err) {
+  if (err.category() == error_category()) {
+    switch (static_cast<ec>(err.code())) {
+      case ec::unknown_task:
+        return http::json_error(404, "unknown_task", render(err));
+      case ec::already_running:
+        return http::json_error(409, "already_running", render(err));
+      case ec::not_implemented:
+        return http::json_error(409, "not_implemented", render(err));
+      case ec::invalid_config:
+        return http::json_error(400, "bad_request", render(err));
+      default:
+        break;
+    }
+  }
+  if (err == caf::sec::request_timeout)
+    return http::json_error(504, "timeout", "the service did not answer in time");
+  return http::json_error(500, "internal_error", render(err));
+}
+
+json parse(const std::string& s) {
+  return json::parse(s, nullptr, false);
+}
+
+void refresh_snapshot(self_ptr self) {
+  self->request(self->state.config.reader, self->state.config.timeout,
+                atom::status_v)
+    .then([self](const std::string& s) { self->state.snapshot = parse(s); },
+          [self](const caf::error& err) {
+            self->state.log->warn("no status snapshot: {}", render(err));
+          });
+}
+
+int64_t uptime_s(self_ptr self) {
+  return (now_ms() - self->state.config.started_at) / 1000;
+}
+
+/// The overall state: the last health check's verdict, lowered by open
+/// circuit breakers of enabled providers.
+std::string overall_state(const json& health_stats, const json& snapshot) {
+  std::string state = "healthy";
+  if (health_stats.is_object() && health_stats.contains("state"))
+    state = health_stats["state"].get<std::string>();
+  if (snapshot.is_object() && snapshot.contains("providers"))
+    for (const auto& p : snapshot["providers"])
+      if (p["enabled"] == true && p["circuit_breaker_open"] == true
+          && state == "healthy")
+        state = "degraded";
+  if (snapshot.is_object() && snapshot.contains("error"))
+    state = "error";
+  return state;
+}
+
+json health_stats_of(const json& tasks) {
+  for (const auto& t : tasks)
+    if (t["name"] == "health_check" && t["last_status"] == "succeeded")
+      return t["stats"];
+  return nullptr;
+}
+
+void get_health(self_ptr self, http::responder reply) {
   auto& cfg = self->state.config;
-  auto uptime_s = (now_ms() - cfg.started_at) / 1000;
-  self->request(cfg.store, cfg.timeout, atom::stats_v)
+  self->request(cfg.supervisor, cfg.timeout, atom::status_v,
+                std::string{"health_check"})
     .then(
-      [reply, uptime_s](const store_stats& st) {
-        json body{{"status", st.degraded ? "degraded" : "healthy"},
-                  {"version", DISCOTHEQUE_VERSION},
-                  {"uptime_seconds", uptime_s},
-                  {"database",
-                   {{"writable", !st.degraded},
-                    {"transactions", st.transactions},
-                    {"last_error", st.last_error.empty()
-                                     ? json(nullptr)
-                                     : json(st.last_error)}}}};
-        reply(json_response(200, body));
+      [self, reply](const std::string& s) {
+        auto task = parse(s);
+        json stats = task["last_status"] == "succeeded" ? task["stats"]
+                                                        : json(nullptr);
+        auto state = overall_state(stats, self->state.snapshot);
+        reply(http::json_ok(
+          json{{"status", state},
+               {"version", DISCOTHEQUE_VERSION},
+               {"uptime_seconds", uptime_s(self)},
+               {"last_check", task["last_success"]},
+               {"problems", stats.is_object() ? stats["problems"]
+                                              : json::array()}},
+          state == "error" ? 503 : 200));
       },
-      [reply, uptime_s](const caf::error& err) {
-        json body{{"status", "error"},
-                  {"version", DISCOTHEQUE_VERSION},
-                  {"uptime_seconds", uptime_s},
-                  {"database",
-                   {{"writable", false}, {"last_error", render(err)}}}};
-        reply(json_response(503, body));
+      [self, reply](const caf::error& err) {
+        reply(http::json_ok(json{{"status", "error"},
+                                 {"version", DISCOTHEQUE_VERSION},
+                                 {"uptime_seconds", uptime_s(self)},
+                                 {"problems", {render(err)}}},
+                            503));
       });
+}
+
+void get_status(self_ptr self, http::responder reply) {
+  auto& cfg = self->state.config;
+  auto answer = [self, reply](const std::string& sup) {
+    auto s = parse(sup);
+    auto& snap = self->state.snapshot;
+    auto health = health_stats_of(s["tasks"]);
+    json body{
+      {"status", overall_state(health, snap)},
+      {"version", DISCOTHEQUE_VERSION},
+      {"started_at", iso8601(self->state.config.started_at)},
+      {"uptime_seconds", uptime_s(self)},
+      {"tasks", s["tasks"]},
+      {"cycle_running", s["cycle_running"]},
+      {"last_cycle", s["last_cycle"]},
+      {"providers", snap.value("providers", json::array())},
+      {"totals", snap.value("totals", json::object())},
+      {"totals_taken_at", snap.value("taken_at", json(nullptr))},
+      {"health", health},
+    };
+    reply(http::json_ok(body));
+  };
+  auto ask_supervisor = [self, answer, reply] {
+    auto& cfg = self->state.config;
+    self->request(cfg.supervisor, cfg.timeout, atom::status_v)
+      .then(answer, [reply](const caf::error& err) {
+        reply(error_to_response(err));
+      });
+  };
+  if (!self->state.snapshot.is_null())
+    return ask_supervisor();
+  // First request before the first snapshot: fetch one now.
+  self->request(cfg.reader, cfg.timeout, atom::status_v)
+    .then(
+      [self, ask_supervisor](const std::string& snap) {
+        self->state.snapshot = parse(snap);
+        ask_supervisor();
+      },
+      [reply](const caf::error& err) { reply(error_to_response(err)); });
+}
+
+/// Answers a supervisor request's string reply as JSON with `status`.
+template <class... Ts>
+void forward(self_ptr self, const http::responder& reply, int status,
+             Ts&&... xs) {
+  self->request(self->state.config.supervisor, self->state.config.timeout,
+                std::forward<Ts>(xs)...)
+    .then(
+      [reply, status](const std::string& s) {
+        http::response r;
+        r.status = status;
+        r.body = s;
+        reply(std::move(r));
+      },
+      [reply](const caf::error& err) { reply(error_to_response(err)); });
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < path.size()) {
+    auto j = path.find('/', i);
+    if (j == std::string::npos)
+      j = path.size();
+    if (j > i)
+      parts.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return parts;
+}
+
+http::response method_not_allowed(const std::string& allowed) {
+  auto r = http::json_error(405, "method_not_allowed",
+                            "allowed: " + allowed);
+  r.headers.emplace_back("Allow", allowed);
+  return r;
+}
+
+void route(self_ptr self, http_exchange& ex) {
+  const auto& req = ex.request;
+  const auto& method = req.method;
+  auto parts = split_path(req.path);
+  auto is = [&](std::initializer_list<const char*> p) {
+    if (parts.size() != p.size())
+      return false;
+    size_t i = 0;
+    for (auto x : p) {
+      if (std::string{x} != "*" && parts[i] != x)
+        return false;
+      ++i;
+    }
+    return true;
+  };
+  if (is({"api", "library", "status"})) {
+    if (method != "GET")
+      return ex.reply(method_not_allowed("GET"));
+    return get_status(self, ex.reply);
+  }
+  if (is({"api", "library", "tasks"})) {
+    if (method != "GET")
+      return ex.reply(method_not_allowed("GET"));
+    auto reply = ex.reply;
+    return self
+      ->request(self->state.config.supervisor, self->state.config.timeout,
+                atom::status_v)
+      .then(
+        [reply](const std::string& s) {
+          reply(http::json_ok(json{{"tasks", parse(s)["tasks"]}}));
+        },
+        [reply](const caf::error& err) { reply(error_to_response(err)); });
+  }
+  if (is({"api", "library", "tasks", "*"})) {
+    if (method == "GET")
+      return forward(self, ex.reply, 200, atom::status_v, parts[3]);
+    if (method == "PUT")
+      return forward(self, ex.reply, 200, atom::put_atom_v, parts[3], req.body);
+    return ex.reply(method_not_allowed("GET, PUT"));
+  }
+  if (is({"api", "library", "tasks", "*", "run"})) {
+    if (method != "POST")
+      return ex.reply(method_not_allowed("POST"));
+    return forward(self, ex.reply, 202, atom::run_v, parts[3]);
+  }
+  if (is({"api", "library", "cycle"})) {
+    if (method != "POST")
+      return ex.reply(method_not_allowed("POST"));
+    return forward(self, ex.reply, 202, atom::cycle_v);
+  }
+  // Everything else under /api/library goes to the read side.
+  if (parts.size() >= 2 && parts[0] == "api" && parts[1] == "library")
+    return self->send(self->state.config.reader, atom::http_v, std::move(ex));
+  ex.reply(http::json_error(404, "not_found", "no such endpoint: " + req.path));
 }
 
 } // namespace
@@ -56,17 +252,35 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
                              api_config config) {
   self->state.config = std::move(config);
   self->state.log = log::get("api");
+  refresh_snapshot(self);
+  self->delayed_send(self, self->state.config.snapshot_interval,
+                     atom::tick_atom_v);
   return {
     [self](atom::http, http_exchange& ex) {
       const auto& req = ex.request;
       self->state.log->debug("{} {}", req.method, req.target);
       if (req.path == "/api/health") {
         if (req.method != "GET" && req.method != "HEAD")
-          return ex.reply(error_response(405, "method_not_allowed",
-                                         "use GET for " + req.path));
-        return health(self, ex.reply);
+          return ex.reply(method_not_allowed("GET, HEAD"));
+        return get_health(self, ex.reply);
       }
-      ex.reply(error_response(404, "not_found", "no such endpoint: " + req.path));
+      if (req.path.rfind("/api/", 0) != 0)
+        return ex.reply(
+          http::json_error(404, "not_found", "no such endpoint: " + req.path));
+      auto key = req.header("x-api-key");
+      if (key.empty())
+        if (auto q = req.query.find("apikey"); q != req.query.end())
+          key = q->second;
+      if (!api_key_matches(key, self->state.config.api_key))
+        return ex.reply(http::json_error(
+          401, "unauthorized",
+          "missing or wrong API key (X-Api-Key header or apikey parameter)"));
+      route(self, ex);
+    },
+    [self](atom::tick_atom) {
+      refresh_snapshot(self);
+      self->delayed_send(self, self->state.config.snapshot_interval,
+                         atom::tick_atom_v);
     },
   };
 }

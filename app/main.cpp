@@ -1,4 +1,4 @@
-// discotheque: the command line. Subcommands: serve, version.
+// discotheque: the command line. Subcommands: serve, run, cycle, version.
 #include "app/config.hpp"
 #include "app/service.hpp"
 #include "support/log.hpp"
@@ -58,6 +58,12 @@ int main(int argc, char** argv) {
   app.fallthrough();
   auto* serve_cmd = app.add_subcommand("serve", "run the service");
   auto* version_cmd = app.add_subcommand("version", "print the version");
+  std::vector<std::string> run_names;
+  auto* run_cmd = app.add_subcommand(
+    "run", "run these tasks once in dependency order, print the results");
+  run_cmd->add_option("tasks", run_names, "task names")->required();
+  auto* cycle_cmd = app.add_subcommand(
+    "cycle", "run one full cycle (due tasks only), print the results");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -73,6 +79,10 @@ int main(int argc, char** argv) {
     cfg.prepare_data_dir();
     if (serve_cmd->parsed())
       return serve(cfg);
+    if (run_cmd->parsed())
+      return run_tasks(cfg, run_names);
+    if (cycle_cmd->parsed())
+      return run_cycle(cfg);
   } catch (const config_error& e) {
     std::cerr << "discotheque: " << e.what() << '\n';
     return 2;

@@ -1,9 +1,15 @@
 #include "app/service.hpp"
 
 #include "actors/api.hpp"
+#include "actors/reader.hpp"
+#include "actors/registry.hpp"
 #include "actors/store.hpp"
+#include "actors/supervisor.hpp"
+#include "actors/tasks/task_env.hpp"
+#include "app/api_key.hpp"
 #include "http/server/server.hpp"
 #include "messages/error.hpp"
+#include "storage/database.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -11,9 +17,13 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
+#include <sys/stat.h>
 
 namespace discotheque {
 
@@ -23,6 +33,19 @@ void block_shutdown_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void configure_actor_system(caf::actor_system_config& cfg) {
+  cfg.add_message_types<caf::id_block::discotheque>();
+  cfg.add_message_types<caf::id_block::discotheque_cloud>();
+  cfg.add_error_category(
+    error_category(),
+    [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
+      std::string result = to_string(static_cast<ec>(code));
+      if (ctx.match_elements<std::string>())
+        result += ": " + ctx.get_as<std::string>(0);
+      return result;
+    });
 }
 
 namespace {
@@ -47,44 +70,138 @@ void stop_and_wait(caf::scoped_actor& self, const Handle& hdl) {
   self->receive([](const caf::down_msg&) {});
 }
 
-} // namespace
+/// The actors every mode needs: the store and the supervisor with its tasks.
+struct core {
+  store_actor store;
+  supervisor_actor supervisor;
 
-void configure_actor_system(caf::actor_system_config& cfg) {
-  cfg.add_message_types<caf::id_block::discotheque>();
-  cfg.add_message_types<caf::id_block::discotheque_cloud>();
-  cfg.add_error_category(
-    error_category(),
-    [](uint8_t code, caf::atom_value, const caf::message& ctx) -> std::string {
-      std::string result = to_string(static_cast<ec>(code));
-      if (ctx.match_elements<std::string>())
-        result += ": " + ctx.get_as<std::string>(0);
-      return result;
-    });
+  void stop(caf::scoped_actor& self) {
+    stop_and_wait(self, supervisor);
+    stop_and_wait(self, store);
+  }
+};
+
+/// Starts the core; prints one line and returns nullopt on failure.
+std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
+                               const config& cfg, bool timer) {
+  core c;
+  store_config store_cfg;
+  store_cfg.db_path = cfg.db_path();
+  c.store = sys.spawn<caf::detached>(store, store_cfg);
+  // The store opens and migrates the database before it answers anything.
+  std::string error;
+  self->request(c.store, std::chrono::seconds(60), atom::stats_v)
+    .receive([](const store_stats&) {},
+             [&](const caf::error& err) { error = render(err); });
+  if (!error.empty()) {
+    std::cerr << "discotheque: cannot open database " << cfg.db_path().string()
+              << ": " << error << '\n';
+    return std::nullopt;
+  }
+  ::chmod(cfg.db_path().c_str(), 0600); // it holds provider tokens
+  supervisor_config sup_cfg;
+  try {
+    auto db = storage::database::open(cfg.db_path(),
+                                      storage::database::mode::read_only);
+    auto fixup = load_supervisor_state(db, sup_cfg);
+    self->request(c.store, std::chrono::seconds(60), atom::write_v, fixup)
+      .receive([](const write_ack&) {},
+               [&](const caf::error& err) { error = render(err); });
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) {
+    std::cerr << "discotheque: cannot read task history: " << error << '\n';
+    stop_and_wait(self, c.store);
+    return std::nullopt;
+  }
+  task_env env;
+  env.cfg = cfg;
+  env.db_path = cfg.db_path();
+  env.store = c.store;
+  env.detached = true;
+  auto registry = task_registry::make(default_tasks(env));
+  if (!registry) {
+    std::cerr << "discotheque: " << render(registry.error()) << '\n';
+    stop_and_wait(self, c.store);
+    return std::nullopt;
+  }
+  sup_cfg.registry = std::move(*registry);
+  sup_cfg.store = c.store;
+  sup_cfg.check_interval = std::chrono::seconds(cfg.scheduler_check_interval_s);
+  sup_cfg.start_timer = timer;
+  c.supervisor = sys.spawn(supervisor, std::move(sup_cfg));
+  return c;
 }
 
-int serve(const config& cfg) {
-  auto log = log::get("service");
+/// Sends a request whose answer is a JSON report, prints it, and maps it to
+/// an exit code.
+template <class... Ts>
+int report_command(const config& cfg, Ts&&... xs) {
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg);
   caf::actor_system sys{sys_cfg};
   caf::scoped_actor self{sys};
+  auto c = start_core(sys, self, cfg, false);
+  if (!c)
+    return 1;
+  int rc = 0;
+  self->request(c->supervisor, caf::infinite, std::forward<Ts>(xs)...)
+    .receive(
+      [&](const std::string& report) {
+        auto j = nlohmann::json::parse(report);
+        std::cout << j.dump(2) << std::endl;
+        rc = j["succeeded"] == true ? 0 : 1;
+      },
+      [&](const caf::error& err) {
+        std::cerr << "discotheque: " << render(err) << '\n';
+        rc = err.category() == error_category()
+                 && err.code() == static_cast<uint8_t>(ec::unknown_task)
+               ? 2
+               : 1;
+      });
+  c->stop(self);
+  return rc;
+}
 
-  store_config store_cfg;
-  store_cfg.db_path = cfg.db_path();
-  auto store_hdl = sys.spawn<caf::detached>(store, store_cfg);
-  // The store opens and migrates the database before it answers anything.
-  bool store_ok = false;
-  std::string store_error;
-  self->request(store_hdl, std::chrono::seconds(60), atom::stats_v)
-    .receive([&](const store_stats&) { store_ok = true; },
-             [&](const caf::error& err) { store_error = render(err); });
-  if (!store_ok) {
-    std::cerr << "discotheque: cannot open database " << cfg.db_path().string()
-              << ": " << store_error << '\n';
+} // namespace
+
+int run_tasks(const config& cfg, const std::vector<std::string>& tasks) {
+  return report_command(cfg, atom::run_v, tasks, std::string{"command"});
+}
+
+int run_cycle(const config& cfg) {
+  return report_command(cfg, atom::cycle_v, std::string{"command"});
+}
+
+int serve(const config& cfg) {
+  auto log = log::get("service");
+  std::string key;
+  try {
+    key = ensure_api_key(cfg);
+  } catch (const config_error& e) {
+    std::cerr << "discotheque: " << e.what() << '\n';
     return 1;
   }
-
-  auto api_hdl = sys.spawn(api, api_config{store_hdl, now_ms(), std::chrono::seconds(5)});
+  caf::actor_system_config sys_cfg;
+  configure_actor_system(sys_cfg);
+  caf::actor_system sys{sys_cfg};
+  caf::scoped_actor self{sys};
+  auto c = start_core(sys, self, cfg, true);
+  if (!c)
+    return 1;
+  reader_config rcfg;
+  rcfg.db_path = cfg.db_path();
+  rcfg.store = c->store;
+  rcfg.providers = cfg.providers;
+  rcfg.modules = default_endpoint_modules();
+  auto reader_hdl = sys.spawn<caf::detached>(reader, rcfg);
+  api_config acfg;
+  acfg.supervisor = c->supervisor;
+  acfg.reader = reader_hdl;
+  acfg.api_key = key;
+  acfg.started_at = now_ms();
+  auto api_hdl = sys.spawn(api, acfg);
   http::server srv{
     http::server_options{cfg.listen_host, cfg.listen_port, cfg.http_threads,
                          static_cast<uint64_t>(cfg.http_max_body_bytes),
@@ -93,22 +210,26 @@ int serve(const config& cfg) {
       caf::anon_send(api_hdl, atom::http_v,
                      http_exchange{std::move(req), std::move(reply)});
     }};
+  auto shutdown = [&] {
+    stop_and_wait(self, api_hdl);
+    stop_and_wait(self, reader_hdl);
+    c->stop(self);
+  };
   try {
     srv.start();
   } catch (const std::exception& e) {
     std::cerr << "discotheque: " << e.what() << '\n';
-    stop_and_wait(self, api_hdl);
-    stop_and_wait(self, store_hdl);
+    shutdown();
     return 1;
   }
-  log->info("Discotheque {} running; data in {}", DISCOTHEQUE_VERSION,
-            cfg.data_dir.string());
-
+  log->info("Discotheque {} running; data in {}; API key in {}",
+            DISCOTHEQUE_VERSION, cfg.data_dir.string(),
+            cfg.api_key.empty() ? (cfg.data_dir / "api_key").string()
+                                : std::string{"the config"});
   auto sig = wait_for_shutdown_signal();
   log->info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop();
-  stop_and_wait(self, api_hdl);
-  stop_and_wait(self, store_hdl);
+  shutdown();
   log->info("stopped cleanly");
   return 0;
 }

@@ -17,6 +17,7 @@ const char* to_string(ec x) {
     case ec::bad_response: return "bad_response";
     case ec::timeout: return "timeout";
     case ec::task_crashed: return "task_crashed";
+    case ec::not_implemented: return "not_implemented";
   }
   return "unknown";
 }

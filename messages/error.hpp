@@ -30,6 +30,8 @@ enum class ec : uint8_t {
   timeout,
   /// The task actor died while running a task.
   task_crashed,
+  /// The thing exists but is not built yet (e.g. a task without handler).
+  not_implemented,
 };
 
 const char* to_string(ec x);

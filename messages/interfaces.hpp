@@ -9,6 +9,9 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include <caf/typed_actor.hpp>
+
+#include <string>
+#include <vector>
 #include <caf/replies_to.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -61,6 +64,38 @@ using dedup_store_actor = caf::typed_actor<
   caf::replies_to<atom::reconcile, std::string, std::string,
                   int64_t>::with<int64_t>>;
 
+/// The SUPERVISOR actor interface: holds the task DAG and runs cycles.
+/// Answers are JSON documents (as strings) because they go straight to the
+/// API and the command line.
+///
+/// - `(cycle, trigger) -> report`: runs one cycle now over every task (due,
+///   enabled and dependency rules of SPEC §2) and answers its report when
+///   the last task finished. Refused with `already_running` while a cycle
+///   runs.
+/// - `(cycle) -> {"cycle", "started"}`: starts a cycle (trigger "manual")
+///   and answers at once; `already_running` while a cycle runs.
+/// - `(run, names, trigger) -> report`: runs exactly these tasks once, in DAG
+///   order, ignoring due/enabled; a task runs only if those of its
+///   dependencies that are in `names` succeeded. (`discotheque run`.)
+/// - `(run, name) -> {"task", "started"}`: Run Now. Starts the task at once
+///   and answers without waiting; `already_running` if it runs,
+///   `unknown_task` if there is no such task.
+/// - `(status) -> {"tasks": [...], "last_cycle": {...}, ...}`.
+/// - `(status, name) -> task`: one task, with live progress while it runs.
+/// - `(put, name, settings) -> task`: changes `enabled` and/or
+///   `interval_seconds` of a task (a JSON object) and persists them.
+/// - `(tick)`: the scheduler's timer; checks which tasks are due.
+using supervisor_actor = caf::typed_actor<
+  caf::replies_to<atom::cycle, std::string>::with<std::string>,
+  caf::replies_to<atom::cycle>::with<std::string>,
+  caf::replies_to<atom::run, std::vector<std::string>,
+                  std::string>::with<std::string>,
+  caf::replies_to<atom::run, std::string>::with<std::string>,
+  caf::replies_to<atom::status>::with<std::string>,
+  caf::replies_to<atom::status, std::string>::with<std::string>,
+  caf::replies_to<atom::put_atom, std::string, std::string>::with<std::string>,
+  caf::reacts_to<atom::tick_atom>>;
+
 /// One HTTP request and the way to answer it. Lives only inside this process
 /// (the responder is a callback into the server's io thread).
 struct http_exchange {
@@ -68,10 +103,25 @@ struct http_exchange {
   http::responder reply;
 };
 
+/// The READER actor interface: a detached actor with a read-only database
+/// connection that answers the read side of the API, so SQLite never blocks
+/// a scheduler or io thread and never waits for the store's writes (WAL).
+///
+/// - `(http, http_exchange)`: offers the request to the endpoint modules
+///   (http/api/*.cpp) and answers it; 404 when no module owns the path.
+/// - `(status) -> snapshot`: library totals and provider states as JSON.
+using reader_actor = caf::typed_actor<
+  caf::reacts_to<atom::http, http_exchange>,
+  caf::replies_to<atom::status>::with<std::string>>;
+
+
+
 /// The API actor interface: receives parsed HTTP requests from the server's
 /// io threads, asks the other actors, and answers through the responder. It
 /// never blocks; slow answers come from requests with timeouts.
-using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>>;
+using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
+                                   // internal: refreshes the cached snapshot
+                                   caf::reacts_to<atom::tick_atom>>;
 
 } // namespace discotheque
 

@@ -260,6 +260,9 @@ struct server::impl {
                                 return;
                               ctx->log->warn("accept failed: {}", ec.message());
                             } else {
+                              // Small JSON answers: do not wait for Nagle.
+                              beast::error_code ignored;
+                              socket.set_option(tcp::no_delay(true), ignored);
                               std::make_shared<session>(std::move(socket), ctx)
                                 ->run();
                             }

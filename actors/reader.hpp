@@ -1,0 +1,47 @@
+// The READER actor: the API's read side. It owns a read-only SQLite
+// connection (WAL lets it read while the store writes), runs the endpoint
+// modules of http/api/ and computes the status snapshot (totals, providers).
+#pragma once
+
+#include "app/config.hpp"
+#include "http/api/route.hpp"
+#include "messages/interfaces.hpp"
+#include "storage/database.hpp"
+
+#include <spdlog/logger.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace discotheque {
+
+struct reader_config {
+  std::filesystem::path db_path;
+  store_actor store;
+  /// Provider settings, for "enabled" and "authenticated" in the snapshot.
+  std::map<std::string, provider_config> providers;
+  /// Tried in order; the first that owns the path answers.
+  std::vector<http::endpoint_module> modules;
+};
+
+struct reader_state {
+  static inline const char* name = "reader";
+  reader_config config;
+  storage::database db;
+  std::shared_ptr<spdlog::logger> log;
+};
+
+/// Library totals and provider states (SPEC §8) from a read connection.
+nlohmann::json status_snapshot(storage::database& db,
+                               const std::map<std::string, provider_config>& p);
+
+/// The endpoint modules that exist, in the order they are tried.
+std::vector<http::endpoint_module> default_endpoint_modules();
+
+reader_actor::behavior_type
+reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg);
+
+} // namespace discotheque

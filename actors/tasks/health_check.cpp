@@ -1,0 +1,153 @@
+#include "actors/tasks/health_check.hpp"
+
+#include "messages/error.hpp"
+#include "storage/database.hpp"
+#include "support/log.hpp"
+#include "support/time.hpp"
+
+#include <sys/statvfs.h>
+
+namespace discotheque {
+
+using nlohmann::json;
+
+namespace {
+
+int severity(const std::string& state) {
+  return state == "error" ? 2 : state == "degraded" ? 1 : 0;
+}
+
+void raise(std::string& state, const std::string& to) {
+  if (severity(to) > severity(state))
+    state = to;
+}
+
+json disk_of(const std::filesystem::path& p, const std::string& role,
+             std::string& state, json& problems) {
+  json d{{"path", p.string()}, {"role", role}};
+  struct statvfs vfs {};
+  if (::statvfs(p.c_str(), &vfs) != 0) {
+    d["error"] = "cannot stat: " + std::string{std::strerror(errno)};
+    problems.push_back(role + " folder " + p.string() + " is not accessible");
+    raise(state, role == "data" ? "error" : "degraded");
+    return d;
+  }
+  auto free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+  auto total_bytes = static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize;
+  d["free_bytes"] = free_bytes;
+  d["total_bytes"] = total_bytes;
+  if (role == "data" && free_bytes < disk_error_bytes) {
+    problems.push_back("data folder has only " + std::to_string(free_bytes >> 20)
+                       + " MiB free");
+    raise(state, "error");
+  } else if (free_bytes < disk_warn_bytes) {
+    problems.push_back(role + " folder " + p.string() + " has only "
+                       + std::to_string(free_bytes >> 20) + " MiB free");
+    raise(state, "degraded");
+  }
+  return d;
+}
+
+} // namespace
+
+json evaluate_health(const task_env& env, const store_stats& store,
+                     const std::string& write_error) {
+  std::string state = "healthy";
+  json problems = json::array();
+  json database{{"writable", write_error.empty()},
+                {"transactions", store.transactions},
+                {"failed_writes", store.failed_writes}};
+  if (!write_error.empty()) {
+    problems.push_back("database is not writable: " + write_error);
+    raise(state, "error");
+  } else if (store.degraded) {
+    problems.push_back("database had failing transactions: "
+                       + store.last_error);
+    raise(state, "degraded");
+  }
+  json providers = json::array();
+  try {
+    auto db = storage::database::open(env.db_path,
+                                      storage::database::mode::read_only);
+    auto check = db.query_text("PRAGMA quick_check").value_or("no answer");
+    database["consistent"] = check == "ok";
+    if (check != "ok") {
+      problems.push_back("database consistency check failed: " + check);
+      raise(state, "error");
+    }
+    auto st = db.prepare("SELECT provider, breaker_state FROM provider_state");
+    while (st.step()) {
+      auto name = st.text(0);
+      auto breaker = st.text(1);
+      providers.push_back({{"name", name}, {"circuit_breaker", breaker}});
+      if (breaker != "closed") {
+        problems.push_back("provider " + name + " circuit breaker is "
+                           + breaker);
+        raise(state, "degraded");
+      }
+    }
+  } catch (const std::exception& e) {
+    database["consistent"] = false;
+    problems.push_back(std::string{"cannot read database: "} + e.what());
+    raise(state, "error");
+  }
+  json disks = json::array();
+  disks.push_back(disk_of(env.cfg.data_dir, "data", state, problems));
+  for (const auto& m : env.cfg.music_dirs)
+    disks.push_back(disk_of(m, "music", state, problems));
+  return json{{"state", state},         {"problems", problems},
+              {"database", database},   {"disks", disks},
+              {"providers", providers}, {"checked_at", iso8601(now_ms())}};
+}
+
+task_actor::behavior_type
+health_check(task_actor::stateful_pointer<health_check_state> self,
+             task_env env) {
+  self->state.env = std::move(env);
+  self->state.log = log::get("health_check");
+  return {
+    [self](atom::run, const task_request& req) -> caf::result<task_result> {
+      auto rp = self->make_response_promise<task_result>();
+      auto started = now_ms();
+      auto finish = [self, rp, req, started](const store_stats& s,
+                                             const std::string& write_error) mutable {
+        auto stats = evaluate_health(self->state.env, s, write_error);
+        task_result r;
+        r.task = req.task;
+        r.status = "succeeded";
+        r.stats_json = stats.dump();
+        r.started_at = started;
+        r.finished_at = now_ms();
+        auto state = stats["state"].get<std::string>();
+        if (state == "healthy")
+          self->state.log->info("health: healthy");
+        else
+          self->state.log->warn("health: {} ({})", state,
+                                stats["problems"].dump());
+        rp.deliver(std::move(r));
+      };
+      auto& store = self->state.env.store;
+      // A real write proves the database is writable right now.
+      write_request probe{{sql_stmt{
+        "INSERT INTO settings(key, value) VALUES ('health.last_check', ?1) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+        "updated_at = excluded.updated_at",
+        {sql_value::of(json(iso8601(now_ms())).dump())}}}};
+      self->request(store, std::chrono::seconds(30), atom::write_v, probe)
+        .then(
+          [self, finish](const write_ack&) mutable {
+            self->request(self->state.env.store, std::chrono::seconds(10),
+                          atom::stats_v)
+              .then([finish](const store_stats& s) mutable { finish(s, ""); },
+                    [finish](const caf::error& err) mutable {
+                      finish({}, render(err));
+                    });
+          },
+          [finish](const caf::error& err) mutable { finish({}, render(err)); });
+      return rp;
+    },
+    [](atom::progress) { return std::string{"{}"}; },
+  };
+}
+
+} // namespace discotheque
