@@ -275,7 +275,8 @@ class State:
 
 def paged_offset(items, query, default_limit, max_limit):
     offset = int(query.get("offset", ["0"])[0] or 0)
-    limit = min(int(query.get("limit", [str(default_limit)])[0] or default_limit), max_limit)
+    limit = min(int(query.get("limit", [str(default_limit)])[0] or default_limit), max_limit,
+                default_limit)
     return items[offset:offset + limit], offset, limit
 
 
@@ -518,7 +519,7 @@ class Handler(BaseHTTPRequestHandler):
 
         def paging(all_items, render, endpoint):
             index = int(query.get("index", ["0"])[0] or 0)
-            limit = min(int(query.get("limit", [str(size)])[0] or size), 2000)
+            limit = min(int(query.get("limit", [str(size)])[0] or size), size)
             chunk = all_items[index:index + limit]
             out = {"data": [render(x) for x in chunk], "total": len(all_items)}
             tok = f"access_token={token}&" if token else ""
