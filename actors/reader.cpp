@@ -1,5 +1,7 @@
 #include "actors/reader.hpp"
 
+#include "http/api/playlists.hpp"
+
 #include "messages/error.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -80,7 +82,7 @@ json status_snapshot(storage::database& db,
 }
 
 std::vector<http::endpoint_module> default_endpoint_modules() {
-  return {};
+  return {http::playlists_api};
 }
 
 reader_actor::behavior_type
