@@ -282,6 +282,9 @@ def paged_offset(items, query, default_limit, max_limit):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: without this, Nagle + delayed
+    # ACK stall every response by ~40 ms
+    disable_nagle_algorithm = True
     server_version = "FakeProviders/1.0"
 
     def log_message(self, fmt, *args):  # quiet

@@ -174,6 +174,10 @@ int main(int argc, char** argv) {
   int64_t run_id = argc > 3 ? std::stoll(argv[3]) : 1;
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg);
+  if (const char* policy = std::getenv("PROBE_SCHEDULER"))
+    sys_cfg.set("scheduler.policy",
+                std::string{policy} == "sharing" ? caf::atom("sharing")
+                                                 : caf::atom("stealing"));
   caf::actor_system sys{sys_cfg};
   json out;
   {
