@@ -137,7 +137,7 @@ const cloud_provider& cloud_hub::get(caf::actor_system& sys,
       return sys.spawn<caf::detached>(http::http_client, opts);
     return sys.spawn(http::http_client, opts);
   };
-  p.limiter = sys.spawn(rate_limiter, rate_limiter_config{name, rate, 1.02});
+  p.limiter = sys.spawn(rate_limiter, rate_limiter_config{name, rate, 1.05});
   circuit_breaker_config bc;
   bc.provider = name;
   bc.failure_threshold = pc.breaker_failures > 0 ? pc.breaker_failures : 5;

@@ -20,6 +20,7 @@
 #include <iostream>
 #include <mutex>
 #include <random>
+#include <thread>
 
 namespace discotheque {
 
@@ -131,6 +132,8 @@ int run_auth(const config& cfg, const auth_options& opts) {
       return 1;
     }
   }
+  // Let the io thread finish writing the browser's answer before closing.
+  std::this_thread::sleep_for(std::chrono::milliseconds{300});
   srv.stop();
   if (!error.empty()) {
     std::cerr << "discotheque: " << error << '\n';

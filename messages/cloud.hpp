@@ -123,6 +123,9 @@ struct source_page {
   std::vector<playlist_dto> playlists;
   /// The cursor of the next page; empty = this was the last page.
   std::string next;
+  /// Offset-paged lists, first page only: the cursors of every other page,
+  /// which may be fetched concurrently (then `next` is empty).
+  std::vector<std::string> siblings;
   /// Total items of the whole list as the provider reports it (-1 unknown).
   int64_t total = -1;
   /// Items of this page that could not be mapped (and why).
@@ -133,7 +136,7 @@ struct source_page {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_page& x) {
   return f(caf::meta::type_name("source_page"), x.list, x.artists, x.albums,
-           x.tracks, x.playlists, x.next, x.total, x.skipped,
+           x.tracks, x.playlists, x.next, x.siblings, x.total, x.skipped,
            x.errors);
 }
 

@@ -181,6 +181,7 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
                              st.config.backoff_max);
       if (ra)
         d = std::chrono::milliseconds{*ra};
+      st.paused_until = std::max(st.paused_until, self->clock().now() + d);
       ++pc.retries;
       retry_later(self, id, d);
       return;
@@ -208,14 +209,45 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
   }
 }
 
-void send_call(self_ptr self, uint64_t id) {
+void after_token(self_ptr self, uint64_t id);
+
+/// A client finished: the next waiting call may take its permit.
+void release_client(self_ptr self, size_t client) {
+  auto& st = self->state;
+  st.busy[client] = false;
+  while (!st.waiting_for_client.empty()) {
+    auto next = st.waiting_for_client.front();
+    st.waiting_for_client.pop_front();
+    if (st.calls.count(next) != 0) {
+      attempt(self, next); // re-checks blocked-until and the breaker
+      return;
+    }
+  }
+}
+
+void send_call(self_ptr self, uint64_t id, size_t client) {
   auto& st = self->state;
   auto it = st.calls.find(id);
-  if (it == st.calls.end())
+  if (it == st.calls.end()) {
+    release_client(self, client);
     return;
+  }
   auto& pc = it->second;
-  if (st.config.clients.empty()) {
-    finish(self, id, make_error(ec::provider_unavailable, "no http client"));
+  // The permit may have taken a while: blocked or paused since?
+  if (st.blocked_until > st.now()) {
+    release_client(self, client);
+    finish(self, id,
+           make_error(ec::provider_unavailable,
+                      "rate limited, blocked until "
+                        + iso8601(st.blocked_until)));
+    return;
+  }
+  if (auto now = self->clock().now(); now < st.paused_until) {
+    release_client(self, client);
+    retry_later(self, id,
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                  st.paused_until - now)
+                  + std::chrono::milliseconds{1});
     return;
   }
   auto call = pc.call;
@@ -225,25 +257,48 @@ void send_call(self_ptr self, uint64_t id) {
     else if (st.config.auth == auth_mode::query_token)
       call.url = add_query_param(call.url, "access_token", pc.token);
   }
-  auto& client = st.config.clients[st.next_client++ % st.config.clients.size()];
   ++st.requests;
   auto timeout = st.config.client_timeout
                  + std::chrono::milliseconds{call.timeout_ms};
-  self->request(client, timeout, atom::pfetch_v, std::move(call))
-    .then([self, id](http_reply& r) { handle_reply(self, id, std::move(r)); },
-          [self, id](const caf::error& err) {
-            http_reply r;
-            r.status = 0;
-            r.timed_out = true;
-            r.error = "http client: " + render(err);
-            handle_reply(self, id, std::move(r));
-          });
+  self
+    ->request(st.config.clients[client], timeout, atom::pfetch_v,
+              std::move(call))
+    .then(
+      [self, id, client](http_reply& r) {
+        release_client(self, client);
+        handle_reply(self, id, std::move(r));
+      },
+      [self, id, client](const caf::error& err) {
+        release_client(self, client);
+        http_reply r;
+        r.status = 0;
+        r.timed_out = true;
+        r.error = "http client: " + render(err);
+        handle_reply(self, id, std::move(r));
+      });
 }
 
 void after_token(self_ptr self, uint64_t id) {
-  self->request(self->state.config.limiter, caf::infinite, atom::rl_permit_v)
-    .then([self, id](int64_t) { send_call(self, id); },
-          [self, id](const caf::error& err) {
+  auto& st = self->state;
+  if (st.config.clients.empty()) {
+    finish(self, id, make_error(ec::provider_unavailable, "no http client"));
+    return;
+  }
+  size_t client = st.busy.size();
+  for (size_t i = 0; i < st.busy.size(); ++i)
+    if (!st.busy[i]) {
+      client = i;
+      break;
+    }
+  if (client == st.busy.size()) {
+    st.waiting_for_client.push_back(id);
+    return;
+  }
+  st.busy[client] = true;
+  self->request(st.config.limiter, caf::infinite, atom::rl_permit_v)
+    .then([self, id, client](int64_t) { send_call(self, id, client); },
+          [self, id, client](const caf::error& err) {
+            release_client(self, client);
             finish(self, id, make_error(ec::provider_unavailable,
                                         "rate limiter: " + render(err)));
           });
@@ -253,6 +308,13 @@ void attempt(self_ptr self, uint64_t id) {
   auto& st = self->state;
   if (st.calls.count(id) == 0)
     return;
+  if (auto now = self->clock().now(); now < st.paused_until) {
+    retry_later(self, id,
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                  st.paused_until - now)
+                  + std::chrono::milliseconds{1});
+    return;
+  }
   if (st.blocked_until > st.now()) {
     finish(self, id,
            make_error(ec::provider_unavailable,
@@ -309,6 +371,7 @@ provider_gateway_actor::behavior_type provider_gateway(
   provider_gateway_config config) {
   self->state.config = std::move(config);
   self->state.blocked_until = self->state.config.blocked_until;
+  self->state.busy.assign(self->state.config.clients.size(), false);
   if (!self->state.config.classify)
     self->state.config.classify = classify_http;
   return {

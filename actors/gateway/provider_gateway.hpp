@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <deque>
 #include <map>
 
 namespace discotheque {
@@ -76,8 +77,14 @@ struct provider_gateway_state {
   provider_gateway_config config;
   std::map<uint64_t, pending_call> calls;
   uint64_t next_id = 1;
-  size_t next_client = 0;
+  /// Which clients have a call running; a call takes a permit only once a
+  /// client is free, so the spacing of permits is the spacing on the wire.
+  std::vector<bool> busy;
+  std::deque<uint64_t> waiting_for_client;
   int64_t blocked_until = 0;
+  /// After a 429 with a short Retry-After, no call starts before this (the
+  /// limit is the app's, not one request's).
+  caf::actor_clock::time_point paused_until{};
   int64_t requests = 0;
   std::string last_error;
 

@@ -19,7 +19,7 @@ struct rate_limiter_config {
   double rate_per_second = 10;
   /// Spacing is stretched by this factor so that network jitter between us
   /// and the provider cannot push two requests into one window.
-  double safety = 1.02;
+  double safety = 1.05;
 
   std::chrono::nanoseconds interval() const;
 };

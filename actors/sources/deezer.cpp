@@ -126,6 +126,15 @@ std::string parse(const std::string& base, const page_request& req,
   out.total = member(doc, "total").is_number_integer() ? integer(doc, "total")
                                                        : -1;
   out.next = deezer::strip_token(resolve_next(base, str(doc, "next")));
+  // index paging: once the first page is in, every other page is known
+  if (req.cursor.empty() && !out.next.empty() && out.total > 0) {
+    auto limit = static_cast<int64_t>(items.size());
+    auto q = out.next.find("limit=");
+    if (q != std::string::npos)
+      limit = std::atoll(out.next.c_str() + q + 6);
+    if (limit == static_cast<int64_t>(items.size()))
+      offset_siblings(out, "index", 0, limit, out.total);
+  }
   size_t i = 0;
   for (const auto& it : items) {
     auto where = req.list + " item " + std::to_string(i++);

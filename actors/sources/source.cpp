@@ -161,6 +161,50 @@ std::string resolve_next(const std::string& api_base, const std::string& next) {
   return api_base + "/" + next;
 }
 
+std::string with_query_param(const std::string& url, const std::string& name,
+                             const std::string& value) {
+  auto q = url.find('?');
+  if (q == std::string::npos)
+    return url + "?" + name + "=" + value;
+  std::string out = url.substr(0, q + 1);
+  std::string query = url.substr(q + 1);
+  bool replaced = false;
+  size_t pos = 0;
+  bool first = true;
+  while (pos <= query.size()) {
+    auto amp = query.find('&', pos);
+    auto part = query.substr(pos, amp == std::string::npos ? std::string::npos
+                                                           : amp - pos);
+    if (part.rfind(name + "=", 0) == 0) {
+      part = name + "=" + value;
+      replaced = true;
+    }
+    if (!part.empty()) {
+      if (!first)
+        out += '&';
+      out += part;
+      first = false;
+    }
+    if (amp == std::string::npos)
+      break;
+    pos = amp + 1;
+  }
+  if (!replaced)
+    out += (first ? "" : "&") + name + "=" + value;
+  return out;
+}
+
+void offset_siblings(source_page& page, const std::string& param,
+                     int64_t offset, int64_t limit, int64_t total) {
+  if (page.next.empty() || offset != 0 || limit <= 0 || total <= limit
+      || total / limit > 20'000)
+    return;
+  for (int64_t off = limit; off < total; off += limit)
+    page.siblings.push_back(
+      with_query_param(page.next, param, std::to_string(off)));
+  page.next.clear();
+}
+
 caf::expected<source_page> parse_body(const source_wire& w,
                                       const std::string& api_base,
                                       const page_request& req,

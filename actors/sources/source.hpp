@@ -51,6 +51,16 @@ caf::expected<source_page> parse_body(const source_wire& wire,
 /// api_base's origin (a hostile `next` must not take our token elsewhere).
 std::string resolve_next(const std::string& api_base, const std::string& next);
 
+/// Sets (or replaces) query parameter `name` of `url` to `value`.
+std::string with_query_param(const std::string& url, const std::string& name,
+                             const std::string& value);
+
+/// For the first page of an offset-paged list: the cursors of all further
+/// pages (from `next`, replacing `param` = offset/index), or nothing if the
+/// numbers are missing or implausible. Clears `page.next` when it fills in.
+void offset_siblings(source_page& page, const std::string& param,
+                     int64_t offset, int64_t limit, int64_t total);
+
 namespace wire {
 
 /// Safe accessors: the default when the key is missing or of another type.

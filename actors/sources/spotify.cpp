@@ -130,6 +130,12 @@ std::string parse(const std::string& base, const page_request& req,
                 ? integer(*paging, "total")
                 : -1;
   out.next = resolve_next(base, str(*paging, "next"));
+  // Offset paging (all but /me/following): the other pages are known now.
+  if (req.cursor.empty() && req.list != "followed"
+      && member(*paging, "offset").is_number_integer()
+      && member(*paging, "limit").is_number_integer())
+    offset_siblings(out, "offset", integer(*paging, "offset"),
+                    integer(*paging, "limit"), out.total);
   size_t i = 0;
   for (const auto& it : items) {
     auto where = req.list + " item " + std::to_string(i++);

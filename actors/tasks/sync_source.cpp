@@ -28,7 +28,7 @@ bool read_auto_queue(const std::filesystem::path& db_path) {
 void sync_source_state::reset() {
   running = false;
   jobs.clear();
-  page_in_flight = false;
+  pages_in_flight = 0;
   merges_in_flight = 0;
   incomplete.clear();
   errors.clear();
@@ -53,6 +53,7 @@ namespace {
 using self_ptr = task_actor::stateful_pointer<sync_source_state>;
 
 void pump(self_ptr self);
+void fetch_page(self_ptr self, sync_source_state::job job);
 
 std::string id_column(const std::string& source) {
   return source + "_id"; // spotify_id, deezer_id, tidal_id
@@ -191,11 +192,18 @@ void on_page(self_ptr self, sync_source_state::job job, source_page page) {
     for (auto& e : page.errors)
       note_error(self, st.config.source + " " + e);
   }
-  if (!page.next.empty()) {
+  if (!page.next.empty() && job.follow) {
     auto more = job;
     more.req.cursor = page.next;
     st.jobs.push_front(std::move(more));
   }
+  if (job.follow)
+    for (auto it = page.siblings.rbegin(); it != page.siblings.rend(); ++it) {
+      auto sib = job;
+      sib.req.cursor = *it;
+      sib.follow = false;
+      st.jobs.push_front(std::move(sib));
+    }
   if (st.config.expand_followed && job.reason == "followed") {
     // followed artists -> their albums -> those albums' tracks
     if (job.req.list == "followed")
@@ -223,30 +231,37 @@ void pump(self_ptr self) {
   if (!st.running || st.reconciling)
     return;
   if (st.aborted) {
-    if (!st.page_in_flight && st.merges_in_flight == 0)
+    if (st.pages_in_flight == 0 && st.merges_in_flight == 0)
       finish(self);
     return;
   }
-  if (st.page_in_flight || st.merges_in_flight >= st.config.max_merges_in_flight)
-    return;
   if (st.jobs.empty()) {
-    if (st.merges_in_flight == 0)
+    if (st.pages_in_flight == 0 && st.merges_in_flight == 0)
       reconcile(self);
     return;
   }
-  auto job = std::move(st.jobs.front());
-  st.jobs.pop_front();
-  st.page_in_flight = true;
+  while (!st.jobs.empty()
+         && st.pages_in_flight < std::max<size_t>(1, st.config.max_pages_in_flight)
+         && st.merges_in_flight < st.config.max_merges_in_flight) {
+    auto job = std::move(st.jobs.front());
+    st.jobs.pop_front();
+    ++st.pages_in_flight;
+    fetch_page(self, std::move(job));
+  }
+}
+
+void fetch_page(self_ptr self, sync_source_state::job job) {
+  auto& st = self->state;
   self->request(st.config.src, caf::infinite, atom::src_page_v, job.req)
     .then(
       [self, job](source_page& page) {
-        self->state.page_in_flight = false;
+        --self->state.pages_in_flight;
         on_page(self, job, std::move(page));
         pump(self);
       },
       [self, job](const caf::error& err) {
         auto& st = self->state;
-        st.page_in_flight = false;
+        --st.pages_in_flight;
         auto what = st.config.source + " " + job.req.list
                     + (job.req.parent.empty() ? "" : " " + job.req.parent)
                     + ": " + render(err);

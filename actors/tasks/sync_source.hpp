@@ -33,6 +33,8 @@ struct sync_source_config {
   bool expand_followed = true;
   /// Pages handed to the dedup store but not yet acknowledged.
   size_t max_merges_in_flight = 4;
+  /// Page requests at once (the provider's rate limiter still spaces them).
+  size_t max_pages_in_flight = 4;
 };
 
 struct sync_source_state {
@@ -41,6 +43,8 @@ struct sync_source_state {
   struct job {
     page_request req;
     std::string reason;
+    /// Follow the page's `next` (not for sibling pages fetched in parallel).
+    bool follow = true;
   };
 
   sync_source_config config;
@@ -50,7 +54,7 @@ struct sync_source_state {
   int64_t started_at = 0;
   bool auto_queue = false;
   std::deque<job> jobs;
-  bool page_in_flight = false;
+  size_t pages_in_flight = 0;
   size_t merges_in_flight = 0;
   /// reasons whose listing is incomplete (never reconciled this run)
   std::set<std::string> incomplete;

@@ -82,11 +82,13 @@ def test_a_429_storm_is_ridden_out():
         check(s["count"] == 500 and s["unique"] == 500, str(s))
         statuses = [e["status"] for e in fake.requests("spotify")]
         check(statuses.count(429) == 6, f"429s: {statuses.count(429)}")
-        # each retry waited for Retry-After (1 s)
-        reqs = [e for e in fake.requests("spotify") if e["path"].endswith("/me/tracks")]
-        for a, b in zip(reqs, reqs[1:]):
-            if a["status"] == 429:
-                check(b["t"] - a["t"] >= 0.95, f"retry after {b['t'] - a['t']:.2f}s")
+        # after a 429 no request started before its Retry-After (1 s) was over
+        reqs = sorted(fake.requests("spotify"), key=lambda e: e["t"])
+        for e in reqs:
+            if e["status"] == 429:
+                # (a call already handed to a client when the 429 came is let go)
+                early = [x for x in reqs if e["end"] + 0.25 < x["t"] < e["t"] + 0.95]
+                check(not early, f"{len(early)} requests within Retry-After of a 429")
 
 
 def test_a_down_provider_opens_its_breaker_while_others_complete():
@@ -105,20 +107,21 @@ def test_a_down_provider_opens_its_breaker_while_others_complete():
         check("circuit breaker open" in t["error"], t["error"])
         check(seen(out, "spotify/liked")["unique"] == 200, "spotify completed")
         check(not any(r.startswith("tidal/") for r in out["reconciled"]), str(out["reconciled"]))
-        # 5 failures opened it: then no more calls
-        check(len(fake.requests("tidal")) == 5, f"{len(fake.requests('tidal'))} tidal calls")
+        # 5 failures opened it (plus what the 2 HTTP clients had in flight): then no more calls
+        calls = len(fake.requests("tidal"))
+        check(5 <= calls <= 7, f"{calls} tidal calls")
         db = probe.db()
         state, fails, opened = db.execute("SELECT breaker_state, consecutive_failures, opened_at "
                                           "FROM provider_state WHERE provider='tidal'").fetchone()
-        check(state == "open" and fails == 5 and opened, f"{state} {fails} {opened}")
+        check(state == "open" and fails >= 5 and opened, f"{state} {fails} {opened}")
         n = db.execute("SELECT count(*) FROM provider_errors WHERE provider='tidal'").fetchone()[0]
-        check(n == 5, f"{n} tidal errors recorded")
+        check(n == calls, f"{n} tidal errors recorded for {calls} calls")
         ok = db.execute("SELECT last_success_at FROM provider_state WHERE provider='spotify'").fetchone()
         check(ok and ok[0], "spotify's last successful call recorded")
         # a restart within the open time keeps it open: no call at all
         out2 = probe.run(["sync_tidal_favorites"], run_id=2)
         check(out2["results"]["sync_tidal_favorites"]["status"] == "skipped", str(out2["results"]))
-        check(len(fake.requests("tidal")) == 5, "no tidal call while open")
+        check(len(fake.requests("tidal")) == calls, "no tidal call while open")
 
 
 def test_a_token_expiring_mid_sync_is_refreshed():
@@ -212,14 +215,16 @@ def test_a_long_retry_after_blocks_the_provider_across_restarts():
         probe = Probe(fake, {"spotify": fake.provider_config("spotify")})
         r = probe.run(["sync_spotify_likes"])["results"]["sync_spotify_likes"]
         check(r["status"] == "skipped" and "blocked until" in r["error"], str(r))
-        check(len(fake.requests("spotify")) == 1, "one call, no sleeping retries")
+        calls = len(fake.requests("spotify"))
+        # one call per HTTP client at most (they ran at once), no retries
+        check(1 <= calls <= 2, f"{calls} calls: no sleeping retries")
         blocked = probe.db().execute(
             "SELECT blocked_until FROM provider_state WHERE provider='spotify'").fetchone()[0]
         import time
         check(blocked > time.time() * 1000 + 3500 * 1000, f"blocked_until {blocked}")
         r2 = probe.run(["sync_spotify_likes"], run_id=2)["results"]["sync_spotify_likes"]
         check(r2["status"] == "skipped" and "blocked until" in r2["error"], str(r2))
-        check(len(fake.requests("spotify")) == 1, "still blocked after a restart")
+        check(len(fake.requests("spotify")) == calls, "still blocked after a restart")
 
 
 def test_auto_queue_and_unlike_reconcile():

@@ -243,8 +243,8 @@ CAF_TEST(an unavailable provider mid-run stops the run without reconciling) {
   CAF_CHECK_EQUAL(r.status, "skipped");
   CAF_CHECK_EQUAL(r.reason, "provider_unavailable");
   CHECK_MSG(r.error.find("circuit breaker open") != std::string::npos, r.error);
+  // pages already fetched are merged (nothing is lost), nothing released
   CAF_CHECK(rec->reconciled.empty());
-  CAF_CHECK(ids_for("liked").empty());
 }
 
 CAF_TEST(a second run works after the first) {
@@ -256,6 +256,33 @@ CAF_TEST(a second run works after the first) {
   CAF_CHECK_EQUAL(r.status, "succeeded");
   CAF_CHECK_EQUAL(rec->reconciled.size(), 3u);
   CAF_CHECK_EQUAL(ids_for("liked").size(), 3u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(sync_source_parallel_tests, fixture)
+
+CAF_TEST(sibling pages are fetched without following their next links) {
+  source_page first;
+  first.tracks = {track("a")};
+  first.siblings = {"p2", "p3"};
+  source_page p2;
+  p2.tracks = {track("b")};
+  p2.next = "p3"; // must not be followed: p3 is a sibling already
+  source_page p3;
+  p3.tracks = {track("c")};
+  src_script->pages["liked||"] = first;
+  src_script->pages["liked|p2|"] = p2;
+  src_script->pages["liked|p3|"] = p3;
+  auto r = run();
+  CAF_CHECK_EQUAL(r.status, "succeeded");
+  auto ids = ids_for("liked");
+  std::sort(ids.begin(), ids.end());
+  CAF_CHECK_EQUAL(ids, (std::vector<std::string>{"a", "b", "c"}));
+  CAF_CHECK_EQUAL(std::count(src_script->asked.begin(), src_script->asked.end(),
+                             std::string{"liked|p3|"}),
+                  1);
+  CAF_CHECK_EQUAL(rec->reconciled.size(), 3u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
