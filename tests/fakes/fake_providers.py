@@ -214,6 +214,7 @@ class State:
         self.log = []
         self.log_file = open(log_path, "a") if log_path else None
         self.fault_hits = {}
+        self.page_cache = {}
         self.tokens = {}          # access token -> {"provider", "uses"}
         self.token_counter = 0
 
@@ -294,6 +295,10 @@ class Handler(BaseHTTPRequestHandler):
     def send_body(self, status, body, headers=None, ctype="application/json; charset=utf-8"):
         if isinstance(body, (dict, list)) or body is True or body is False:
             raw = json.dumps(body).encode()
+            key = getattr(self, "capture", None)
+            if key is not None and status == 200:
+                self.server.state.page_cache[key] = raw
+                self.capture = None
         elif isinstance(body, str):
             raw = body.encode("utf-8", "surrogateescape")
         else:
@@ -330,6 +335,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         provider = path.split("/")[1] if path.count("/") >= 1 else ""
         self.status_sent = 0
+        self.capture = None
         try:
             self.route(method, provider, path, query, body)
         except BrokenPipeError:
@@ -388,6 +394,15 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_body(200, '{"items":[' + ",".join(["{}"] * n) + '],"total":1}')
             elif kind == "hostile":
                 return self.hostile(provider)
+        if st.scenario.get("cache_pages") and method == "GET":
+            # benchmarks: serve a rendered page again without rendering it
+            key = (path, tuple(sorted((k, v[0]) for k, v in query.items()
+                                      if k != "access_token")),
+                   self.headers.get("Authorization", "")[:7])
+            cached = st.page_cache.get(key)
+            if cached is not None:
+                return self.send_body(200, cached)
+            self.capture = key
         if provider == "spotify":
             return self.spotify(method, path[len("/spotify/v1"):], query)
         if provider == "deezer":
