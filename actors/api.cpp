@@ -52,7 +52,11 @@ json parse(const std::string& s) {
 void refresh_snapshot(self_ptr self) {
   self->request(self->state.config.reader, self->state.config.timeout,
                 atom::status_v)
-    .then([self](const std::string& s) { self->state.snapshot = parse(s); },
+    .then(
+      [self](const std::string& s) {
+        self->state.snapshot = parse(s);
+        ++self->state.snapshot_version;
+      },
           [self](const caf::error& err) {
             self->state.log->warn("no status snapshot: {}", render(err));
           });
@@ -116,8 +120,16 @@ void get_health(self_ptr self, http::responder reply) {
 void get_status(self_ptr self, http::responder reply) {
   auto& cfg = self->state.config;
   auto answer = [self, reply](const std::string& sup) {
-    auto s = parse(sup);
+    auto& cache = self->state.status_cache;
     auto& snap = self->state.snapshot;
+    auto up = uptime_s(self);
+    if (cache.uptime_s == up && cache.snapshot_version == self->state.snapshot_version
+        && cache.supervisor == sup) {
+      http::response r;
+      r.body = cache.body;
+      return reply(std::move(r));
+    }
+    auto s = parse(sup);
     auto health = health_stats_of(s["tasks"]);
     json body{
       {"status", overall_state(health, snap)},
@@ -132,7 +144,12 @@ void get_status(self_ptr self, http::responder reply) {
       {"totals_taken_at", snap.value("taken_at", json(nullptr))},
       {"health", health},
     };
-    reply(http::json_ok(body));
+    auto res = http::json_ok(body);
+    cache.supervisor = sup;
+    cache.snapshot_version = self->state.snapshot_version;
+    cache.uptime_s = up;
+    cache.body = res.body;
+    reply(std::move(res));
   };
   auto ask_supervisor = [self, answer, reply] {
     auto& cfg = self->state.config;
@@ -148,6 +165,7 @@ void get_status(self_ptr self, http::responder reply) {
     .then(
       [self, ask_supervisor](const std::string& snap) {
         self->state.snapshot = parse(snap);
+        ++self->state.snapshot_version;
         ask_supervisor();
       },
       [reply](const caf::error& err) { reply(error_to_response(err)); });

@@ -35,6 +35,15 @@ struct api_state {
   /// The latest status snapshot from the reader (JSON object), so that the
   /// status endpoint never waits for a database query.
   nlohmann::json snapshot;
+  int64_t snapshot_version = 0;
+  /// The last status response and what it was made from: with the same
+  /// supervisor answer, snapshot and uptime second it is sent again as is.
+  struct {
+    std::string supervisor;
+    int64_t snapshot_version = -1;
+    int64_t uptime_s = -1;
+    std::string body;
+  } status_cache;
   std::shared_ptr<spdlog::logger> log;
 };
 

@@ -157,6 +157,7 @@ void complete(self_ptr self, const std::string& name, task_result r) {
   if (!rt || !rt->running)
     return;
   auto& st = self->state;
+  st.status_cache.clear();
   r.task = name;
   if (r.started_at == 0)
     r.started_at = rt->running_since;
@@ -217,6 +218,7 @@ void launch(self_ptr self, task_runtime& rt, const std::string& trigger,
   if (rt.running)
     return;
   auto& st = self->state;
+  st.status_cache.clear();
   rt.running = true;
   rt.running_since = now(self);
   rt.run_id = st.cfg.next_run_id++;
@@ -294,6 +296,7 @@ void skip(const std::shared_ptr<run_set>& rs, const std::string& name,
 
 void finish(self_ptr self, const std::shared_ptr<run_set>& rs) {
   auto& st = self->state;
+  st.status_cache.clear();
   auto report = report_json(*rs, now(self));
   st.log->info("cycle {} ({}) done: {} completed, {} skipped, {} failed",
                rs->id, rs->trigger, report["completed"].size(),
@@ -406,6 +409,7 @@ void start_cycle(self_ptr self, const std::string& trigger,
                  std::optional<caf::typed_response_promise<std::string>> rp) {
   auto& st = self->state;
   st.cycle_running = true;
+  st.status_cache.clear();
   auto rs = make_set(self, trigger, true, all_names(self));
   rs->promise = std::move(rp);
   st.log->info("cycle {} ({}) starting", rs->id, trigger);
@@ -448,6 +452,7 @@ caf::error apply_settings(self_ptr self, task_runtime& rt,
   }
   if (!req.statements.empty())
     persist(self, std::move(req));
+  self->state.status_cache.clear();
   return {};
 }
 
@@ -485,6 +490,7 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       if (!rt.handler || rt.handler.address() != msg.source)
         continue;
       ++rt.restarts;
+      self->state.status_cache.clear();
       if (rt.stopping) {
         rt.stopping = false;
         self->state.log->warn("[{}] {} stopped after its time limit; restarted",
@@ -550,15 +556,18 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
     },
     [self](atom::status) -> std::string {
       auto& st = self->state;
+      if (!st.status_cache.empty())
+        return st.status_cache;
       json tasks = json::array();
       for (auto& rt : st.tasks)
         tasks.push_back(task_json(self, rt));
-      return json{{"tasks", tasks},
+      json result{{"tasks", tasks},
                   {"cycle_running", st.cycle_running},
                   {"check_interval_seconds", st.cfg.check_interval.count()},
                   {"last_cycle", st.last_cycle.is_null() ? json(nullptr)
-                                                         : st.last_cycle}}
-        .dump();
+                                                         : st.last_cycle}};
+      st.status_cache = result.dump();
+      return st.status_cache;
     },
     [self](atom::status,
            const std::string& name) -> caf::result<std::string> {
@@ -596,6 +605,7 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       if (!st.cycle_running)
         start_cycle(self, "schedule", std::nullopt);
       st.next_tick_at = now(self) + st.cfg.check_interval.count() * 1000;
+      st.status_cache.clear();
       self->delayed_send(self, st.cfg.check_interval, atom::tick_atom_v);
     },
   };

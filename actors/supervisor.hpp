@@ -106,6 +106,9 @@ struct supervisor_state {
   int64_t next_set_id = 1;
   nlohmann::json last_cycle; ///< report of the last finished cycle
   int64_t next_tick_at = 0;
+  /// The rendered answer to (status), rebuilt only after something changed:
+  /// the status endpoint asks for it on every request.
+  std::string status_cache;
   std::chrono::steady_clock::time_point steady_base;
   int64_t epoch_base = 0;
   std::shared_ptr<spdlog::logger> log;
