@@ -129,15 +129,19 @@ const cloud_provider& cloud_hub::get(caf::actor_system& sys,
   auto rate = pc.rate_per_second > 0 ? pc.rate_per_second
                                      : (defs ? defs->rate_per_second : 1);
   auto saved = load_persisted(env_.db_path, name);
-  auto spawn_client = [&]() -> http_client_actor {
+  rate_limiter_config rl{name, rate, 1.05};
+  auto pacer = std::make_shared<http::request_pacer>(rl.interval());
+  auto spawn_client = [&](bool paced) -> http_client_actor {
     http::client_options opts;
+    if (paced && rate > 0)
+      opts.pacer = pacer;
     if (pc.timeout_s > 0)
       opts.timeout = std::chrono::milliseconds{pc.timeout_s * 1000};
     if (env_.detached)
       return sys.spawn<caf::detached>(http::http_client, opts);
     return sys.spawn(http::http_client, opts);
   };
-  p.limiter = sys.spawn(rate_limiter, rate_limiter_config{name, rate, 1.05});
+  p.limiter = sys.spawn(rate_limiter, rl);
   circuit_breaker_config bc;
   bc.provider = name;
   bc.failure_threshold = pc.breaker_failures > 0 ? pc.breaker_failures : 5;
@@ -148,7 +152,7 @@ const cloud_provider& cloud_hub::get(caf::actor_system& sys,
   bc.recent_errors = saved.errors;
   p.breaker = sys.spawn(circuit_breaker, bc);
   for (int i = 0; i < 2; ++i)
-    p.clients.push_back(spawn_client());
+    p.clients.push_back(spawn_client(true));
   // Tokens: the database (auth helper, earlier refreshes) wins over the
   // config file's refresh token.
   bool oauth = defs && !defs->token_path.empty();
@@ -168,7 +172,7 @@ const cloud_provider& cloud_hub::get(caf::actor_system& sys,
       tc.access_token = pc.access_token; // a short-lived token from config
       tc.expires_at = now_ms() + 3600 * 1000;
     }
-    p.auth_client = spawn_client();
+    p.auth_client = spawn_client(false);
     tc.http = p.auth_client;
     tc.store = env_.store;
     authenticated = !tc.refresh_token.empty() || !tc.access_token.empty();

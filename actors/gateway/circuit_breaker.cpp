@@ -36,7 +36,7 @@ write_request persist_provider_state(const provider_status& s) {
     " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"
     " ON CONFLICT(provider) DO UPDATE SET breaker_state = excluded.breaker_state,"
     " consecutive_failures = excluded.consecutive_failures,"
-    " opened_at = excluded.opened_at, blocked_until = excluded.blocked_until,"
+    " opened_at = excluded.opened_at," // blocked_until is the gateway's
     " last_success_at = excluded.last_success_at,"
     " last_error = excluded.last_error, updated_at = excluded.updated_at",
     {sql_value::of(s.provider), sql_value::of(s.breaker_state),

@@ -104,19 +104,24 @@ void retry_later(self_ptr self, uint64_t id, std::chrono::milliseconds d) {
   self->delayed_send(self, d, atom::gw_retry_v, id);
 }
 
-void block_until(self_ptr self, int64_t until) {
+void block_until(self_ptr self, int64_t until, std::function<void()> then) {
   auto& st = self->state;
   st.blocked_until = std::max(st.blocked_until, until);
   log::get(st.config.provider)
     ->warn("provider rate limit: blocked until {}", iso8601(st.blocked_until));
-  if (!st.config.store)
+  if (!st.config.store) {
+    then();
     return;
+  }
   write_request req{{sql_stmt{
     "INSERT INTO provider_state(provider, blocked_until) VALUES (?1, ?2)"
     " ON CONFLICT(provider) DO UPDATE SET blocked_until = excluded.blocked_until",
     {sql_value::of(st.config.provider), sql_value::of(st.blocked_until)}}}};
-  self->request(st.config.store, caf::infinite, atom::write_v, std::move(req))
-    .then([](const write_ack&) {}, [](const caf::error&) {});
+  // answer once it is stored: a restart right after must still see it
+  self->request(st.config.store, std::chrono::seconds{30}, atom::write_v,
+                std::move(req))
+    .then([then](const write_ack&) { then(); },
+          [then](const caf::error&) { then(); });
 }
 
 void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
@@ -163,11 +168,12 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
       anon_send(st.config.breaker, atom::cb_ok_v);
       auto ra = http::parse_retry_after(reply.retry_after, st.now());
       if (ra && std::chrono::milliseconds{*ra} > st.config.backoff_max) {
-        block_until(self, st.now() + *ra);
-        finish(self, id,
-               make_error(ec::provider_unavailable,
-                          "rate limited, blocked until "
-                            + iso8601(st.blocked_until)));
+        block_until(self, st.now() + *ra, [self, id] {
+          finish(self, id,
+                 make_error(ec::provider_unavailable,
+                            "rate limited, blocked until "
+                              + iso8601(self->state.blocked_until)));
+        });
         return;
       }
       if (pc.retries >= st.config.max_retries) {

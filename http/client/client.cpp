@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <thread>
 
 namespace discotheque::http {
 
@@ -50,6 +51,17 @@ std::optional<int64_t> parse_retry_after(std::string_view value,
     }
   }
   return std::nullopt;
+}
+
+void request_pacer::wait() {
+  std::chrono::steady_clock::time_point at;
+  {
+    std::lock_guard<std::mutex> guard{mtx};
+    auto now = std::chrono::steady_clock::now();
+    at = std::max(now, next);
+    next = at + interval;
+  }
+  std::this_thread::sleep_until(at);
 }
 
 namespace {
@@ -169,6 +181,8 @@ http_reply curl_client::perform(const http_call& call) {
       curl_easy_setopt(handle_, CURLOPT_POSTFIELDS, call.body.c_str());
     }
   }
+  if (opts_.pacer)
+    opts_.pacer->wait();
   auto start = now_ms();
   auto rc = curl_easy_perform(handle_);
   reply.elapsed_ms = now_ms() - start;

@@ -8,6 +8,8 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,7 +17,22 @@
 
 namespace discotheque::http {
 
+/// Spaces the starts of transfers of all clients sharing it by `interval`,
+/// right before libcurl sends: the rate limiter actor grants permits, this
+/// keeps thread wake-up jitter from bunching two requests on the wire.
+struct request_pacer {
+  explicit request_pacer(std::chrono::nanoseconds i) : interval(i) {
+  }
+  std::chrono::nanoseconds interval;
+  std::mutex mtx;
+  std::chrono::steady_clock::time_point next{};
+  /// Blocks (in a detached client) until the next start is allowed.
+  void wait();
+};
+
 struct client_options {
+  /// Shared by the clients of one provider; may be null.
+  std::shared_ptr<request_pacer> pacer;
   std::chrono::milliseconds connect_timeout{10'000};
   /// Whole transfer, unless an http_call sets its own.
   std::chrono::milliseconds timeout{30'000};
