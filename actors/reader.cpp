@@ -1,6 +1,8 @@
 #include "actors/reader.hpp"
 
 #include "http/api/library.hpp"
+#include "http/api/playlists.hpp"
+
 #include "messages/error.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -81,7 +83,7 @@ json status_snapshot(storage::database& db,
 }
 
 std::vector<http::endpoint_module> default_endpoint_modules() {
-  return {http::library_api};
+  return {http::library_api, http::playlists_api};
 }
 
 reader_actor::behavior_type

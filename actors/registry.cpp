@@ -1,5 +1,7 @@
 #include "actors/registry.hpp"
 
+#include "actors/cloud.hpp"
+
 #include "actors/tasks/health_check.hpp"
 #include "actors/tasks/scan_local_library.hpp"
 #include "actors/tasks/task_env.hpp"
@@ -123,6 +125,7 @@ std::vector<task_def> default_tasks(const task_env& env) {
     {"health_check", "system", {}, minutes(5), true, minutes(2), health_factory},
     {"sync_new_releases", "discover", {"identify_artists"}, hours(24), false, hours(2), {}},
   };
+  attach_cloud_tasks(defs, env); // sync_* tasks (actors/cloud.cpp)
   return defs;
 }
 

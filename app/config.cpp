@@ -100,6 +100,12 @@ provider_config parse_provider(const json& obj, const std::string& prefix) {
       p.access_token = get_string(v, key);
     else if (k == "rate_per_second")
       p.rate_per_second = get_number(v, key);
+    else if (k == "timeout_s")
+      p.timeout_s = get_int(v, key, 1, 600);
+    else if (k == "breaker_failures")
+      p.breaker_failures = get_int(v, key, 1, 1000);
+    else if (k == "breaker_open_s")
+      p.breaker_open_s = get_int(v, key, 1, 86400);
     else
       unknown_key(key);
   }

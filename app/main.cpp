@@ -1,4 +1,5 @@
 // discotheque: the command line. Subcommands: serve, run, cycle, version.
+#include "app/auth.hpp"
 #include "app/config.hpp"
 #include "app/service.hpp"
 #include "support/log.hpp"
@@ -64,6 +65,18 @@ int main(int argc, char** argv) {
   run_cmd->add_option("tasks", run_names, "task names")->required();
   auto* cycle_cmd = app.add_subcommand(
     "cycle", "run one full cycle (due tasks only), print the results");
+  // `auth PROVIDER`: one-time OAuth authorization (app/auth.cpp)
+  auth_options auth_opts;
+  auto* auth_cmd = app.add_subcommand(
+    "auth", "authorize a provider (prints a URL, waits for the browser)");
+  auth_cmd->add_option("provider", auth_opts.provider, "spotify")->required();
+  auth_cmd->add_option("--port", auth_opts.port,
+                       "callback port on 127.0.0.1 (redirect URI "
+                       "http://127.0.0.1:PORT/callback)")
+    ->capture_default_str();
+  auth_cmd->add_option("--timeout", auth_opts.timeout_s,
+                       "seconds to wait for the browser")
+    ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -83,6 +96,8 @@ int main(int argc, char** argv) {
       return run_tasks(cfg, run_names);
     if (cycle_cmd->parsed())
       return run_cycle(cfg);
+    if (auth_cmd->parsed())
+      return run_auth(cfg, auth_opts);
   } catch (const config_error& e) {
     std::cerr << "discotheque: " << e.what() << '\n';
     return 2;

@@ -126,3 +126,87 @@ using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
 } // namespace discotheque
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(discotheque::http_exchange)
+
+// ---------------------------------------------------------------------------
+// Cloud-provider layer (issue 5). Message types and atoms: messages/cloud.hpp.
+
+#include "messages/cloud.hpp"
+
+namespace discotheque {
+
+/// The HTTP CLIENT actor interface: one libcurl easy handle (keep-alive),
+/// spawned detached because every call blocks.
+///
+/// - `(pfetch, http_call) -> http_reply`: performs the call. Transport
+///   failures are answered as an http_reply with status 0, not as errors.
+using http_client_actor = caf::typed_actor<
+  caf::replies_to<atom::pfetch, http_call>::with<http_reply>>;
+
+/// The RATE LIMITER actor interface: one per provider, shared by every task
+/// that talks to that provider. Grants are spaced by at least 1/rate since
+/// the previous grant (i.e. since the previous request *started*).
+///
+/// - `(rl_permit) -> int64_t`: answers when the caller may start its request;
+///   the answer is how many milliseconds the caller waited.
+using rate_limiter_actor = caf::typed_actor<
+  caf::replies_to<atom::rl_permit>::with<int64_t>,
+  // internal: a delayed grant is due (sent to itself)
+  caf::reacts_to<atom::rl_grant, uint64_t>>;
+
+/// The CIRCUIT BREAKER actor interface: one per provider. Opens after N
+/// consecutive failures, stays open for a configurable time, then lets one
+/// trial call through (half-open). Persists provider_state / provider_errors.
+///
+/// - `(cb_allow) -> bool`: may a call start now?
+/// - `(cb_ok)`: a call succeeded.
+/// - `(cb_fail, message)`: a call failed (transport error, 5xx).
+/// - `(status) -> provider_status`: for the status API.
+using circuit_breaker_actor = caf::typed_actor<
+  caf::replies_to<atom::cb_allow>::with<bool>,
+  caf::reacts_to<atom::cb_ok>,
+  caf::reacts_to<atom::cb_fail, std::string>,
+  caf::replies_to<atom::status>::with<provider_status>>;
+
+/// The PROVIDER GATEWAY actor interface: the only way a source talks to its
+/// provider. Per call: blocked-until check, breaker, rate limiter, auth
+/// (bearer token or Deezer access_token), HTTP, then retry with backoff
+/// (1 s, 2 s, 4 s ..., honouring Retry-After) on timeouts, 5xx and 429.
+///
+/// - `(pfetch, http_call) -> http_reply`: the final answer (2xx, or a
+///   non-retryable 4xx for the source to judge), or an error:
+///   `provider_unavailable` (breaker open, blocked, not authenticated) or
+///   `bad_response` (still failing after the last retry).
+/// - `(status) -> provider_status`.
+using provider_gateway_actor = caf::typed_actor<
+  caf::replies_to<atom::pfetch, http_call>::with<http_reply>,
+  caf::replies_to<atom::status>::with<provider_status>,
+  // internal: a backoff elapsed, try call `id` again (sent to itself)
+  caf::reacts_to<atom::gw_retry, uint64_t>>;
+
+/// The TOKEN REFRESHER actor interface: one per OAuth provider, separate from
+/// the library tasks. Keeps the access token fresh (refreshes before expiry)
+/// and persists tokens in provider_tokens (never logs them).
+///
+/// - `(tok_get) -> std::string`: a valid access token (refreshing first if
+///   needed), or an error `provider_unavailable` if there is none.
+/// - `(tok_renew, stale) -> std::string`: the provider rejected `stale`;
+///   refresh unless a newer token exists already.
+using token_refresher_actor = caf::typed_actor<
+  caf::replies_to<atom::tok_get>::with<std::string>,
+  caf::replies_to<atom::tok_renew, std::string>::with<std::string>,
+  // internal: refresh ahead of expiry (sent to itself)
+  caf::reacts_to<atom::tok_tick>>;
+
+/// The SOURCE actor interface: one per cloud provider (spotify_source,
+/// deezer_source, tidal_source). Knows the provider's wire format, pages
+/// through its lists and maps them to the common DTOs; knows nothing about
+/// the database. A new provider is one new actor behind this interface.
+///
+/// - `(src_info) -> source_info`: configured and authenticated?
+/// - `(src_page, page_request) -> source_page`: one page of a list, or an
+///   error (`provider_unavailable`, `bad_response`).
+using source_actor = caf::typed_actor<
+  caf::replies_to<atom::src_info>::with<source_info>,
+  caf::replies_to<atom::src_page, page_request>::with<source_page>>;
+
+} // namespace discotheque

@@ -1,0 +1,243 @@
+#include "actors/gateway/token_refresher.hpp"
+
+#include "messages/error.hpp"
+#include "support/log.hpp"
+#include "support/time.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace discotheque {
+
+std::string base64(std::string_view in) {
+  static const char* tbl
+    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  while (i + 2 < in.size()) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8)
+                 | uint8_t(in[i + 2]);
+    out += tbl[v >> 18];
+    out += tbl[(v >> 12) & 63];
+    out += tbl[(v >> 6) & 63];
+    out += tbl[v & 63];
+    i += 3;
+  }
+  if (i + 1 == in.size()) {
+    uint32_t v = uint8_t(in[i]) << 16;
+    out += tbl[v >> 18];
+    out += tbl[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    out += tbl[v >> 18];
+    out += tbl[(v >> 12) & 63];
+    out += tbl[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::string form_encode(std::string_view in) {
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+write_request persist_tokens(const std::string& provider,
+                             const std::string& access,
+                             const std::string& refresh, int64_t expires_at,
+                             const std::string& scope) {
+  return write_request{{sql_stmt{
+    "INSERT INTO provider_tokens(provider, access_token, refresh_token,"
+    " expires_at, scope, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+    " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"
+    " ON CONFLICT(provider) DO UPDATE SET access_token = excluded.access_token,"
+    " refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,"
+    " scope = COALESCE(excluded.scope, provider_tokens.scope),"
+    " updated_at = excluded.updated_at",
+    {sql_value::of(provider), sql_value::of(access), sql_value::of(refresh),
+     sql_value::of(expires_at),
+     scope.empty() ? sql_value::null() : sql_value::of(scope)}}}};
+}
+
+int64_t token_refresher_state::now() const {
+  return config.now ? config.now() : now_ms();
+}
+
+bool token_refresher_state::valid() const {
+  if (config.access_token.empty())
+    return false;
+  if (config.expires_at == 0)
+    return true; // static token
+  return config.expires_at - config.margin.count() > now();
+}
+
+namespace {
+
+using self_ptr = token_refresher_actor::stateful_pointer<token_refresher_state>;
+
+void deliver_all(self_ptr self, const caf::error& err) {
+  auto waiting = std::move(self->state.waiting);
+  self->state.waiting.clear();
+  for (auto& rp : waiting) {
+    if (err)
+      rp.deliver(err);
+    else
+      rp.deliver(self->state.config.access_token);
+  }
+}
+
+void schedule_tick(self_ptr self) {
+  auto& cfg = self->state.config;
+  if (cfg.expires_at == 0 || cfg.refresh_token.empty()
+      || self->state.tick_pending)
+    return;
+  self->state.tick_pending = true;
+  auto in = cfg.expires_at - cfg.margin.count() - self->state.now();
+  self->delayed_send(self, std::chrono::milliseconds{std::max<int64_t>(in, 1000)},
+                     atom::tok_tick_v);
+}
+
+void refresh(self_ptr self) {
+  auto& st = self->state;
+  auto log = log::get(st.config.provider);
+  if (st.refreshing)
+    return;
+  if (st.config.token_url.empty() || st.config.refresh_token.empty()
+      || !st.config.http) {
+    deliver_all(self, make_error(ec::provider_unavailable,
+                                 st.config.provider
+                                   + " token cannot be refreshed"
+                                     " (run `discotheque auth "
+                                   + st.config.provider + "`)"));
+    return;
+  }
+  st.refreshing = true;
+  http_call call;
+  call.method = "POST";
+  call.url = st.config.token_url;
+  call.headers = {"Content-Type: application/x-www-form-urlencoded",
+                  "Accept: application/json"};
+  if (!st.config.client_secret.empty())
+    call.headers.push_back("Authorization: Basic "
+                           + base64(st.config.client_id + ":"
+                                    + st.config.client_secret));
+  call.body = "grant_type=refresh_token&refresh_token="
+              + form_encode(st.config.refresh_token);
+  if (st.config.client_secret.empty()) // PKCE clients send their id instead
+    call.body += "&client_id=" + form_encode(st.config.client_id);
+  self->request(st.config.http, std::chrono::seconds{60}, atom::pfetch_v, call)
+    .then(
+      [self, log](const http_reply& r) {
+        auto& st = self->state;
+        st.refreshing = false;
+        auto doc = nlohmann::json::parse(r.body, nullptr, false);
+        auto text = [&](const char* k) -> std::string {
+          if (doc.is_object() && doc.contains(k) && doc[k].is_string())
+            return doc[k].get<std::string>();
+          return {};
+        };
+        auto access = text("access_token");
+        if (r.status != 200 || access.empty()) {
+          // OAuth errors: {"error":"invalid_grant","error_description":…}
+          auto what = r.status == 0 ? r.error
+                                    : "HTTP " + std::to_string(r.status) + " "
+                                        + text("error");
+          st.last_error = "token refresh failed: " + what;
+          log->warn("{}", st.last_error);
+          deliver_all(self, make_error(ec::provider_unavailable,
+                                       st.last_error));
+          // transient trouble: try again in a minute
+          if ((r.status == 0 || r.status >= 500) && !st.tick_pending) {
+            st.tick_pending = true;
+            self->delayed_send(self, std::chrono::seconds{60},
+                               atom::tok_tick_v);
+          }
+          return;
+        }
+        int64_t expires_in = 3600;
+        if (doc.contains("expires_in") && doc["expires_in"].is_number_integer())
+          expires_in = doc["expires_in"].get<int64_t>();
+        st.config.access_token = access;
+        st.config.expires_at = st.now() + expires_in * 1000;
+        // A refresh answer without a refresh token keeps the old one.
+        if (auto rt = text("refresh_token"); !rt.empty())
+          st.config.refresh_token = rt;
+        ++st.refreshes;
+        st.last_error.clear();
+        log->info("access token refreshed, valid for {} s", expires_in);
+        if (st.config.store)
+          self
+            ->request(st.config.store, caf::infinite, atom::write_v,
+                      persist_tokens(st.config.provider, access,
+                                     st.config.refresh_token,
+                                     st.config.expires_at, text("scope")))
+            .then([](const write_ack&) {},
+                  [log](const caf::error&) {
+                    log->warn("cannot persist refreshed token");
+                  });
+        deliver_all(self, caf::error{});
+        schedule_tick(self);
+      },
+      [self, log](const caf::error& err) {
+        self->state.refreshing = false;
+        self->state.last_error = "token refresh failed: " + render(err);
+        log->warn("{}", self->state.last_error);
+        deliver_all(self, make_error(ec::provider_unavailable,
+                                     self->state.last_error));
+      });
+}
+
+} // namespace
+
+token_refresher_actor::behavior_type token_refresher(
+  token_refresher_actor::stateful_pointer<token_refresher_state> self,
+  token_refresher_config config) {
+  self->state.config = std::move(config);
+  schedule_tick(self);
+  return {
+    [self](atom::tok_get) -> caf::result<std::string> {
+      auto& st = self->state;
+      if (st.valid())
+        return st.config.access_token;
+      auto rp = self->make_response_promise<std::string>();
+      st.waiting.push_back(rp);
+      refresh(self);
+      return rp;
+    },
+    [self](atom::tok_renew,
+           const std::string& stale) -> caf::result<std::string> {
+      auto& st = self->state;
+      if (st.valid() && st.config.access_token != stale)
+        return st.config.access_token;
+      if (st.config.token_url.empty() || st.config.refresh_token.empty())
+        return make_error(ec::provider_unavailable,
+                          st.config.provider + " rejected its access token");
+      auto rp = self->make_response_promise<std::string>();
+      st.waiting.push_back(rp);
+      refresh(self);
+      return rp;
+    },
+    [self](atom::tok_tick) {
+      auto& st = self->state;
+      st.tick_pending = false;
+      if (!st.valid() || st.config.expires_at - st.config.margin.count()
+                           <= st.now() + 1000)
+        refresh(self);
+      else
+        schedule_tick(self);
+    },
+  };
+}
+
+} // namespace discotheque

@@ -1,0 +1,351 @@
+#include "actors/tasks/sync_playlists.hpp"
+
+#include "messages/error.hpp"
+#include "storage/database.hpp"
+#include "support/log.hpp"
+#include "support/time.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace discotheque {
+
+write_request upsert_playlist(const playlist_dto& p, int64_t now) {
+  auto opt = [](const std::string& s) {
+    return s.empty() ? sql_value::null() : sql_value::of(s);
+  };
+  return write_request{{sql_stmt{
+    "INSERT INTO playlists(name, provider, provider_id, description,"
+    " is_followed, is_owner, cover_url, track_count, snapshot_id, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " ON CONFLICT(provider, provider_id) DO UPDATE SET name = excluded.name,"
+    " description = excluded.description, is_followed = excluded.is_followed,"
+    " is_owner = excluded.is_owner, cover_url = excluded.cover_url,"
+    " track_count = excluded.track_count, snapshot_id = excluded.snapshot_id,"
+    " updated_at = excluded.updated_at",
+    {sql_value::of(p.name), sql_value::of(p.provider),
+     sql_value::of(p.provider_id), opt(p.description),
+     sql_value::of(int64_t{p.is_followed ? 1 : 0}),
+     sql_value::of(int64_t{p.is_owner ? 1 : 0}), opt(p.cover_url),
+     sql_value::of(std::max<int64_t>(0, p.track_count)), opt(p.snapshot_id),
+     sql_value::of(now)}}}};
+}
+
+write_request link_playlist_tracks(const playlist_dto& p,
+                                   const std::vector<int64_t>& track_ids,
+                                   int64_t now, const std::string& error) {
+  const std::string pid = "(SELECT id FROM playlists WHERE provider = ?1 AND "
+                          "provider_id = ?2)";
+  write_request req;
+  auto key = [&] {
+    return std::vector<sql_value>{sql_value::of(p.provider),
+                                  sql_value::of(p.provider_id)};
+  };
+  if (error.empty()) {
+    req.statements.push_back(
+      {"DELETE FROM playlist_tracks WHERE playlist_id = " + pid, key()});
+    for (size_t i = 0; i < track_ids.size(); ++i) {
+      auto params = key();
+      params.push_back(sql_value::of(static_cast<int64_t>(i)));
+      params.push_back(sql_value::of(track_ids[i]));
+      req.statements.push_back(
+        {"INSERT INTO playlist_tracks(playlist_id, position, track_id)"
+         " SELECT id, ?3, ?4 FROM playlists WHERE provider = ?1 AND"
+         " provider_id = ?2",
+         std::move(params)});
+    }
+    auto params = key();
+    params.push_back(sql_value::of(now));
+    params.push_back(sql_value::of(static_cast<int64_t>(track_ids.size())));
+    req.statements.push_back(
+      {"UPDATE playlists SET last_synced_at = ?3, last_error = NULL,"
+       " track_count = ?4 WHERE provider = ?1 AND provider_id = ?2",
+       std::move(params)});
+  } else {
+    auto params = key();
+    params.push_back(sql_value::of(error));
+    req.statements.push_back(
+      {"UPDATE playlists SET last_error = ?3 WHERE provider = ?1 AND "
+       "provider_id = ?2",
+       std::move(params)});
+  }
+  return req;
+}
+
+namespace {
+
+using self_ptr = task_actor::stateful_pointer<sync_playlists_state>;
+
+void next_source(self_ptr self);
+void next_playlist(self_ptr self);
+
+void note_error(self_ptr self, std::string what) {
+  log::get("sync_playlists")->warn("{}", what);
+  if (self->state.errors.size() < 100)
+    self->state.errors.push_back(std::move(what));
+}
+
+const std::string& provider_name(self_ptr self) {
+  return self->state.config.sources[self->state.source_index].first;
+}
+
+void finish(self_ptr self) {
+  auto& st = self->state;
+  task_result r;
+  r.task = st.request.task.empty() ? "sync_playlists" : st.request.task;
+  r.started_at = st.started_at;
+  r.finished_at = now_ms();
+  nlohmann::json stats = nlohmann::json::object();
+  for (const auto& [k, v] : st.counts)
+    stats[k] = v;
+  stats["errors"] = st.errors;
+  stats["unavailable"] = st.unavailable;
+  r.stats_json = stats.dump(-1, ' ', false,
+                            nlohmann::json::error_handler_t::replace);
+  if (st.unavailable.size() == st.config.sources.size()) {
+    r.status = "skipped";
+    r.reason = "provider_unavailable";
+  } else {
+    r.status = "succeeded";
+  }
+  st.running = false;
+  st.promise.deliver(std::move(r));
+}
+
+std::string read_mode(self_ptr self, const playlist_dto& p) {
+  const auto& db_path = self->state.config.env.db_path;
+  if (db_path.empty() || !std::filesystem::exists(db_path))
+    return "reference_only";
+  try {
+    auto db = storage::database::open(db_path,
+                                      storage::database::mode::read_only);
+    return db
+      .query_text("SELECT sync_mode FROM playlists WHERE provider = ?1 AND "
+                  "provider_id = ?2",
+                  {sql_value::of(p.provider), sql_value::of(p.provider_id)})
+      .value_or("reference_only");
+  } catch (const std::exception&) {
+    return "reference_only";
+  }
+}
+
+void write(self_ptr self, write_request req, std::function<void()> then) {
+  auto& st = self->state;
+  if (!st.config.env.store) {
+    then();
+    return;
+  }
+  self->request(st.config.env.store, caf::infinite, atom::write_v,
+                std::move(req))
+    .then([then](const write_ack&) { then(); },
+          [self, then](const caf::error& err) {
+            note_error(self, "playlist write failed: " + render(err));
+            then();
+          });
+}
+
+void finish_playlist(self_ptr self, const std::string& error) {
+  auto& st = self->state;
+  if (!error.empty()) {
+    note_error(self, error);
+    if (st.mode == "auto_own_tracks")
+      st.auto_own_complete = false;
+  }
+  ++st.counts["playlists_synced"];
+  write(self, link_playlist_tracks(st.current, st.track_ids, now_ms(), error),
+        [self] { next_playlist(self); });
+}
+
+void items_page(self_ptr self, std::string cursor) {
+  auto& st = self->state;
+  page_request req{"playlist_items", std::move(cursor), st.current.provider_id};
+  auto src = st.config.sources[st.source_index].second;
+  self->request(src, caf::infinite, atom::src_page_v, req)
+    .then(
+      [self](source_page& page) {
+        auto& st = self->state;
+        if (page.skipped > 0)
+          st.counts["items_skipped"] += page.skipped;
+        auto next = page.next;
+        ingest_batch batch;
+        batch.source = provider_name(self);
+        batch.reason = st.mode == "auto_own_tracks" ? "auto_own" : "";
+        batch.run_id = st.request.run_id;
+        batch.tracks = std::move(page.tracks);
+        if (batch.tracks.empty()) {
+          if (next.empty())
+            finish_playlist(self, "");
+          else
+            items_page(self, next);
+          return;
+        }
+        st.counts["tracks"] += static_cast<int64_t>(batch.tracks.size());
+        self
+          ->request(st.config.env.dedup, caf::infinite, atom::merge_v,
+                    std::move(batch))
+          .then(
+            [self, next](const ingest_result& r) {
+              auto& ids = self->state.track_ids;
+              ids.insert(ids.end(), r.track_ids.begin(), r.track_ids.end());
+              if (next.empty())
+                finish_playlist(self, "");
+              else
+                items_page(self, next);
+            },
+            [self](const caf::error& err) {
+              finish_playlist(self, "merge failed: " + render(err));
+            });
+      },
+      [self](const caf::error& err) {
+        auto& st = self->state;
+        finish_playlist(self, provider_name(self) + " playlist "
+                                + st.current.provider_id + ": "
+                                + render(err));
+      });
+}
+
+void next_playlist(self_ptr self) {
+  auto& st = self->state;
+  if (st.playlists.empty()) {
+    // every auto_own playlist of this provider came through: release claims
+    // of tracks no longer in any of them
+    if (st.any_auto_own && st.auto_own_complete && st.playlists_complete
+        && st.config.env.dedup) {
+      self
+        ->request(st.config.env.dedup, caf::infinite, atom::reconcile_v,
+                  provider_name(self), std::string{"auto_own"},
+                  st.request.run_id)
+        .then(
+          [self](int64_t released) {
+            self->state.counts["released"] += released;
+            ++self->state.source_index;
+            next_source(self);
+          },
+          [self](const caf::error& err) {
+            note_error(self, "reconcile auto_own: " + render(err));
+            ++self->state.source_index;
+            next_source(self);
+          });
+      return;
+    }
+    ++st.source_index;
+    next_source(self);
+    return;
+  }
+  st.current = std::move(st.playlists.front());
+  st.playlists.pop_front();
+  st.track_ids.clear();
+  write(self, upsert_playlist(st.current, now_ms()), [self] {
+    auto& st = self->state;
+    st.mode = read_mode(self, st.current);
+    ++st.counts[st.mode];
+    if (st.mode == "disabled") {
+      next_playlist(self);
+      return;
+    }
+    if (st.mode == "auto_own_tracks")
+      st.any_auto_own = true;
+    items_page(self, "");
+  });
+}
+
+void list_page(self_ptr self, std::string cursor) {
+  auto& st = self->state;
+  auto src = st.config.sources[st.source_index].second;
+  self
+    ->request(src, caf::infinite, atom::src_page_v,
+              page_request{"playlists", std::move(cursor), ""})
+    .then(
+      [self](source_page& page) {
+        auto& st = self->state;
+        if (page.skipped > 0)
+          st.playlists_complete = false;
+        st.counts["playlists"] += static_cast<int64_t>(page.playlists.size());
+        for (auto& p : page.playlists)
+          st.playlists.push_back(std::move(p));
+        if (!page.next.empty())
+          list_page(self, page.next);
+        else
+          next_playlist(self);
+      },
+      [self](const caf::error& err) {
+        auto& st = self->state;
+        note_error(self, provider_name(self) + " playlists: " + render(err));
+        st.playlists_complete = false;
+        next_playlist(self); // sync what was listed so far
+      });
+}
+
+void next_source(self_ptr self) {
+  auto& st = self->state;
+  if (st.source_index >= st.config.sources.size()) {
+    finish(self);
+    return;
+  }
+  st.playlists.clear();
+  st.playlists_complete = true;
+  st.auto_own_complete = true;
+  st.any_auto_own = false;
+  auto src = st.config.sources[st.source_index].second;
+  if (!src) {
+    st.unavailable.push_back(provider_name(self));
+    ++st.source_index;
+    next_source(self);
+    return;
+  }
+  self->request(src, std::chrono::seconds{30}, atom::src_info_v)
+    .then(
+      [self](const source_info& info) {
+        auto& st = self->state;
+        if (!info.enabled || !info.authenticated || !st.config.env.dedup) {
+          st.unavailable.push_back(provider_name(self));
+          ++st.source_index;
+          next_source(self);
+          return;
+        }
+        list_page(self, "");
+      },
+      [self](const caf::error&) {
+        auto& st = self->state;
+        st.unavailable.push_back(provider_name(self));
+        ++st.source_index;
+        next_source(self);
+      });
+}
+
+} // namespace
+
+task_actor::behavior_type
+sync_playlists(task_actor::stateful_pointer<sync_playlists_state> self,
+               sync_playlists_config config) {
+  self->state.config = std::move(config);
+  return {
+    [self](atom::run, const task_request& req) -> caf::result<task_result> {
+      auto& st = self->state;
+      if (st.running)
+        return make_error(ec::already_running, "sync_playlists");
+      st.running = true;
+      st.request = req;
+      st.started_at = now_ms();
+      st.source_index = 0;
+      st.counts.clear();
+      st.errors.clear();
+      st.unavailable.clear();
+      st.promise = self->make_response_promise<task_result>();
+      next_source(self);
+      return st.promise;
+    },
+    [self](atom::progress) -> std::string {
+      auto& st = self->state;
+      if (!st.running)
+        return "{}";
+      nlohmann::json j = nlohmann::json::object();
+      for (const auto& [k, v] : st.counts)
+        j[k] = v;
+      return j.dump();
+    },
+  };
+}
+
+} // namespace discotheque

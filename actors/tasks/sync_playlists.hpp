@@ -1,0 +1,60 @@
+// The sync_playlists task: the user's playlists from every source. Each
+// playlist is stored with the fields of SPEC §3 and its tracks linked with
+// their positions. What happens to the tracks depends on the playlist's
+// sync_mode: reference_only (default: tracks merged as known, ownership
+// untouched), auto_own_tracks (tracks claimed: source = provider, reason
+// "auto_own"), disabled (not synced).
+#pragma once
+
+#include "actors/tasks/task_env.hpp"
+#include "messages/interfaces.hpp"
+
+#include <caf/typed_response_promise.hpp>
+
+#include <deque>
+#include <map>
+
+namespace discotheque {
+
+struct sync_playlists_config {
+  task_env env;
+  std::vector<std::pair<std::string, source_actor>> sources;
+};
+
+struct sync_playlists_state {
+  static inline const char* name = "sync_playlists";
+  sync_playlists_config config;
+  bool running = false;
+  caf::typed_response_promise<task_result> promise;
+  task_request request;
+  int64_t started_at = 0;
+  size_t source_index = 0;
+  // the current provider
+  std::deque<playlist_dto> playlists;
+  bool playlists_complete = true;
+  bool auto_own_complete = true;
+  bool any_auto_own = false;
+  // the current playlist
+  playlist_dto current;
+  std::string mode;
+  std::vector<int64_t> track_ids;
+  bool current_complete = true;
+  std::map<std::string, int64_t> counts;
+  std::vector<std::string> errors;
+  std::vector<std::string> unavailable;
+};
+
+task_actor::behavior_type
+sync_playlists(task_actor::stateful_pointer<sync_playlists_state> self,
+               sync_playlists_config config);
+
+/// The playlist upsert (keeps sync_mode) for `p`.
+write_request upsert_playlist(const playlist_dto& p, int64_t now);
+
+/// Replaces the playlist's track links by `track_ids` in order (0-based
+/// positions) and records the sync time / error.
+write_request link_playlist_tracks(const playlist_dto& p,
+                                   const std::vector<int64_t>& track_ids,
+                                   int64_t now, const std::string& error);
+
+} // namespace discotheque

@@ -1,0 +1,353 @@
+#include "actors/tasks/sync_source.hpp"
+
+#include "messages/error.hpp"
+#include "storage/database.hpp"
+#include "support/log.hpp"
+#include "support/time.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace discotheque {
+
+bool read_auto_queue(const std::filesystem::path& db_path) {
+  if (db_path.empty() || !std::filesystem::exists(db_path))
+    return false;
+  try {
+    auto db = storage::database::open(db_path,
+                                      storage::database::mode::read_only);
+    auto v = db.query_text(
+      "SELECT value FROM settings WHERE key = 'library.auto_queue_downloads'");
+    return v && *v == "true";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+void sync_source_state::reset() {
+  running = false;
+  jobs.clear();
+  pages_in_flight = 0;
+  merges_in_flight = 0;
+  incomplete.clear();
+  errors.clear();
+  aborted = false;
+  abort_error.clear();
+  reconciling = false;
+  counts.clear();
+}
+
+std::string sync_source_state::progress_json() const {
+  if (!running)
+    return "{}";
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : counts)
+    j[k] = v;
+  j["errors"] = static_cast<int64_t>(errors.size());
+  return j.dump();
+}
+
+namespace {
+
+using self_ptr = task_actor::stateful_pointer<sync_source_state>;
+
+void pump(self_ptr self);
+void fetch_page(self_ptr self, sync_source_state::job job);
+
+std::string id_column(const std::string& source) {
+  return source + "_id"; // spotify_id, deezer_id, tidal_id
+}
+
+/// Records an entity-level error on the entity's row (if it exists yet).
+void record_entity_error(self_ptr self, const std::string& table,
+                         const std::string& provider_id,
+                         const std::string& error) {
+  auto& st = self->state;
+  if (!st.config.env.store || provider_id.empty())
+    return;
+  write_request req{{sql_stmt{
+    "UPDATE " + table + " SET last_error = ?1 WHERE "
+      + id_column(st.config.source) + " = ?2",
+    {sql_value::of(error), sql_value::of(provider_id)}}}};
+  self->request(st.config.env.store, caf::infinite, atom::write_v, req)
+    .then([](const write_ack&) {}, [](const caf::error&) {});
+}
+
+void note_error(self_ptr self, std::string what) {
+  auto& st = self->state;
+  log::get(st.config.task)->warn("{}", what);
+  if (st.errors.size() < 100)
+    st.errors.push_back(std::move(what));
+  else
+    ++st.counts["errors_not_listed"];
+}
+
+void finish(self_ptr self) {
+  auto& st = self->state;
+  task_result r;
+  r.task = st.request.task.empty() ? st.config.task : st.request.task;
+  r.started_at = st.started_at;
+  r.finished_at = now_ms();
+  nlohmann::json stats = nlohmann::json::object();
+  for (const auto& [k, v] : st.counts)
+    stats[k] = v;
+  stats["errors"] = st.errors;
+  std::vector<std::string> inc(st.incomplete.begin(), st.incomplete.end());
+  stats["not_reconciled"] = inc;
+  stats["auto_queue"] = st.auto_queue;
+  r.stats_json = stats.dump(-1, ' ', false,
+                            nlohmann::json::error_handler_t::replace);
+  if (st.aborted) {
+    r.status = "skipped";
+    r.reason = "provider_unavailable";
+    r.error = st.abort_error;
+  } else if (st.counts["pages"] == 0 && !st.errors.empty()) {
+    r.status = "failed";
+    r.error = st.errors.front();
+  } else {
+    r.status = "succeeded";
+  }
+  log::get(st.config.task)
+    ->info("{}: {} pages, {} artists, {} albums, {} tracks, {} errors",
+           r.status, st.counts["pages"], st.counts["artists"],
+           st.counts["albums"], st.counts["tracks"], st.errors.size());
+  auto rp = st.promise;
+  st.reset();
+  rp.deliver(std::move(r));
+}
+
+void reconcile(self_ptr self) {
+  auto& st = self->state;
+  st.reconciling = true;
+  std::vector<std::string> reasons;
+  for (const auto& list : st.config.lists)
+    if (st.incomplete.count(list) == 0)
+      reasons.push_back(list); // list name == claim reason
+  if (reasons.empty()) {
+    finish(self);
+    return;
+  }
+  auto left = std::make_shared<size_t>(reasons.size());
+  for (const auto& reason : reasons)
+    self
+      ->request(st.config.env.dedup, caf::infinite, atom::reconcile_v,
+                st.config.source, reason, st.request.run_id)
+      .then(
+        [self, left](int64_t released) {
+          self->state.counts["released"] += released;
+          if (--*left == 0)
+            finish(self);
+        },
+        [self, left, reason](const caf::error& err) {
+          note_error(self, "reconcile " + reason + ": " + render(err));
+          if (--*left == 0)
+            finish(self);
+        });
+}
+
+void merge(self_ptr self, const std::string& reason, source_page page) {
+  auto& st = self->state;
+  ingest_batch batch;
+  batch.source = st.config.source;
+  batch.reason = reason;
+  batch.run_id = st.request.run_id;
+  batch.auto_queue = st.auto_queue;
+  batch.artists = std::move(page.artists);
+  batch.albums = std::move(page.albums);
+  batch.tracks = std::move(page.tracks);
+  if (batch.artists.empty() && batch.albums.empty() && batch.tracks.empty())
+    return;
+  st.counts["artists"] += static_cast<int64_t>(batch.artists.size());
+  st.counts["albums"] += static_cast<int64_t>(batch.albums.size());
+  st.counts["tracks"] += static_cast<int64_t>(batch.tracks.size());
+  ++st.merges_in_flight;
+  self
+    ->request(st.config.env.dedup, caf::infinite, atom::merge_v,
+              std::move(batch))
+    .then(
+      [self](const ingest_result& r) {
+        auto& st = self->state;
+        --st.merges_in_flight;
+        st.counts["created"] += r.created;
+        st.counts["merged"] += r.merged;
+        pump(self);
+      },
+      [self, reason](const caf::error& err) {
+        auto& st = self->state;
+        --st.merges_in_flight;
+        st.incomplete.insert(reason);
+        note_error(self, "merge of a " + reason + " page failed: "
+                           + render(err));
+        pump(self);
+      });
+}
+
+void on_page(self_ptr self, sync_source_state::job job, source_page page) {
+  auto& st = self->state;
+  ++st.counts["pages"];
+  if (page.skipped > 0) {
+    st.counts["items_skipped"] += page.skipped;
+    st.incomplete.insert(job.reason);
+    for (auto& e : page.errors)
+      note_error(self, st.config.source + " " + e);
+  }
+  if (!page.next.empty() && job.follow) {
+    auto more = job;
+    more.req.cursor = page.next;
+    st.jobs.push_front(std::move(more));
+  }
+  if (job.follow)
+    for (auto it = page.siblings.rbegin(); it != page.siblings.rend(); ++it) {
+      auto sib = job;
+      sib.req.cursor = *it;
+      sib.follow = false;
+      st.jobs.push_front(std::move(sib));
+    }
+  if (st.config.expand_followed && job.reason == "followed") {
+    // followed artists -> their albums -> those albums' tracks
+    if (job.req.list == "followed")
+      for (const auto& a : page.artists) {
+        auto pid = st.config.source == "spotify"  ? a.spotify_id
+                   : st.config.source == "deezer" ? a.deezer_id
+                                                  : a.tidal_id;
+        if (!pid.empty())
+          st.jobs.push_back({{"artist_albums", "", pid}, "followed"});
+      }
+    if (job.req.list == "artist_albums")
+      for (const auto& al : page.albums) {
+        auto pid = st.config.source == "spotify"  ? al.spotify_id
+                   : st.config.source == "deezer" ? al.deezer_id
+                                                  : al.tidal_id;
+        if (!pid.empty())
+          st.jobs.push_back({{"album_tracks", "", pid}, "followed"});
+      }
+  }
+  merge(self, job.reason, std::move(page));
+}
+
+void pump(self_ptr self) {
+  auto& st = self->state;
+  if (!st.running || st.reconciling)
+    return;
+  if (st.aborted) {
+    if (st.pages_in_flight == 0 && st.merges_in_flight == 0)
+      finish(self);
+    return;
+  }
+  if (st.jobs.empty()) {
+    if (st.pages_in_flight == 0 && st.merges_in_flight == 0)
+      reconcile(self);
+    return;
+  }
+  while (!st.jobs.empty()
+         && st.pages_in_flight < std::max<size_t>(1, st.config.max_pages_in_flight)
+         && st.merges_in_flight < st.config.max_merges_in_flight) {
+    auto job = std::move(st.jobs.front());
+    st.jobs.pop_front();
+    ++st.pages_in_flight;
+    fetch_page(self, std::move(job));
+  }
+}
+
+void fetch_page(self_ptr self, sync_source_state::job job) {
+  auto& st = self->state;
+  self->request(st.config.src, caf::infinite, atom::src_page_v, job.req)
+    .then(
+      [self, job](source_page& page) {
+        --self->state.pages_in_flight;
+        on_page(self, job, std::move(page));
+        pump(self);
+      },
+      [self, job](const caf::error& err) {
+        auto& st = self->state;
+        --st.pages_in_flight;
+        auto what = st.config.source + " " + job.req.list
+                    + (job.req.parent.empty() ? "" : " " + job.req.parent)
+                    + ": " + render(err);
+        if (err.category() == error_category()
+            && static_cast<ec>(err.code()) == ec::provider_unavailable) {
+          // Breaker open, blocked or not authenticated: stop this run; it
+          // counts as skipped so that other tasks' dependents still run.
+          st.aborted = true;
+          st.abort_error = what;
+          st.jobs.clear();
+          note_error(self, what);
+        } else {
+          st.incomplete.insert(job.reason);
+          note_error(self, what);
+          if (job.req.list == "artist_albums")
+            record_entity_error(self, "artists", job.req.parent, what);
+          else if (job.req.list == "album_tracks")
+            record_entity_error(self, "albums", job.req.parent, what);
+        }
+        pump(self);
+      });
+}
+
+} // namespace
+
+task_actor::behavior_type
+sync_source(task_actor::stateful_pointer<sync_source_state> self,
+            sync_source_config config) {
+  self->state.config = std::move(config);
+  return {
+    [self](atom::run, const task_request& req) -> caf::result<task_result> {
+      auto& st = self->state;
+      if (st.running)
+        return make_error(ec::already_running, st.config.task);
+      if (!st.config.src)
+        return task_result::skipped(req.task, "provider_unavailable");
+      st.reset();
+      st.running = true;
+      st.request = req;
+      st.started_at = now_ms();
+      st.promise = self->make_response_promise<task_result>();
+      self->request(st.config.src, std::chrono::seconds{30}, atom::src_info_v)
+        .then(
+          [self](const source_info& info) {
+            auto& st = self->state;
+            if (!info.enabled || !info.authenticated) {
+              auto r = task_result::skipped(
+                st.request.task.empty() ? st.config.task : st.request.task,
+                "provider_unavailable");
+              r.started_at = st.started_at;
+              r.finished_at = now_ms();
+              r.error = info.name
+                        + (info.enabled ? " is not authenticated"
+                                        : " is not enabled");
+              auto rp = st.promise;
+              st.reset();
+              rp.deliver(std::move(r));
+              return;
+            }
+            if (!st.config.env.dedup) {
+              auto rp = st.promise;
+              st.reset();
+              rp.deliver(make_error(ec::invalid_config,
+                                    "no dedup store to merge into"));
+              return;
+            }
+            st.auto_queue = read_auto_queue(st.config.env.db_path);
+            for (const auto& list : st.config.lists)
+              st.jobs.push_back({{list, "", ""}, list});
+            log::get(st.config.task)
+              ->info("DISCOVER: syncing {} ({}), auto_queue={}",
+                     st.config.source, st.request.trigger, st.auto_queue);
+            pump(self);
+          },
+          [self](const caf::error& err) {
+            auto& st = self->state;
+            auto rp = st.promise;
+            st.reset();
+            rp.deliver(err);
+          });
+      return st.promise;
+    },
+    [self](atom::progress) -> std::string {
+      return self->state.progress_json();
+    },
+  };
+}
+
+} // namespace discotheque

@@ -1,0 +1,16 @@
+// /api/library/playlists: the synced playlists (SPEC §3) and their sync mode.
+//   GET /api/library/playlists        every playlist with its fields
+//   GET /api/library/playlists/{id}   one playlist with its tracks in order
+//                                     (position, track, owned flag)
+//   PUT /api/library/playlists/{id}   {"sync_mode": "reference_only" |
+//                                     "auto_own_tracks" | "disabled"}
+#pragma once
+
+#include "http/api/route.hpp"
+
+namespace discotheque::http {
+
+std::optional<api_outcome> playlists_api(const request& req,
+                                         storage::database& ro);
+
+} // namespace discotheque::http
