@@ -172,6 +172,7 @@ const std::string track_merge
                 "ownership_state END, primary_source = COALESCE("
                 "primary_source, ?17), download_state = CASE WHEN ?18 = "
                 "'local' THEN 'downloaded' WHEN ?18 = 'queue' AND "
+                "ownership_state <> 'ignored' AND "
                 "download_state IN ('not_needed', 'failed') THEN 'pending' "
                 "ELSE download_state END, download_state_updated_at = CASE "
                 "WHEN ?18 <> '' THEN "}

@@ -126,19 +126,6 @@ struct fixture : test::fixture_base {
     sched.run();
   }
 
-  /// Sends a request to the supervisor and returns the answer (or error).
-  template <class... Ts>
-  std::string ask(Ts... xs) {
-    auto out = std::make_shared<std::string>("<no answer>");
-    sys.spawn([=, s = sup](caf::event_based_actor* self) {
-      self->request(s, caf::infinite, xs...)
-        .then([=](const std::string& x) { *out = x; },
-              [=](const caf::error& err) { *out = "error: " + render(err); });
-    });
-    sched.run();
-    return *out;
-  }
-
   /// Starts a request and lets the caller advance time before reading it.
   template <class... Ts>
   std::shared_ptr<std::string> ask_later(Ts... xs) {
@@ -150,6 +137,12 @@ struct fixture : test::fixture_base {
     });
     sched.run();
     return out;
+  }
+
+  /// Sends a request to the supervisor and returns the answer (or error).
+  template <class... Ts>
+  std::string ask(Ts... xs) {
+    return *ask_later(xs...);
   }
 
   static std::map<std::string, std::string> outcomes(const json& report) {

@@ -1,0 +1,103 @@
+"""The real binary syncing Spotify, Deezer and TIDAL (fake servers on
+127.0.0.1) into the real database through the dedup store: the same track
+from three providers is one row with all IDs; unlike releases ownership with
+the SPEC §4 cascade only when no other claim keeps it; ignored stays
+ignored; auto-queue marks new liked tracks pending."""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import BIN, check, run_tests  # noqa: E402
+from cloud import FakeProviders  # noqa: E402
+
+SYNCS = ["sync_spotify_likes", "sync_deezer_favorites", "sync_tidal_favorites"]
+
+
+class Library:
+    def __init__(self, fake):
+        self.tmp = tempfile.mkdtemp(prefix="disco-cloudlib-")
+        self.data = os.path.join(self.tmp, "data")
+        self.cfg = os.path.join(self.tmp, "config.json")
+        with open(self.cfg, "w") as f:
+            json.dump({"data_dir": self.data, "log_level": "warn",
+                       "providers": {p: fake.provider_config(p) for p in ("spotify", "deezer", "tidal")}}, f)
+
+    def run(self, tasks=SYNCS):
+        p = subprocess.run([BIN, "run", *tasks, "--config", self.cfg],
+                           capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0, f"run exited {p.returncode}: {p.stdout[-2000:]} {p.stderr[-2000:]}")
+        return json.loads(p.stdout)
+
+    def db(self):
+        return sqlite3.connect(os.path.join(self.data, "discotheque.db"))
+
+    def track(self, i):
+        row = self.db().execute(
+            "SELECT ownership_state, download_state, spotify_id, deezer_id, tidal_id, album_id "
+            "FROM tracks WHERE isrc = ?", (f"TESTI{i:07d}",)).fetchall()
+        check(len(row) == 1, f"track {i}: {len(row)} rows")
+        return row[0]
+
+
+def test_cross_provider_dedup_unlike_cascade_ignored_and_auto_queue():
+    scenario = {p: {"liked": 30} for p in ("spotify", "deezer", "tidal")}
+    scenario["deezer"]["access_token"] = "dz-token"
+    with FakeProviders(scenario) as fake:
+        lib = Library(fake)
+        lib.run()
+        db = lib.db()
+        n = db.execute("SELECT count(*) FROM tracks WHERE isrc LIKE 'TESTI%'").fetchone()[0]
+        check(n == 30, f"{n} track rows for 30 tracks liked on three providers")
+        full = db.execute("SELECT count(*) FROM tracks WHERE spotify_id IS NOT NULL AND "
+                          "deezer_id IS NOT NULL AND tidal_id IS NOT NULL").fetchone()[0]
+        check(full == 30, f"{full} rows carry all three provider IDs")
+        state, dl, *_ = lib.track(7)
+        check(state == "owned" and dl == "not_needed", (state, dl))
+        dup_albums = db.execute("SELECT count(*) FROM (SELECT upc FROM albums WHERE upc IS NOT NULL "
+                                "GROUP BY upc HAVING count(*) > 1)").fetchone()[0]
+        check(dup_albums == 0, f"{dup_albums} albums stored twice")
+
+        # Unliked on Spotify only: Deezer and TIDAL still keep tracks 20..29 owned.
+        fake.update({"spotify": {"liked": 20}})
+        lib.run()
+        check(lib.track(25)[0] == "owned", "still liked elsewhere")
+        # Unliked everywhere: 20..29 go back to discovered; album 6 (tracks
+        # 18, 19, 20) stays owned through its other tracks, album of 25 not.
+        fake.update({"deezer": {"liked": 20}, "tidal": {"liked": 20}})
+        lib.run()
+        check(lib.track(25)[0] == "discovered", lib.track(25))
+        check(lib.track(20)[0] == "discovered", lib.track(20))
+        check(lib.track(19)[0] == "owned", lib.track(19))
+        album_20 = lib.track(20)[5]
+        album_25 = lib.track(25)[5]
+        db = lib.db()
+        a20 = db.execute("SELECT ownership_state FROM albums WHERE id = ?", (album_20,)).fetchone()[0]
+        a25 = db.execute("SELECT ownership_state FROM albums WHERE id = ?", (album_25,)).fetchone()[0]
+        check(a20 == "owned" and a25 == "discovered", (a20, a25))
+
+        # The user ignores track 5; liking it again anywhere never owns it.
+        with lib.db() as w:
+            w.execute("UPDATE tracks SET ownership_state = 'ignored' WHERE isrc = 'TESTI0000005'")
+        lib.run()
+        check(lib.track(5)[0] == "ignored", lib.track(5))
+
+        # Auto-queue on: new liked tracks become pending; downloaded stays.
+        with lib.db() as w:
+            w.execute("UPDATE settings SET value = 'true' WHERE key = 'library.auto_queue_downloads'")
+            w.execute("UPDATE tracks SET download_state = 'downloaded' WHERE isrc = 'TESTI0000001'")
+        fake.update({"spotify": {"liked": 40}})
+        lib.run()
+        check(lib.track(35)[1] == "pending", lib.track(35))
+        check(lib.track(1)[1] == "downloaded", lib.track(1))
+        # SPEC §1: a synced liked track is pending while auto-queue is on
+        # (older ones too); an ignored track is never queued.
+        check(lib.track(2)[1] == "pending", lib.track(2))
+        check(lib.track(5)[1] == "not_needed", lib.track(5))
+
+
+if __name__ == "__main__":
+    run_tests([test_cross_provider_dedup_unlike_cascade_ignored_and_auto_queue])
