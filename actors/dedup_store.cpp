@@ -59,6 +59,17 @@ bool free_for(const dedup_state::index& idx, const std::string& key,
   return it == idx.end() || it->second == id;
 }
 
+/// Fills a provider id into row `id` unless the row knows one already or
+/// another row carries it; returns the value to write (null: nothing new).
+sql_value fill(dedup_state::index& idx, const std::string& v, bool& known,
+               int64_t id) {
+  if (known || !free_for(idx, v, id))
+    return sql_value::null();
+  idx[v] = id;
+  known = true;
+  return sql_value::of(v);
+}
+
 /// Repairs a display name and collapses runs of whitespace.
 std::string tidy(const std::string& s) {
   auto r = scan::repair_utf8(s);
@@ -343,23 +354,15 @@ struct batch_builder {
       r.name = name;
       add(artist_rename, {sql_value::of(id), sql_value::of(name)});
     }
-    auto fill = [&](dedup_state::index& idx, const std::string& v,
-                    bool& known) -> sql_value {
-      if (known || !free_for(idx, v, id))
-        return sql_value::null();
-      idx[v] = id;
-      known = true;
-      return sql_value::of(v);
-    };
     sql_value mbid = sql_value::null();
     if (r.mbid.empty() && free_for(st.artist_by_mbid, a.mbid, id)) {
       r.mbid = a.mbid;
       st.artist_by_mbid[a.mbid] = id;
       mbid = sql_value::of(a.mbid);
     }
-    auto sp = fill(st.artist_by_spotify, a.spotify_id, r.spotify);
-    auto dz = fill(st.artist_by_deezer, a.deezer_id, r.deezer);
-    auto td = fill(st.artist_by_tidal, a.tidal_id, r.tidal);
+    auto sp = fill(st.artist_by_spotify, a.spotify_id, r.spotify, id);
+    auto dz = fill(st.artist_by_deezer, a.deezer_id, r.deezer, id);
+    auto td = fill(st.artist_by_tidal, a.tidal_id, r.tidal, id);
     auto genres = text_or_null(genres_json(a.genres));
     if (created) {
       ++res.created;
@@ -431,23 +434,15 @@ struct batch_builder {
       r.title = title;
       add(album_rename, {sql_value::of(id), sql_value::of(title)});
     }
-    auto fill = [&](dedup_state::index& idx, const std::string& v,
-                    bool& known) -> sql_value {
-      if (known || !free_for(idx, v, id))
-        return sql_value::null();
-      idx[v] = id;
-      known = true;
-      return sql_value::of(v);
-    };
     sql_value mbid = sql_value::null();
     if (r.mbid.empty() && free_for(st.album_by_mbid, a.mbid, id)) {
       r.mbid = a.mbid;
       st.album_by_mbid[a.mbid] = id;
       mbid = sql_value::of(a.mbid);
     }
-    auto sp = fill(st.album_by_spotify, a.spotify_id, r.spotify);
-    auto dz = fill(st.album_by_deezer, a.deezer_id, r.deezer);
-    auto td = fill(st.album_by_tidal, a.tidal_id, r.tidal);
+    auto sp = fill(st.album_by_spotify, a.spotify_id, r.spotify, id);
+    auto dz = fill(st.album_by_deezer, a.deezer_id, r.deezer, id);
+    auto td = fill(st.album_by_tidal, a.tidal_id, r.tidal, id);
     auto genres = text_or_null(genres_json(a.genres));
     if (created) {
       ++res.created;
@@ -589,17 +584,9 @@ struct batch_builder {
       r.rtm = true;
       rtm = sql_value::of(t.release_track_mbid);
     }
-    auto fill = [&](dedup_state::index& idx, const std::string& v,
-                    bool& known) -> sql_value {
-      if (known || !free_for(idx, v, id))
-        return sql_value::null();
-      idx[v] = id;
-      known = true;
-      return sql_value::of(v);
-    };
-    auto sp = fill(st.track_by_spotify, t.spotify_id, r.spotify);
-    auto dz = fill(st.track_by_deezer, t.deezer_id, r.deezer);
-    auto td = fill(st.track_by_tidal, t.tidal_id, r.tidal);
+    auto sp = fill(st.track_by_spotify, t.spotify_id, r.spotify, id);
+    auto dz = fill(st.track_by_deezer, t.deezer_id, r.deezer, id);
+    auto td = fill(st.track_by_tidal, t.tidal_id, r.tidal, id);
     const char* download = has_path     ? "local"
                            : b.auto_queue && owned ? "queue"
                                                    : "";
