@@ -37,12 +37,6 @@ std::string genres_json(const std::vector<std::string>& g) {
                      -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-/// File names are bytes: one that is not valid UTF-8 cannot travel inside a
-/// JSON document unchanged, so its row is inserted with bound parameters.
-bool valid_utf8(const std::string& s) {
-  return scan::repair_utf8(s, s.size() + 1) == s;
-}
-
 void insert_sorted(std::vector<int64_t>& ids, int64_t id) {
   auto it = std::lower_bound(ids.begin(), ids.end(), id);
   if (it == ids.end() || *it != id)
@@ -207,53 +201,46 @@ const std::string track_gone
     + now_sql + ", updated_at = " + now_sql + " WHERE id = ?1";
 const std::string track_artists_clear
   = "DELETE FROM track_artists WHERE track_id = ?1";
-// Bulk forms: one statement per batch instead of one per track. Rows come
-// as a JSON array of arrays; on a scan this halves the store's work.
-std::string bulk_track_insert() {
-  std::string sql
-    = "INSERT INTO tracks(id, title, normalized_title, mbid, "
-      "release_track_mbid, isrc, spotify_id, deezer_id, tidal_id, album_id, "
-      "artist_id, track_number, track_total, disc_number, disc_total, "
-      "duration_ms, genre, ownership_state, primary_source, download_state, "
-      "download_state_updated_at, local_path, file_size, file_mtime) SELECT ";
-  for (int i = 0; i < 24; ++i)
-    sql += (i ? ", " : "") + std::string{"json_extract(value, '$["}
-           + std::to_string(i) + "]')";
-  return sql + " FROM json_each(?1)";
-}
-const std::string track_bulk_insert = bulk_track_insert();
-const std::string track_insert
+// Bulk forms: new tracks and their credits go out as multi-row INSERTs of
+// up to `rows_per_insert` rows, bound directly (no per-row statement, no
+// JSON to parse in SQLite). Full chunks share one SQL text, so the store
+// prepares each form once.
+constexpr size_t rows_per_insert = 64;
+const std::string track_insert_head
   = "INSERT INTO tracks(id, title, normalized_title, mbid, release_track_mbid,"
     " isrc, spotify_id, deezer_id, tidal_id, album_id, artist_id, "
     "track_number, track_total, disc_number, disc_total, duration_ms, genre, "
     "ownership_state, primary_source, download_state, "
-    "download_state_updated_at, local_path, file_size, file_mtime) VALUES "
-    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-    "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
-const std::string track_artist_bulk_insert
+    "download_state_updated_at, local_path, file_size, file_mtime) VALUES ";
+constexpr size_t track_columns = 24;
+const std::string track_artist_insert_head
   = "INSERT OR IGNORE INTO track_artists(track_id, artist_id, role, position)"
-    " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-    "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM "
-    "json_each(?1)";
+    " VALUES ";
+constexpr size_t track_artist_columns = 4;
+
+/// `head` followed by `rows` groups of `cols` numbered parameters.
+std::string values_sql(const std::string& head, size_t cols, size_t rows) {
+  std::string sql = head;
+  sql.reserve(head.size() + rows * cols * 7);
+  size_t n = 1;
+  for (size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (size_t c = 0; c < cols; ++c, ++n) {
+      if (c)
+        sql += ", ";
+      sql += '?';
+      sql += std::to_string(n);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
 const std::string claim_bulk_upsert
   = "INSERT INTO ownership_claims(entity_type, entity_id, source, reason, "
     "run_id) SELECT ?1, value, ?2, ?3, ?4 FROM json_each(?5) WHERE true ON "
     "CONFLICT(entity_type, entity_id, source, reason) DO UPDATE SET run_id = "
     "excluded.run_id";
-
-nlohmann::json as_json(const sql_value& v) {
-  switch (v.kind) {
-    case sql_value::int_v:
-      return v.i;
-    case sql_value::real_v:
-      return v.d;
-    case sql_value::text_v:
-      return v.s;
-    default:
-      return nullptr;
-  }
-}
-
 
 /// Turns one ingest_batch into statements, updating the indexes as it goes
 /// so that later entities of the same batch find the earlier ones.
@@ -274,8 +261,8 @@ struct batch_builder {
     req.statements.push_back(sql_stmt{sql, std::move(params)});
   }
 
-  nlohmann::json new_tracks = nlohmann::json::array();
-  nlohmann::json credits = nlohmann::json::array();
+  std::vector<std::vector<sql_value>> new_tracks; ///< rows of track_columns
+  std::vector<std::vector<sql_value>> credits; ///< rows of track_artist_columns
   std::map<std::string, nlohmann::json> claims; ///< entity type -> ids
 
   void claim(const char* type, int64_t id) {
@@ -290,14 +277,8 @@ struct batch_builder {
   /// Emits the collected rows. Runs before any statement that may touch a
   /// track inserted earlier in the batch, and at the end.
   void flush() {
-    if (!new_tracks.empty()) {
-      add(track_bulk_insert, {sql_value::of(new_tracks.dump())});
-      new_tracks = nlohmann::json::array();
-    }
-    if (!credits.empty()) {
-      add(track_artist_bulk_insert, {sql_value::of(credits.dump())});
-      credits = nlohmann::json::array();
-    }
+    add_rows(track_insert_head, track_columns, new_tracks);
+    add_rows(track_artist_insert_head, track_artist_columns, credits);
     for (auto& [type, ids] : claims)
       add(claim_bulk_upsert,
           {sql_value::of(type), sql_value::of(b.source),
@@ -308,6 +289,24 @@ struct batch_builder {
 
   sql_value source() const {
     return sql_value::of(b.source);
+  }
+
+  /// Emits `rows` as multi-row INSERTs and empties it.
+  void add_rows(const std::string& head, size_t cols,
+                std::vector<std::vector<sql_value>>& rows) {
+    for (size_t at = 0; at < rows.size(); at += rows_per_insert) {
+      auto n = std::min(rows_per_insert, rows.size() - at);
+      auto& sql = st.insert_sql[{&head, n}];
+      if (sql.empty())
+        sql = values_sql(head, cols, n);
+      std::vector<sql_value> params;
+      params.reserve(n * cols);
+      for (size_t r = at; r < at + n; ++r)
+        for (auto& v : rows[r])
+          params.push_back(std::move(v));
+      add(sql, std::move(params));
+    }
+    rows.clear();
   }
 
   int64_t artist(const artist_dto& a, bool owned) {
@@ -609,15 +608,7 @@ struct batch_builder {
            has_path ? sql_value::of(t.local_path) : sql_value::null(),
            has_path ? sql_value::of(t.file_size) : sql_value::null(),
            has_path ? sql_value::of(t.file_mtime) : sql_value::null()};
-      if (has_path && !valid_utf8(t.local_path)) {
-        flush();
-        add(track_insert, std::move(values));
-      } else {
-        auto row = nlohmann::json::array();
-        for (auto& v : values)
-          row.push_back(as_json(v));
-        new_tracks.push_back(std::move(row));
-      }
+      new_tracks.push_back(std::move(values));
     } else {
       ++res.merged;
       ++res.tracks_merged;
@@ -650,9 +641,11 @@ struct batch_builder {
     }
     int64_t pos = 0;
     for (auto a : main_ids)
-      credits.push_back({id, a, "main", pos++});
+      credits.push_back({sql_value::of(id), sql_value::of(a),
+                         sql_value::of("main"), sql_value::of(pos++)});
     for (auto a : featured_ids)
-      credits.push_back({id, a, "featured", pos++});
+      credits.push_back({sql_value::of(id), sql_value::of(a),
+                         sql_value::of("featured"), sql_value::of(pos++)});
     return id;
   }
 

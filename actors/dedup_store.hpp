@@ -10,6 +10,7 @@
 #include <spdlog/logger.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -67,6 +68,8 @@ struct dedup_state {
   index track_by_spotify, track_by_deezer, track_by_tidal, track_by_path;
   multi_index track_by_name; ///< "<artist>|<album>|fold(title)" -> ids
   int64_t next_artist = 1, next_album = 1, next_track = 1;
+  /// Multi-row INSERT texts by (statement head, row count), built once.
+  std::map<std::pair<const std::string*, size_t>, std::string> insert_sql;
   bool warmed = false;
 
   /// (Re)loads every index from the database.

@@ -41,7 +41,7 @@ void store_state::run_request(pending& p) {
         it = statements.emplace(s.sql, db.prepare(s.sql)).first;
       auto& st = it->second;
       st.reset();
-      st.bind_all(s.params);
+      st.bind_all(s.params, /*borrow=*/true);
       while (st.step()) {
         // drain rows of e.g. INSERT ... RETURNING
       }

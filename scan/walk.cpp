@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -61,26 +62,50 @@ std::string clean(const std::string& p) {
 
 } // namespace
 
+namespace {
+
+/// What the last scan recorded, to compare the walk with.
+struct known_state {
+  std::unordered_map<std::string, known_file> files, errors;
+  std::unordered_map<std::string, std::string> folders; ///< path -> hash
+};
+
+known_state load_known(const std::filesystem::path& db_path) {
+  known_state k;
+  auto db = storage::database::open(db_path, storage::database::mode::read_only);
+  auto s = db.prepare("SELECT local_path, file_size, file_mtime FROM tracks"
+                      " WHERE local_path IS NOT NULL");
+  while (s.step())
+    k.files.emplace(s.text(0), known_file{s.opt_int64(1).value_or(-1),
+                                          s.opt_int64(2).value_or(-1)});
+  auto e = db.prepare("SELECT path, file_size, file_mtime FROM scan_errors");
+  while (e.step())
+    k.errors.emplace(e.text(0), known_file{e.opt_int64(1).value_or(-1),
+                                           e.opt_int64(2).value_or(-1)});
+  auto f = db.prepare("SELECT path, hash FROM scan_folders");
+  while (f.step())
+    k.folders.emplace(f.text(0), f.text(1));
+  return k;
+}
+
+} // namespace
+
 walk_result walk(const walk_request& req) {
   walk_result out;
-  std::unordered_map<std::string, known_file> known, errors;
-  std::unordered_map<std::string, std::string> folders;
-  {
-    auto db = storage::database::open(req.db_path,
-                                      storage::database::mode::read_only);
-    auto s = db.prepare("SELECT local_path, file_size, file_mtime FROM tracks"
-                        " WHERE local_path IS NOT NULL");
-    while (s.step())
-      known.emplace(s.text(0), known_file{s.opt_int64(1).value_or(-1),
-                                          s.opt_int64(2).value_or(-1)});
-    auto e = db.prepare("SELECT path, file_size, file_mtime FROM scan_errors");
-    while (e.step())
-      errors.emplace(e.text(0), known_file{e.opt_int64(1).value_or(-1),
-                                           e.opt_int64(2).value_or(-1)});
-    auto f = db.prepare("SELECT path, hash FROM scan_folders");
-    while (f.step())
-      folders.emplace(f.text(0), f.text(1));
-  }
+  // The database is read on a second thread while this one lists folders:
+  // on an unchanged library both take about as long.
+  auto pending_known = std::async(std::launch::async, load_known, req.db_path);
+  struct entry {
+    std::string name;
+    int64_t size;
+    int64_t mtime;
+  };
+  struct listing {
+    std::string dir;
+    std::vector<entry> files;
+    std::string hash;
+  };
+  std::vector<listing> listings;
   // The data folder is recognized by device and inode: no path games
   // (symlinks, "..", bind mounts) lead into it.
   bool has_data_dir = false;
@@ -109,12 +134,6 @@ walk_result walk(const walk_request& req) {
         return true;
     return false;
   };
-  struct entry {
-    std::string name;
-    int64_t size;
-    int64_t mtime;
-  };
-  std::vector<entry> files;
   std::vector<std::string> subdirs;
   while (!stack.empty()) {
     auto dir = std::move(stack.back());
@@ -135,7 +154,7 @@ walk_result walk(const walk_request& req) {
       continue;
     }
     ++out.folders_seen;
-    files.clear();
+    auto& files = listings.emplace_back(listing{dir, {}, {}}).files;
     subdirs.clear();
     while (auto* de = ::readdir(d)) {
       std::string name = de->d_name;
@@ -167,29 +186,35 @@ walk_result walk(const walk_request& req) {
       h.add(f.size);
       h.add(f.mtime);
     }
-    auto hash = h.hex();
-    auto stored = folders.find(dir);
-    bool unchanged = stored != folders.end() && stored->second == hash;
+    listings.back().hash = h.hex();
+  }
+  auto k = pending_known.get(); // rethrows a database error
+  auto& known = k.files;
+  auto& errors = k.errors;
+  auto& folders = k.folders;
+  for (auto& l : listings) {
+    auto stored = folders.find(l.dir);
+    bool unchanged = stored != folders.end() && stored->second == l.hash;
     if (stored != folders.end())
       folders.erase(stored);
     if (unchanged)
       ++out.folders_skipped;
     else {
-      out.folder_paths.push_back(dir);
-      out.folder_hashes.push_back(hash);
+      out.folder_paths.push_back(l.dir);
+      out.folder_hashes.push_back(l.hash);
     }
-    for (auto& f : files) {
+    for (auto& f : l.files) {
       ++out.files_seen;
-      auto path = dir + "/" + f.name;
-      auto k = known.find(path);
+      auto path = l.dir + "/" + f.name;
+      auto kn = known.find(path);
       auto e = errors.find(path);
       bool same = unchanged;
-      if (!same && k != known.end())
-        same = k->second.size == f.size && k->second.mtime == f.mtime;
+      if (!same && kn != known.end())
+        same = kn->second.size == f.size && kn->second.mtime == f.mtime;
       if (!same && e != errors.end())
         same = e->second.size == f.size && e->second.mtime == f.mtime;
-      if (k != known.end())
-        known.erase(k);
+      if (kn != known.end())
+        known.erase(kn);
       if (e != errors.end())
         errors.erase(e);
       if (same)

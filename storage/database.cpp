@@ -149,7 +149,7 @@ void check_bind(sqlite3* db, int rc) {
 
 } // namespace
 
-statement& statement::bind(int index, const sql_value& v) {
+statement& statement::bind(int index, const sql_value& v, bool borrow) {
   switch (v.kind) {
     case sql_value::int_v:
       return bind(index, v.i);
@@ -157,6 +157,12 @@ statement& statement::bind(int index, const sql_value& v) {
       check_bind(db_, sqlite3_bind_double(stmt_, index, v.d));
       return *this;
     case sql_value::text_v:
+      if (borrow) {
+        check_bind(db_, sqlite3_bind_text(stmt_, index, v.s.data(),
+                                          static_cast<int>(v.s.size()),
+                                          SQLITE_STATIC));
+        return *this;
+      }
       return bind(index, std::string_view{v.s});
     default:
       return bind_null(index);
@@ -180,9 +186,10 @@ statement& statement::bind_null(int index) {
   return *this;
 }
 
-statement& statement::bind_all(const std::vector<sql_value>& params) {
+statement& statement::bind_all(const std::vector<sql_value>& params,
+                               bool borrow) {
   for (size_t i = 0; i < params.size(); ++i)
-    bind(static_cast<int>(i + 1), params[i]);
+    bind(static_cast<int>(i + 1), params[i], borrow);
   return *this;
 }
 

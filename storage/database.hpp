@@ -104,11 +104,14 @@ public:
   statement& operator=(const statement&) = delete;
   ~statement();
 
-  statement& bind(int index, const sql_value& v);
+  /// `borrow`: text is not copied; the caller keeps `v` alive and unchanged
+  /// until the statement is reset (the store's requests outlive their steps).
+  statement& bind(int index, const sql_value& v, bool borrow = false);
   statement& bind(int index, int64_t v);
   statement& bind(int index, std::string_view v);
   statement& bind_null(int index);
-  statement& bind_all(const std::vector<sql_value>& params);
+  statement& bind_all(const std::vector<sql_value>& params,
+                       bool borrow = false);
 
   /// Steps once; true while a row is available.
   bool step();

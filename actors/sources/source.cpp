@@ -19,9 +19,12 @@ std::string sanitize_utf8(std::string_view in) {
   };
   while (i < in.size()) {
     auto c = static_cast<unsigned char>(in[i]);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
+    if (c < 0x80) { // copy the whole ASCII run at once
+      size_t j = i + 1;
+      while (j < in.size() && static_cast<unsigned char>(in[j]) < 0x80)
+        ++j;
+      out.append(in.data() + i, j - i);
+      i = j;
       continue;
     }
     size_t len = 0;

@@ -11,6 +11,7 @@
 //
 // usage: sync_probe CONFIG.json TASK[,TASK...] [RUN_ID]
 #include "actors/cloud.hpp"
+#include "actors/dedup_store.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "app/config.hpp"
@@ -53,6 +54,7 @@ struct probe_state {
   static inline const char* name = "probe-dedup";
   probe_state() = default;
   store_actor store;
+  dedup_store_actor real; ///< when set, batches go on to the real dedup store
   std::shared_ptr<recording> rec;
 };
 
@@ -67,14 +69,33 @@ std::string pid(const std::string& source, const std::string& sp,
 
 dedup_store_actor::behavior_type
 probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
-            store_actor store, std::shared_ptr<recording> rec) {
+            store_actor store, dedup_store_actor real,
+            std::shared_ptr<recording> rec) {
   self->state.store = store;
+  self->state.real = real;
   self->state.rec = rec;
   return {
     [self](atom::merge, const ingest_batch& b) -> caf::result<ingest_result> {
       auto& st = *self->state.rec;
       auto key = b.source + "/" + (b.reason.empty() ? "-" : b.reason);
       auto& seen = st.seen[key];
+      if (self->state.real) {
+        for (const auto& a : b.artists)
+          seen["artists"].push_back(
+            pid(b.source, a.spotify_id, a.deezer_id, a.tidal_id));
+        for (const auto& a : b.albums)
+          seen["albums"].push_back(
+            pid(b.source, a.spotify_id, a.deezer_id, a.tidal_id));
+        for (const auto& t : b.tracks) {
+          seen["tracks"].push_back(
+            pid(b.source, t.spotify_id, t.deezer_id, t.tidal_id));
+          if (!t.isrc.empty())
+            seen["isrcs"].push_back(t.isrc);
+        }
+        st.entities += static_cast<int64_t>(b.artists.size() + b.albums.size()
+                                            + b.tracks.size());
+        return self->delegate(self->state.real, atom::merge_v, b);
+      }
       ingest_result res;
       write_request req;
       auto row = [&](const std::string& kind, const std::string& id,
@@ -126,10 +147,13 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
       return rp;
     },
     [self](atom::reconcile, const std::string& source,
-           const std::string& reason, int64_t run_id) -> int64_t {
+           const std::string& reason, int64_t run_id) -> caf::result<int64_t> {
       self->state.rec->reconciled.push_back(source + "/" + reason + "/"
                                        + std::to_string(run_id));
-      return 0;
+      if (self->state.real)
+        return self->delegate(self->state.real, atom::reconcile_v, source,
+                              reason, run_id);
+      return int64_t{0};
     },
   };
 }
@@ -192,7 +216,13 @@ int main(int argc, char** argv) {
                  std::exit(1);
                });
     auto rec = std::make_shared<recording>();
-    auto dedup = sys.spawn(probe_dedup, st, rec);
+    // PROBE_DEDUP=real: every batch also goes through the real dedup store
+    // (matching, merging, the writes it makes), as in the service.
+    dedup_store_actor real;
+    if (const char* d = std::getenv("PROBE_DEDUP"); d && std::string{d} == "real")
+      real = sys.spawn<caf::detached>(dedup_store,
+                                      dedup_config{cfg.db_path(), st});
+    auto dedup = sys.spawn(probe_dedup, st, real, rec);
     task_env env;
     env.cfg = cfg;
     env.db_path = cfg.db_path();
@@ -242,6 +272,8 @@ int main(int argc, char** argv) {
     out["entities_per_s"]
       = wall_ms > 0 ? static_cast<double>(rec->entities) * 1000.0 / wall_ms : 0;
     caf::anon_send_exit(dedup, caf::exit_reason::user_shutdown);
+    if (real)
+      caf::anon_send_exit(real, caf::exit_reason::user_shutdown);
     for (auto& a : actors)
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     self->monitor(st);
