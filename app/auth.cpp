@@ -13,6 +13,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include <nlohmann/json.hpp>
+#include <openssl/sha.h>
 
 #include <sys/stat.h>
 
@@ -26,49 +27,108 @@ namespace discotheque {
 
 namespace {
 
-const char* spotify_scopes = "user-follow-read user-library-read "
-                             "playlist-read-private playlist-read-collaborative";
+std::string random_string(size_t n, std::string_view alphabet) {
+  std::random_device rd;
+  std::string s;
+  for (size_t i = 0; i < n; ++i)
+    s += alphabet[rd() % alphabet.size()];
+  return s;
+}
 
 std::string random_state() {
-  std::random_device rd;
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 32; ++i)
-    s += hex[rd() % 16];
+  return random_string(32, "0123456789abcdef");
+}
+
+std::string base64url(const unsigned char* data, size_t n) {
+  auto s = base64(std::string_view{reinterpret_cast<const char*>(data), n});
+  for (auto& c : s)
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!s.empty() && s.back() == '=')
+    s.pop_back();
+  return s;
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && s.back() == '/')
+    s.pop_back();
   return s;
 }
 
 } // namespace
 
-std::string authorize_url(const std::string& auth_base,
-                          const std::string& client_id,
+std::string pkce_challenge(const std::string& verifier) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()),
+         verifier.size(), digest);
+  return base64url(digest, sizeof digest);
+}
+
+std::optional<oauth_flow> flow_for(const std::string& provider,
+                                   const provider_config& pc) {
+  auto defs = defaults_for(provider);
+  if (!defs || defs->token_path.empty())
+    return std::nullopt;
+  auto auth_base = trimmed(pc.auth_base.empty() ? defs->auth_base
+                                                : pc.auth_base);
+  oauth_flow f;
+  f.provider = provider;
+  f.token_url = auth_base + defs->token_path;
+  if (provider == "spotify") {
+    f.display = "Spotify";
+    f.authorize_url = auth_base + "/authorize";
+    f.scopes = "user-follow-read user-library-read playlist-read-private "
+               "playlist-read-collaborative";
+    f.needs_secret = true;
+  } else {
+    // TIDAL: authorization code with PKCE; the login page has its own host.
+    f.display = "TIDAL";
+    f.authorize_url = "https://login.tidal.com/authorize";
+    f.scopes = "collection.read playlists.read user.read";
+    f.pkce = true;
+  }
+  if (!pc.authorize_url.empty()) // tests, or a provider that moved its page
+    f.authorize_url = pc.authorize_url;
+  return f;
+}
+
+std::string authorize_url(const oauth_flow& flow, const std::string& client_id,
                           const std::string& redirect_uri,
-                          const std::string& state) {
-  return auth_base + "/authorize?client_id=" + form_encode(client_id)
-         + "&response_type=code&redirect_uri=" + form_encode(redirect_uri)
-         + "&scope=" + form_encode(spotify_scopes) + "&state="
-         + form_encode(state);
+                          const std::string& state,
+                          const std::string& code_verifier) {
+  auto url = flow.authorize_url + "?client_id=" + form_encode(client_id)
+             + "&response_type=code&redirect_uri=" + form_encode(redirect_uri)
+             + "&scope=" + form_encode(flow.scopes) + "&state="
+             + form_encode(state);
+  if (flow.pkce)
+    url += "&code_challenge_method=S256&code_challenge="
+           + pkce_challenge(code_verifier);
+  return url;
 }
 
 int run_auth(const config& cfg, const auth_options& opts) {
-  if (opts.provider != "spotify") {
-    std::cerr << "discotheque: auth supports spotify; for " << opts.provider
-              << " put a refresh_token (tidal) or access_token (deezer) into "
-                 "providers." << opts.provider << '\n';
-    return 2;
-  }
   provider_config pc;
   if (auto it = cfg.providers.find(opts.provider); it != cfg.providers.end())
     pc = it->second;
-  if (pc.client_id.empty() || pc.client_secret.empty()) {
-    std::cerr << "discotheque: set providers.spotify.client_id and "
-                 "client_secret first\n";
+  auto flow = flow_for(opts.provider, pc);
+  if (!flow) {
+    std::cerr << "discotheque: auth supports spotify and tidal; for "
+              << opts.provider
+              << " put an access_token into providers." << opts.provider
+              << " (Deezer no longer registers new apps)\n";
     return 2;
   }
-  auto auth_base = pc.auth_base.empty() ? defaults_for("spotify")->auth_base
-                                        : pc.auth_base;
-  while (!auth_base.empty() && auth_base.back() == '/')
-    auth_base.pop_back();
+  if (pc.client_id.empty() || (flow->needs_secret && pc.client_secret.empty())) {
+    std::cerr << "discotheque: set providers." << opts.provider
+              << (flow->needs_secret ? ".client_id and client_secret"
+                                     : ".client_id")
+              << " first\n";
+    return 2;
+  }
+  // PKCE: 64 characters from the unreserved set (RFC 7636 §4.1).
+  auto verifier = flow->pkce
+                    ? random_string(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk"
+                                        "lmnopqrstuvwxyz0123456789-._~")
+                    : std::string{};
 
   std::mutex mtx;
   std::condition_variable cv;
@@ -93,7 +153,8 @@ int run_auth(const config& cfg, const auth_options& opts) {
       std::lock_guard<std::mutex> guard{mtx};
       if (q("state") != state) {
         res.status = 400;
-        res.body = "state mismatch: start `discotheque auth spotify` again\n";
+        res.body = "state mismatch: start `discotheque auth " + opts.provider
+                   + "` again\n";
       } else if (!q("error").empty()) {
         error = "authorization refused: " + q("error");
         done = true;
@@ -118,9 +179,9 @@ int run_auth(const config& cfg, const auth_options& opts) {
   }
   auto redirect = "http://127.0.0.1:" + std::to_string(srv.port())
                   + "/callback";
-  std::cout << "Add this redirect URI to your Spotify app: " << redirect
-            << "\nThen open this URL in a browser:\n"
-            << authorize_url(auth_base, pc.client_id, redirect, state)
+  std::cout << "Add this redirect URI to your " << flow->display
+            << " app: " << redirect << "\nThen open this URL in a browser:\n"
+            << authorize_url(*flow, pc.client_id, redirect, state, verifier)
             << std::endl;
   {
     std::unique_lock<std::mutex> lock{mtx};
@@ -143,13 +204,18 @@ int run_auth(const config& cfg, const auth_options& opts) {
   http::curl_client client;
   http_call call;
   call.method = "POST";
-  call.url = auth_base + "/api/token";
+  call.url = flow->token_url;
   call.headers = {"Content-Type: application/x-www-form-urlencoded",
-                  "Accept: application/json",
-                  "Authorization: Basic "
-                    + base64(pc.client_id + ":" + pc.client_secret)};
+                  "Accept: application/json"};
+  if (!pc.client_secret.empty())
+    call.headers.push_back("Authorization: Basic "
+                           + base64(pc.client_id + ":" + pc.client_secret));
   call.body = "grant_type=authorization_code&code=" + form_encode(code)
               + "&redirect_uri=" + form_encode(redirect);
+  if (pc.client_secret.empty()) // a public (PKCE) client names itself
+    call.body += "&client_id=" + form_encode(pc.client_id);
+  if (flow->pkce)
+    call.body += "&code_verifier=" + form_encode(verifier);
   auto r = client.perform(call);
   auto doc = nlohmann::json::parse(r.body, nullptr, false);
   auto text = [&](const char* k) -> std::string {
@@ -182,7 +248,7 @@ int run_auth(const config& cfg, const auth_options& opts) {
     auto st = sys.spawn<caf::detached>(store, scfg);
     self
       ->request(st, std::chrono::seconds(60), atom::write_v,
-                persist_tokens("spotify", text("access_token"),
+                persist_tokens(opts.provider, text("access_token"),
                                text("refresh_token"),
                                now_ms() + expires_in * 1000, text("scope")))
       .receive([](const write_ack&) {},
@@ -194,7 +260,7 @@ int run_auth(const config& cfg, const auth_options& opts) {
     std::cerr << "discotheque: cannot store the tokens: " << failure << '\n';
     return 1;
   }
-  std::cout << "Spotify is authorized; the tokens are stored in "
+  std::cout << flow->display << " is authorized; the tokens are stored in "
             << cfg.db_path().string() << " (scope: " << text("scope") << ")"
             << std::endl;
   return 0;

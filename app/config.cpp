@@ -90,6 +90,8 @@ provider_config parse_provider(const json& obj, const std::string& prefix) {
       p.api_base = get_string(v, key);
     else if (k == "auth_base")
       p.auth_base = get_string(v, key);
+    else if (k == "authorize_url")
+      p.authorize_url = get_string(v, key);
     else if (k == "client_id")
       p.client_id = get_string(v, key);
     else if (k == "client_secret")

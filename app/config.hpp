@@ -23,6 +23,7 @@ struct provider_config {
   bool enabled = false;
   std::string api_base;
   std::string auth_base;
+  std::string authorize_url; ///< browser login page; empty = the provider's
   std::string client_id;
   std::string client_secret;
   std::string refresh_token;

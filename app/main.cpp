@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   auth_options auth_opts;
   auto* auth_cmd = app.add_subcommand(
     "auth", "authorize a provider (prints a URL, waits for the browser)");
-  auth_cmd->add_option("provider", auth_opts.provider, "spotify")->required();
+  auth_cmd->add_option("provider", auth_opts.provider, "spotify or tidal")
+    ->required();
   auth_cmd->add_option("--port", auth_opts.port,
                        "callback port on 127.0.0.1 (redirect URI "
                        "http://127.0.0.1:PORT/callback)")

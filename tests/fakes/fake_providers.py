@@ -37,7 +37,9 @@ Scenario (JSON, all keys optional):
 Every request is logged with its start time to --log (JSONL) if given.
 """
 import argparse
+import base64
 import copy
+import hashlib
 import json
 import os
 import sys
@@ -438,6 +440,18 @@ class Handler(BaseHTTPRequestHandler):
             if form.get("code", [""])[0] != tokens.get("code", "good-code"):
                 return self.send_body(400, {"error": "invalid_grant",
                                             "error_description": "Invalid authorization code"})
+            # PKCE (TIDAL): the verifier must hash to the challenge the
+            # authorize URL carried (the test hands it over via /_scenario).
+            challenge = tokens.get("code_challenge")
+            if challenge is not None:
+                verifier = form.get("code_verifier", [""])[0]
+                digest = hashlib.sha256(verifier.encode()).digest()
+                if base64.urlsafe_b64encode(digest).decode().rstrip("=") != challenge:
+                    return self.send_body(400, {"error": "invalid_grant",
+                                                "error_description": "PKCE verification failed"})
+            if (not self.headers.get("Authorization", "").startswith("Basic ")
+                    and not form.get("client_id", [""])[0]):
+                return self.send_body(401, {"error": "invalid_client"})
         else:
             return self.send_body(400, {"error": "unsupported_grant_type"})
         tok = st.new_token(provider)

@@ -1,6 +1,8 @@
-"""`discotheque auth spotify`: prints the authorize URL with a 127.0.0.1
-redirect, completes the code exchange when the browser comes back, stores
-the tokens (never printed) in a 0600 database."""
+"""`discotheque auth spotify|tidal`: prints the authorize URL with a 127.0.0.1
+redirect, completes the code exchange when the browser comes back (TIDAL
+with PKCE), stores the tokens (never printed) in a 0600 database."""
+import base64
+import hashlib
 import json
 import os
 import sqlite3
@@ -17,13 +19,14 @@ from harness import BIN, check, free_port, run_tests  # noqa: E402
 from cloud import FakeProviders  # noqa: E402
 
 
-def start_auth(fake, port, tmp):
+def start_auth(fake, port, tmp, provider="spotify", **overrides):
     cfg = {"data_dir": os.path.join(tmp, "data"), "log_level": "warn",
-           "providers": {"spotify": fake.provider_config("spotify", refresh_token="")}}
+           "providers": {provider: fake.provider_config(provider, refresh_token="",
+                                                        **overrides)}}
     path = os.path.join(tmp, "config.json")
     with open(path, "w") as f:
         json.dump(cfg, f)
-    proc = subprocess.Popen([BIN, "--config", path, "auth", "spotify", "--port", str(port),
+    proc = subprocess.Popen([BIN, "--config", path, "auth", provider, "--port", str(port),
                              "--timeout", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     url = None
     deadline = time.time() + 10
@@ -81,6 +84,77 @@ def test_auth_with_a_bad_code_fails_cleanly():
         check("invalid_grant" in err.decode(), err.decode())
 
 
+def tidal_auth(fake, tmp, port, forge_verifier=False):
+    """Runs `auth tidal` up to the browser's return; gives (proc, cfg, query)."""
+    proc, url, cfg = start_auth(fake, port, tmp, "tidal",
+                                authorize_url=fake.base + "/tidal-login/authorize")
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    check(url.startswith(fake.base + "/tidal-login/authorize?"), url)
+    check(q["code_challenge_method"] == ["S256"], str(q))
+    challenge = q["code_challenge"][0]
+    check(len(challenge) == 43 and "=" not in challenge, challenge)  # base64url(SHA-256)
+    if forge_verifier:  # the fake expects another verifier's challenge
+        challenge = base64.urlsafe_b64encode(
+            hashlib.sha256(b"someone else").digest()).decode().rstrip("=")
+    fake.update({"tokens": {"refresh_token": "tidal-rt", "code": "tidal-code",
+                            "code_challenge": challenge}})
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/callback?code=tidal-code"
+                                f"&state={q['state'][0]}", timeout=5) as r:
+        check(r.status == 200, str(r.status))
+    return proc, cfg, q
+
+
+def test_auth_tidal_uses_pkce_and_stores_the_tokens():
+    with FakeProviders({}) as fake:
+        tmp = tempfile.mkdtemp(prefix="disco-auth-")
+        port = free_port()
+        proc, cfg, q = tidal_auth(fake, tmp, port)
+        check(q["scope"] == ["collection.read playlists.read user.read"], str(q))
+        check(q["client_id"] == ["cid"], str(q))
+        out, err = proc.communicate(timeout=30)
+        check(proc.returncode == 0, f"exit {proc.returncode}: {err.decode()}")
+        text = out.decode() + err.decode()
+        check("TIDAL is authorized" in text, text)
+        check("tidal-rt" not in text and "tidal-access-" not in text, "a token was printed")
+        token_calls = [r for r in fake.requests("tidal-auth")]
+        check(len(token_calls) == 1 and token_calls[0]["path"].endswith("/v1/oauth2/token"),
+              str(token_calls))
+        db_path = os.path.join(cfg["data_dir"], "discotheque.db")
+        check(os.stat(db_path).st_mode & 0o077 == 0, oct(os.stat(db_path).st_mode))
+        row = sqlite3.connect(db_path).execute(
+            "SELECT access_token, refresh_token FROM provider_tokens "
+            "WHERE provider='tidal'").fetchone()
+        check(row and row[0].startswith("tidal-access-") and row[1] == "tidal-rt", str(row))
+
+
+def test_auth_tidal_with_a_wrong_verifier_fails_cleanly():
+    with FakeProviders({}) as fake:
+        tmp = tempfile.mkdtemp(prefix="disco-auth-")
+        proc, cfg, _ = tidal_auth(fake, tmp, free_port(), forge_verifier=True)
+        out, err = proc.communicate(timeout=30)
+        check(proc.returncode == 1, f"exit {proc.returncode}")
+        check("PKCE verification failed" in err.decode(), err.decode())
+        db_path = os.path.join(cfg["data_dir"], "discotheque.db")
+        if os.path.exists(db_path):
+            row = sqlite3.connect(db_path).execute(
+                "SELECT count(*) FROM provider_tokens").fetchone()
+            check(row[0] == 0, "tokens stored after a failed exchange")
+
+
+def test_auth_deezer_is_refused_with_a_hint():
+    tmp = tempfile.mkdtemp(prefix="disco-auth-")
+    path = os.path.join(tmp, "config.json")
+    with open(path, "w") as f:
+        json.dump({"data_dir": os.path.join(tmp, "data")}, f)
+    p = subprocess.run([BIN, "--config", path, "auth", "deezer"], capture_output=True,
+                       timeout=30)
+    check(p.returncode == 2, f"exit {p.returncode}")
+    check("access_token" in p.stderr.decode(), p.stderr.decode())
+
+
 if __name__ == "__main__":
     run_tests([test_auth_spotify_completes_the_code_exchange,
-               test_auth_with_a_bad_code_fails_cleanly])
+               test_auth_with_a_bad_code_fails_cleanly,
+               test_auth_tidal_uses_pkce_and_stores_the_tokens,
+               test_auth_tidal_with_a_wrong_verifier_fails_cleanly,
+               test_auth_deezer_is_refused_with_a_hint])
