@@ -233,8 +233,6 @@ void attach_cloud_tasks(std::vector<task_def>& defs, const task_env& env) {
           sc.task = task;
           sc.source = provider;
           sc.src = hub->get(sys, provider).source;
-          // TIDAL's API has no artist-albums listing for collections yet
-          sc.expand_followed = provider != "tidal";
           return task_actor{sys.spawn(sync_source, sc)};
         };
     if (def.name == "sync_playlists")

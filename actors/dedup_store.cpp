@@ -506,6 +506,22 @@ struct batch_builder {
     return mbid_compatible(t.mbid, r.mbid);
   }
 
+  /// The album `a` names by MBID or provider id, if it is known; 0 if not
+  /// (an album with no title is never created).
+  int64_t known_album(const album_dto& a) const {
+    auto find = [](const dedup_state::index& idx, const std::string& key) {
+      auto it = key.empty() ? idx.end() : idx.find(key);
+      return it == idx.end() ? int64_t{0} : it->second;
+    };
+    for (auto id : {find(st.album_by_mbid, a.mbid),
+                    find(st.album_by_spotify, a.spotify_id),
+                    find(st.album_by_deezer, a.deezer_id),
+                    find(st.album_by_tidal, a.tidal_id)})
+      if (id != 0)
+        return id;
+    return 0;
+  }
+
   int64_t track(const track_dto& t, bool owned) {
     std::vector<int64_t> main_ids;
     for (auto& a : t.artists)
@@ -521,6 +537,8 @@ struct batch_builder {
     int64_t album_id = 0;
     if (!t.album.title.empty())
       album_id = album(t.album, owned, main_ids.front());
+    else
+      album_id = known_album(t.album); // an album's track list names only its id
     std::string title = scan::repair_utf8(t.title);
     if (title.empty())
       title = "Untitled";

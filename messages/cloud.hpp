@@ -88,20 +88,24 @@ struct playlist_dto {
   std::string cover_url;
   int64_t track_count = 0;
   std::string snapshot_id;
+  /// The provider's id of the playlist's owner (compared with the user's own
+  /// id, the `me` list, to set is_owner).
+  std::string owner_id;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, playlist_dto& x) {
   return f(caf::meta::type_name("playlist_dto"), x.provider, x.provider_id,
            x.name, x.description, x.is_followed, x.is_owner, x.cover_url,
-           x.track_count, x.snapshot_id);
+           x.track_count, x.snapshot_id, x.owner_id);
 }
 
 /// What a sync asks a source for: one page of one list.
 struct page_request {
   /// followed (artists), saved (albums), liked (tracks), playlists,
   /// playlist_items (parent = playlist id), artist_albums (parent = artist
-  /// id), album_tracks (parent = album id).
+  /// id), album_tracks (parent = album id), me (the user's profile: only
+  /// source_page::user_id is filled).
   std::string list;
   /// Empty for the first page, else the `next` of the previous page.
   std::string cursor;
@@ -121,6 +125,8 @@ struct source_page {
   std::vector<album_dto> albums;
   std::vector<track_dto> tracks;
   std::vector<playlist_dto> playlists;
+  /// The `me` list: the provider's id of the authenticated user.
+  std::string user_id;
   /// The cursor of the next page; empty = this was the last page.
   std::string next;
   /// Offset-paged lists, first page only: the cursors of every other page,
@@ -136,8 +142,8 @@ struct source_page {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_page& x) {
   return f(caf::meta::type_name("source_page"), x.list, x.artists, x.albums,
-           x.tracks, x.playlists, x.next, x.siblings, x.total, x.skipped,
-           x.errors);
+           x.tracks, x.playlists, x.user_id, x.next, x.siblings, x.total,
+           x.skipped, x.errors);
 }
 
 /// Whether a source can be used at all (configured and authenticated).

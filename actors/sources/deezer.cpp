@@ -98,6 +98,8 @@ std::string first_url(const std::string& base, const page_request& req) {
     return base + "/user/me/albums?limit=100";
   if (req.list == "followed")
     return base + "/user/me/artists?limit=100";
+  if (req.list == "me")
+    return base + "/user/me";
   if (req.list == "playlists")
     return base + "/user/me/playlists?limit=100";
   if (req.list == "playlist_items")
@@ -117,6 +119,10 @@ void skip(source_page& out, const std::string& why) {
 
 std::string parse(const std::string& base, const page_request& req,
                   const json& doc, source_page& out) {
+  if (req.list == "me") { // GET /user/me: {"id": 359622, "name": ...}
+    out.user_id = id(doc);
+    return out.user_id.empty() ? "profile without id" : "";
+  }
   const auto& items = member(doc, "data");
   if (!items.is_array())
     return "no 'data' array";
@@ -182,6 +188,7 @@ std::string parse(const std::string& base, const page_request& req,
       p.track_count = integer(it, "nb_tracks");
       p.cover_url = str(it, "picture_xl");
       p.snapshot_id = str(it, "checksum");
+      p.owner_id = id(member(it, "creator"));
       p.is_followed = true;
       out.playlists.push_back(std::move(p));
     }

@@ -83,6 +83,8 @@ std::string first_url(const std::string& base, const page_request& req) {
     return base + "/me/albums?limit=50";
   if (req.list == "followed")
     return base + "/me/following?type=artist&limit=50";
+  if (req.list == "me")
+    return base + "/me";
   if (req.list == "playlists")
     return base + "/me/playlists?limit=50";
   if (req.list == "playlist_items")
@@ -114,6 +116,10 @@ void skip(source_page& out, const std::string& why) {
 
 std::string parse(const std::string& base, const page_request& req,
                   const json& doc, source_page& out) {
+  if (req.list == "me") { // GET /me: the current user's profile
+    out.user_id = id(doc);
+    return out.user_id.empty() ? "profile without id" : "";
+  }
   const json* paging = &doc;
   if (req.list == "followed") {
     paging = &member(doc, "artists");
@@ -206,6 +212,7 @@ std::string parse(const std::string& base, const page_request& req,
       p.name = str(it, "name");
       p.description = str(it, "description");
       p.snapshot_id = str(it, "snapshot_id");
+      p.owner_id = id(member(it, "owner"));
       p.is_followed = true;
       p.cover_url = [&] {
         for (const auto& img : array(it, "images"))

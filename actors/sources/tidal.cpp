@@ -130,9 +130,15 @@ std::string first_url(const std::string& base, const page_request& req) {
   if (req.list == "followed")
     return base + "/userCollectionArtists/me/relationships/items"
                   "?locale=en-US&include=items";
+  if (req.list == "me")
+    return base + "/users/me";
   if (req.list == "playlists")
     return base + "/userCollectionPlaylists/me/relationships/items"
-                  "?locale=en-US&include=items";
+                  "?locale=en-US&include=items,items.owners";
+  if (req.list == "artist_albums")
+    return base + "/artists/" + req.parent
+           + "/relationships/albums?countryCode=US"
+             "&include=albums,albums.artists";
   if (req.list == "playlist_items")
     return base + "/playlists/" + req.parent
            + "/relationships/items?countryCode=US"
@@ -154,6 +160,10 @@ std::string parse(const std::string& base, const page_request& req,
                   const json& doc, source_page& out) {
   if (!member(doc, "errors").is_null())
     return "error document: " + member(doc, "errors").dump().substr(0, 300);
+  if (req.list == "me") { // GET /users/me: {"data": {"id", "type": "users"}}
+    out.user_id = id(member(doc, "data"));
+    return out.user_id.empty() ? "profile without id" : "";
+  }
   const auto& items = member(doc, "data");
   if (!items.is_array())
     return "no 'data' array";
@@ -181,7 +191,13 @@ std::string parse(const std::string& base, const page_request& req,
     if (type == "artists") {
       out.artists.push_back(map_artist(*r));
     } else if (type == "albums") {
-      out.albums.push_back(map_album(*r, idx));
+      auto al = map_album(*r, idx);
+      if (req.list == "artist_albums" && al.artists.empty()) {
+        artist_dto parent; // the followed artist whose albums these are
+        parent.tidal_id = req.parent;
+        al.artists.push_back(std::move(parent));
+      }
+      out.albums.push_back(std::move(al));
     } else if (type == "tracks") {
       auto t = map_track(*r, idx);
       if (req.list == "album_tracks") {
@@ -200,6 +216,9 @@ std::string parse(const std::string& base, const page_request& req,
       p.description = str(attrs(*r), "description");
       p.track_count = integer(attrs(*r), "numberOfItems");
       p.snapshot_id = str(attrs(*r), "lastModifiedAt");
+      const auto& owners = rel_data(*r, "owners");
+      if (!owners.empty())
+        p.owner_id = id(owners[0]);
       p.is_followed = true;
       out.playlists.push_back(std::move(p));
     }

@@ -11,23 +11,26 @@
 
 namespace discotheque {
 
-write_request upsert_playlist(const playlist_dto& p, int64_t now) {
+write_request upsert_playlist(const playlist_dto& p, int64_t now,
+                              bool owner_known) {
   auto opt = [](const std::string& s) {
     return s.empty() ? sql_value::null() : sql_value::of(s);
   };
   return write_request{{sql_stmt{
     "INSERT INTO playlists(name, provider, provider_id, description,"
     " is_followed, is_owner, cover_url, track_count, snapshot_id, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, 0), ?7, ?8, ?9, ?10)"
     " ON CONFLICT(provider, provider_id) DO UPDATE SET name = excluded.name,"
     " description = excluded.description, is_followed = excluded.is_followed,"
-    " is_owner = excluded.is_owner, cover_url = excluded.cover_url,"
+    " is_owner = COALESCE(?6, is_owner), cover_url = excluded.cover_url,"
     " track_count = excluded.track_count, snapshot_id = excluded.snapshot_id,"
     " updated_at = excluded.updated_at",
     {sql_value::of(p.name), sql_value::of(p.provider),
      sql_value::of(p.provider_id), opt(p.description),
      sql_value::of(int64_t{p.is_followed ? 1 : 0}),
-     sql_value::of(int64_t{p.is_owner ? 1 : 0}), opt(p.cover_url),
+     owner_known ? sql_value::of(int64_t{p.is_owner ? 1 : 0})
+                 : sql_value::null(),
+     opt(p.cover_url),
      sql_value::of(std::max<int64_t>(0, p.track_count)), opt(p.snapshot_id),
      sql_value::of(now)}}}};
 }
@@ -236,7 +239,7 @@ void next_playlist(self_ptr self) {
   st.current = std::move(st.playlists.front());
   st.playlists.pop_front();
   st.track_ids.clear();
-  write(self, upsert_playlist(st.current, now_ms()), [self] {
+  write(self, upsert_playlist(st.current, now_ms(), !st.me.empty()), [self] {
     auto& st = self->state;
     st.mode = read_mode(self, st.current);
     ++st.counts[st.mode];
@@ -262,8 +265,10 @@ void list_page(self_ptr self, std::string cursor) {
         if (page.skipped > 0)
           st.playlists_complete = false;
         st.counts["playlists"] += static_cast<int64_t>(page.playlists.size());
-        for (auto& p : page.playlists)
+        for (auto& p : page.playlists) {
+          p.is_owner = !st.me.empty() && p.owner_id == st.me;
           st.playlists.push_back(std::move(p));
+        }
         if (!page.next.empty())
           list_page(self, page.next);
         else
@@ -277,6 +282,23 @@ void list_page(self_ptr self, std::string cursor) {
       });
 }
 
+/// Reads the user's id (to tell own playlists from followed ones), then
+/// lists the playlists. Without it the playlists still sync.
+void who_am_i(self_ptr self) {
+  auto src = self->state.config.sources[self->state.source_index].second;
+  self->request(src, caf::infinite, atom::src_page_v, page_request{"me", "", ""})
+    .then(
+      [self](source_page& page) {
+        self->state.me = std::move(page.user_id);
+        list_page(self, "");
+      },
+      [self](const caf::error& err) {
+        note_error(self, provider_name(self) + " profile (is_owner left as "
+                           "stored): " + render(err));
+        list_page(self, "");
+      });
+}
+
 void next_source(self_ptr self) {
   auto& st = self->state;
   if (st.source_index >= st.config.sources.size()) {
@@ -284,6 +306,7 @@ void next_source(self_ptr self) {
     return;
   }
   st.playlists.clear();
+  st.me.clear();
   st.playlists_complete = true;
   st.auto_own_complete = true;
   st.any_auto_own = false;
@@ -304,7 +327,7 @@ void next_source(self_ptr self) {
           next_source(self);
           return;
         }
-        list_page(self, "");
+        who_am_i(self);
       },
       [self](const caf::error&) {
         auto& st = self->state;

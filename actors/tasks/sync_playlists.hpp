@@ -31,6 +31,9 @@ struct sync_playlists_state {
   size_t source_index = 0;
   // the current provider
   std::deque<playlist_dto> playlists;
+  /// The user's id at the provider (its `me` list); empty when that could
+  /// not be read: then is_owner is left as stored.
+  std::string me;
   bool playlists_complete = true;
   bool auto_own_complete = true;
   bool any_auto_own = false;
@@ -48,8 +51,10 @@ task_actor::behavior_type
 sync_playlists(task_actor::stateful_pointer<sync_playlists_state> self,
                sync_playlists_config config);
 
-/// The playlist upsert (keeps sync_mode) for `p`.
-write_request upsert_playlist(const playlist_dto& p, int64_t now);
+/// The playlist upsert (keeps sync_mode) for `p`. is_owner is taken from
+/// `p` when `owner_known`, else an existing row keeps its value.
+write_request upsert_playlist(const playlist_dto& p, int64_t now,
+                              bool owner_known = true);
 
 /// Replaces the playlist's track links by `track_ids` in order (0-based
 /// positions) and records the sync time / error.

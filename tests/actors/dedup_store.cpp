@@ -143,6 +143,53 @@ CAF_TEST(ids from different sources end up on one row) {
                   2);
 }
 
+CAF_TEST(a track naming its album only by id links to the known album) {
+  // an album's track list (Spotify /albums/{id}/tracks, TIDAL album items)
+  // carries the album's id but not its title
+  auto b1 = batch("tidal", "followed");
+  album_dto al;
+  al.title = "Vespertine";
+  al.tidal_id = "800001";
+  al.artists.push_back(artist("Björk"));
+  b1.albums.push_back(al);
+  merge(b1);
+  auto b2 = batch("tidal", "followed");
+  track_dto t;
+  t.title = "Hidden Place";
+  t.tidal_id = "900001";
+  t.artists.push_back(artist("Björk"));
+  t.album.tidal_id = "800001";
+  b2.tracks.push_back(t);
+  track_dto unknown = t; // an album never seen: the track stays without one
+  unknown.title = "Cocoon";
+  unknown.tidal_id = "900002";
+  unknown.album.tidal_id = "899999";
+  b2.tracks.push_back(unknown);
+  merge(b2);
+  CAF_CHECK_EQUAL(q("SELECT count(*) FROM albums"), 1);
+  CAF_CHECK_EQUAL(text("SELECT a.title FROM tracks t JOIN albums a ON a.id ="
+                       " t.album_id WHERE t.tidal_id = '900001'"),
+                  "Vespertine");
+  CAF_CHECK_EQUAL(q("SELECT count(*) FROM tracks WHERE tidal_id = '900002'"
+                    " AND album_id IS NULL"),
+                  1);
+  // the same track from Deezer's album list (no ISRC) merges by name
+  auto b3 = batch("deezer", "followed");
+  track_dto dz = t;
+  dz.tidal_id.clear();
+  dz.deezer_id = "100001";
+  dz.album = al;
+  dz.album.tidal_id.clear();
+  dz.album.deezer_id = "300001";
+  b3.tracks.push_back(dz);
+  merge(b3);
+  CAF_CHECK_EQUAL(q("SELECT count(*) FROM tracks WHERE title = 'Hidden Place'"),
+                  1);
+  CAF_CHECK_EQUAL(text("SELECT deezer_id || ' ' || tidal_id FROM tracks WHERE"
+                       " title = 'Hidden Place'"),
+                  "100001 900001");
+}
+
 CAF_TEST(artists with different mbids never merge and known ids stay) {
   auto b = batch("local", "file");
   b.tracks.push_back(track("Smells", artist("Nirvana", m1), "Nevermind"));

@@ -18,12 +18,15 @@ provider, so the same track from Spotify, Deezer and TIDAL can be matched.
 Scenario (JSON, all keys optional):
 {
   "spotify": {"liked": [0, 1, ...] | N, "saved": [album ids], "followed": [artist ids],
-              "playlists": [{"id": "p1", "name": "...", "tracks": [i, ...]}],
-              "page_size": 50, "items_endpoint": true},
+              "playlists": [{"id": "p1", "name": "...", "tracks": [i, ...],
+                             "owner": true}],   # false: someone else's playlist
+              "page_size": 50, "items_endpoint": true,
+              "user_id": "fakeuser"},          # GET /me (Deezer /user/me, TIDAL /users/me)
   "deezer":  {... same ..., "access_token": "dz-token"},
   "tidal":   {... same ...},
   "catalogue": {"albums_per_artist": 2, "tracks_per_album": 3},
-  "tokens": {"refresh_token": "rt-1", "expires_in": 3600,
+  "tokens": {"refresh_token": "rt-1", "expires_in": 3600, "code": "good-code",
+             "code_challenge": "...",         # set: PKCE verifier checked (TIDAL)
              "expire_after_requests": 0,        # >0: a token dies after N API calls
              "rotate_refresh": false},
   "faults": [{"provider": "spotify", "path": "/me/tracks", "kind": "status",
@@ -486,6 +489,11 @@ class Handler(BaseHTTPRequestHandler):
                     "items": [render(x) for x in items], "limit": limit, "next": nxt,
                     "offset": offset, "previous": None, "total": len(all_items)}
 
+        if path == "/me":  # the current user's profile
+            uid = p.get("user_id", "fakeuser")
+            return self.send_body(200, {"display_name": "Fake User", "id": uid, "type": "user",
+                                        "uri": f"spotify:user:{uid}",
+                                        "href": f"{base}/users/{uid}"})
         if path == "/me/tracks":
             return self.send_body(200, paging(p.get("liked", []), lambda i: {
                 "added_at": "2026-01-01T00:00:00Z", "track": sp_track(cat, i)}, "/me/tracks"))
@@ -518,7 +526,8 @@ class Handler(BaseHTTPRequestHandler):
                 x.update({"id": pl["id"], "name": pl.get("name", pl["id"]),
                           "snapshot_id": pl.get("snapshot", "snap-1"),
                           "description": pl.get("description", "")})
-                x["owner"] = {"id": "me" if pl.get("owner", True) else "someone", "type": "user"}
+                x["owner"] = {"id": p.get("user_id", "fakeuser") if pl.get("owner", True)
+                              else "someone", "type": "user"}
                 x.pop("tracks", None)
                 x["items"] = {"href": f"{base}/playlists/{pl['id']}/items", "total": len(pl.get("tracks", []))}
                 return x
@@ -563,6 +572,9 @@ class Handler(BaseHTTPRequestHandler):
                 out["checksum"] = "c" * 32
             return out
 
+        if path == "/user/me":  # the current user's profile
+            return self.send_body(200, {"id": int(p.get("user_id", 5000001)), "name": "Fake User",
+                                        "type": "user"})
         if path == "/user/me/tracks":
             return self.send_body(200, paging(p.get("liked", []), lambda i: dz_track(cat, i), path))
         if path == "/user/me/albums":
@@ -580,6 +592,8 @@ class Handler(BaseHTTPRequestHandler):
                 x = copy.deepcopy(DZ_PLAYLIST)
                 x.update({"id": int(pl["id"]), "title": pl.get("name", str(pl["id"])),
                           "nb_tracks": len(pl.get("tracks", [])), "checksum": pl.get("snapshot", "c1")})
+                x["creator"] = {"id": int(p.get("user_id", 5000001)) if pl.get("owner", True)
+                                else 359622, "name": "someone", "type": "user"}
                 return x
             return self.send_body(200, paging(p.get("playlists", []), render, path))
         if path.startswith("/playlist/") and path.endswith("/tracks"):
@@ -601,7 +615,7 @@ class Handler(BaseHTTPRequestHandler):
         cat = Catalogue(st.scenario.get("catalogue", {}))
         size = int(p.get("page_size", 20))
 
-        def relationship(ids, typ, render_included):
+        def relationship(ids, typ, render_included, meta=None):
             cursor = query.get("page[cursor]", ["0"])[0] or "0"
             start = int(cursor)
             chunk = ids[start:start + size]
@@ -616,8 +630,9 @@ class Handler(BaseHTTPRequestHandler):
                                  for k, v in query.items() if k != "page[cursor]")
                 links["next"] = f"{path}?{other}&page%5Bcursor%5D={nxt}"
                 links["meta"] = {"nextCursor": nxt}
-            data = [{"id": res_id, "type": typ, "meta": {"addedAt": "2026-01-01T00:00:00Z"}}
-                    for res_id in [self_id(typ, x) for x in chunk]]
+            data = [{"id": self_id(typ, x), "type": typ,
+                     "meta": meta(x) if meta else {"addedAt": "2026-01-01T00:00:00Z"}}
+                    for x in chunk]
             return self.send_body(200, {"data": data, "included": list(included.values()), "links": links},
                                   ctype="application/vnd.api+json")
 
@@ -629,6 +644,19 @@ class Handler(BaseHTTPRequestHandler):
             a = cat.album_of(i)
             return [td_track(cat, i), td_album(cat, a), td_artist(cat.artist_of_album(a))]
 
+        if path == "/users/me":  # the current user
+            return self.send_body(200, {"data": {"id": str(p.get("user_id", "4711")), "type": "users",
+                                                 "attributes": {"username": "fake", "country": "US"}}},
+                                  ctype="application/vnd.api+json")
+        if path.startswith("/artists/") and path.endswith("/relationships/albums"):
+            r = int(path.split("/")[2]) - 700000
+            return relationship(cat.albums_of_artist(r), "albums",
+                                lambda a: [td_album(cat, a), td_artist(cat.artist_of_album(a))])
+        if path.startswith("/albums/") and path.endswith("/relationships/items"):
+            a = int(path.split("/")[2]) - 800000
+            tracks = cat.tracks_of_album(a)
+            return relationship(tracks, "tracks", lambda i: [td_track(cat, i), td_artist(cat.artist_of_album(a))],
+                                meta=lambda i: {"trackNumber": tracks.index(i) + 1, "volumeNumber": 1})
         if path == "/userCollectionTracks/me/relationships/items":
             return relationship(p.get("liked", []), "tracks", track_res)
         if path == "/userCollectionAlbums/me/relationships/items":
@@ -642,10 +670,12 @@ class Handler(BaseHTTPRequestHandler):
 
             def pl_res(k):
                 pl = pls[k]
+                owner = str(p.get("user_id", "4711")) if pl.get("owner", True) else "99"
                 return [{"id": str(k), "type": "playlists",
                          "attributes": {"name": pl.get("name", pl["id"]),
                                         "numberOfItems": len(pl.get("tracks", [])),
-                                        "lastModifiedAt": pl.get("snapshot", "2026-01-01T00:00:00Z")}}]
+                                        "lastModifiedAt": pl.get("snapshot", "2026-01-01T00:00:00Z")},
+                         "relationships": {"owners": {"data": [{"id": owner, "type": "users"}]}}}]
             return relationship(ids, "playlists", pl_res)
         if path.startswith("/playlists/") and path.endswith("/relationships/items"):
             k = int(path.split("/")[2])

@@ -99,5 +99,27 @@ def test_cross_provider_dedup_unlike_cascade_ignored_and_auto_queue():
         check(lib.track(5)[1] == "not_needed", lib.track(5))
 
 
+def test_followed_artist_from_three_providers_is_one_artist_with_its_discography():
+    scenario = {p: {"followed": [3]} for p in ("spotify", "deezer", "tidal")}
+    scenario["deezer"]["access_token"] = "dz-token"
+    with FakeProviders(scenario) as fake:
+        lib = Library(fake)
+        out = lib.run()
+        done = {r["task"] for r in out["completed"]}
+        check(set(SYNCS) <= done and not out["failed"] and not out["skipped"], str(out)[:2000])
+        db = lib.db()
+        artists = db.execute("SELECT spotify_id, deezer_id, tidal_id, ownership_state FROM artists "
+                             "WHERE spotify_id IS NOT NULL OR deezer_id IS NOT NULL "
+                             "OR tidal_id IS NOT NULL").fetchall()
+        check(len(artists) == 1 and all(artists[0][:3]) and artists[0][3] == "owned", str(artists))
+        albums = db.execute("SELECT title, spotify_id, deezer_id, tidal_id FROM albums").fetchall()
+        check(len(albums) == 2 and all(all(a) for a in albums), str(albums))
+        linked = db.execute("SELECT count(DISTINCT album_id) FROM album_artists").fetchone()[0]
+        check(linked == 2, f"{linked} albums linked to the artist")
+        tracks = db.execute("SELECT spotify_id, deezer_id, tidal_id, track_number FROM tracks").fetchall()
+        check(len(tracks) == 6 and all(all(t) for t in tracks), str(tracks))
+
+
 if __name__ == "__main__":
-    run_tests([test_cross_provider_dedup_unlike_cascade_ignored_and_auto_queue])
+    run_tests([test_cross_provider_dedup_unlike_cascade_ignored_and_auto_queue,
+               test_followed_artist_from_three_providers_is_one_artist_with_its_discography])

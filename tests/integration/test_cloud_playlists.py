@@ -14,9 +14,12 @@ def test_playlists_in_all_three_modes():
         "spotify": {"items_endpoint": False, "playlists": [
             {"id": "sp1", "name": "Reference", "tracks": [0, 1, None, 2]},
             {"id": "sp2", "name": "Owned", "tracks": [3, 4]},
-            {"id": "sp3", "name": "Off", "tracks": [5]}]},
-        "deezer": {"access_token": "dz-token", "playlists": [{"id": 11, "name": "Deezer mix", "tracks": [0, 6]}]},
-        "tidal": {"playlists": [{"id": "t", "name": "Tidal mix", "tracks": [7, 8, 9]}]},
+            {"id": "sp3", "name": "Off", "tracks": [5], "owner": False}]},
+        "deezer": {"access_token": "dz-token", "playlists": [
+            {"id": 11, "name": "Deezer mix", "tracks": [0, 6]},
+            {"id": 12, "name": "Followed", "tracks": [1], "owner": False}]},
+        "tidal": {"playlists": [{"id": "t", "name": "Tidal mix", "tracks": [7, 8, 9]},
+                                {"id": "u", "name": "Not mine", "tracks": [], "owner": False}]},
     }
     with FakeProviders(scenario) as fake:
         probe = Probe(fake, {p: fake.provider_config(p) for p in ("spotify", "deezer", "tidal")})
@@ -25,7 +28,7 @@ def test_playlists_in_all_three_modes():
         check(r["status"] == "succeeded" and r["stats"]["errors"] == [], str(r))
         # reference_only: tracks are merged without a claim
         check(out["seen"]["spotify/-"]["tracks"]["count"] == 6, str(out["seen"]))
-        check(out["seen"]["deezer/-"]["tracks"]["count"] == 2, str(out["seen"]))
+        check(out["seen"]["deezer/-"]["tracks"]["count"] == 3, str(out["seen"]))
         check(out["seen"]["tidal/-"]["tracks"]["count"] == 3, str(out["seen"]))
         # Spotify: /items answered 404 (older account), /tracks was used
         paths = [e["path"] for e in fake.requests("spotify")]
@@ -37,7 +40,15 @@ def test_playlists_in_all_three_modes():
             status, body = svc.get("/api/library/playlists")
             check(status == 200, f"{status} {body}")
             pls = {p["provider_id"]: p for p in body["playlists"]}
-            check(set(pls) == {"sp1", "sp2", "sp3", "11", "0"}, str(pls.keys()))
+            check(set(pls) == {"sp1", "sp2", "sp3", "11", "12", "0", "1"}, str(pls.keys()))
+            # is_owner: the playlist's owner is the user of the provider's profile
+            owners = {k: p["is_owner"] for k, p in pls.items()}
+            check(owners == {"sp1": True, "sp2": True, "sp3": False, "11": True, "12": False,
+                             "0": True, "1": False}, str(owners))
+            for provider, path in (("spotify", "/spotify/v1/me"), ("deezer", "/deezer/user/me"),
+                                   ("tidal", "/tidal/v2/users/me")):
+                check(any(e["path"] == path for e in fake.requests(provider)),
+                      f"{provider} profile not read")
             sp1 = pls["sp1"]
             check(sp1["name"] == "Reference" and sp1["provider"] == "spotify" and sp1["is_followed"]
                   and sp1["sync_mode"] == "reference_only" and sp1["track_count"] == 3
@@ -68,7 +79,15 @@ def test_playlists_in_all_three_modes():
             svc.stop()
 
         before = sum(1 for e in fake.requests("spotify") if "/playlists/sp3/" in e["path"])
+        # TIDAL's profile cannot be read this time: is_owner stays as stored
+        fake.update({"faults": [{"provider": "tidal", "path": "/users/me", "kind": "status",
+                                 "status": 403, "count": -1}]})
         out2 = probe.run(["sync_playlists"], run_id=2)
+        errs = out2["results"]["sync_playlists"]["stats"]["errors"]
+        check(any("tidal profile" in e for e in errs), str(errs))
+        tidal_owner = dict(probe.db().execute(
+            "SELECT provider_id, is_owner FROM playlists WHERE provider = 'tidal'").fetchall())
+        check(tidal_owner == {"0": 1, "1": 0}, str(tidal_owner))
         check(out2["results"]["sync_playlists"]["status"] == "succeeded", str(out2["results"]))
         owned = out2["seen"]["spotify/auto_own"]["tracks"]["ids"]
         check(sorted(owned) == ["sptr3", "sptr4"], str(owned))

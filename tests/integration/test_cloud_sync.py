@@ -40,6 +40,12 @@ def test_thousands_of_liked_tracks_land_exactly_once():
         check(f["artists"]["count"] == 2 and f["albums"]["count"] == 4 and f["tracks"]["count"] == 12,
               f"spotify followed: {f}")
         check(out["seen"]["spotify/saved"]["albums"]["count"] == 3, "saved albums")
+        # TIDAL too: /artists/{id}/relationships/albums, then each album's items
+        f = out["seen"]["tidal/followed"]
+        check(f["artists"]["count"] == 1 and f["albums"]["count"] == 2 and f["tracks"]["count"] == 6,
+              f"tidal followed: {f}")
+        paths = [e["path"] for e in fake.requests("tidal")]
+        check("/tidal/v2/artists/700003/relationships/albums" in paths, str(paths[:20]))
         check(sorted(out["reconciled"]) == sorted(f"{p}/{r}/1" for p in ("spotify", "deezer", "tidal")
                                                   for r in ("followed", "saved", "liked")),
               f"reconciled {out['reconciled']}")

@@ -101,6 +101,7 @@ CAF_TEST(spotify playlists and playlist items) {
   CAF_CHECK_EQUAL(page.playlists[0].provider_id, "53Y8wT46QIMz5H4WQ8O22c");
   CAF_CHECK_EQUAL(page.playlists[0].name, "Wizzlers Big Playlist");
   CAF_CHECK_EQUAL(page.playlists[0].track_count, 30);
+  CAF_CHECK_EQUAL(page.playlists[0].owner_id, "wizzler");
   auto items = parse_ok(spotify_wire(), sp, {"playlist_items", "", "x"},
                         fixture("spotify/java_GetPlaylistsItemsRequest.json"));
   // the second item's track is null (removed content): nothing to link
@@ -151,6 +152,47 @@ CAF_TEST(deezer lists map ids and strip the token from next) {
                       fixture("deezer/user_359622_playlists.json"));
   CAF_CHECK_EQUAL(pls.playlists.size(), 25u);
   CAF_CHECK_EQUAL(pls.playlists[0].provider_id, "716369");
+  CAF_CHECK_EQUAL(pls.playlists[0].owner_id, "359622");
+}
+
+CAF_TEST(the me list gives the user id of each provider) {
+  // Spotify GET /me, Deezer GET /user/me, TIDAL GET /users/me
+  auto s = parse_ok(spotify_wire(), sp, {"me", "", ""},
+                    R"({"display_name":"Wizzler","id":"wizzler","type":"user","uri":"spotify:user:wizzler"})");
+  CAF_CHECK_EQUAL(s.user_id, "wizzler");
+  auto d = parse_ok(deezer_wire(), dz, {"me", "", ""},
+                    R"({"id":359622,"name":"Bruno Alla","type":"user"})");
+  CAF_CHECK_EQUAL(d.user_id, "359622");
+  auto t = parse_ok(tidal_wire(), td, {"me", "", ""},
+                    R"({"data":{"id":"4711","type":"users","attributes":{"username":"x","country":"US"}}})");
+  CAF_CHECK_EQUAL(t.user_id, "4711");
+  // a profile without an id, or an error inside HTTP 200, is an error
+  CAF_CHECK(!parse_body(spotify_wire(), sp, {"me", "", ""}, R"({"display_name":"x"})"));
+  CAF_CHECK(!parse_body(deezer_wire(), dz, {"me", "", ""},
+                        R"({"error":{"type":"OAuthException","message":"Invalid OAuth access token.","code":300}})"));
+  CAF_CHECK(!parse_body(tidal_wire(), td, {"me", "", ""}, R"({"data":[]})"));
+}
+
+CAF_TEST(tidal playlists name their owner and artist albums their artist) {
+  auto pls = parse_ok(tidal_wire(), td, {"playlists", "", ""}, R"({
+    "data":[{"id":"p1","type":"playlists"},{"id":"p2","type":"playlists"}],
+    "included":[
+      {"id":"p1","type":"playlists","attributes":{"name":"Mine","numberOfItems":3},
+       "relationships":{"owners":{"data":[{"id":"4711","type":"users"}]}}},
+      {"id":"p2","type":"playlists","attributes":{"name":"Theirs","numberOfItems":1},
+       "relationships":{"owners":{"data":[{"id":"99","type":"users"}]}}}],
+    "links":{"self":"/userCollectionPlaylists/me/relationships/items"}})");
+  CAF_REQUIRE_EQUAL(pls.playlists.size(), 2u);
+  CAF_CHECK_EQUAL(pls.playlists[0].owner_id, "4711");
+  CAF_CHECK_EQUAL(pls.playlists[1].owner_id, "99");
+  auto als = parse_ok(tidal_wire(), td, {"artist_albums", "", "700001"}, R"({
+    "data":[{"id":"800001","type":"albums"}],
+    "included":[{"id":"800001","type":"albums","attributes":{"title":"First","barcodeId":"00602475093060"}}],
+    "links":{"self":"/artists/700001/relationships/albums"}})");
+  CAF_REQUIRE_EQUAL(als.albums.size(), 1u);
+  CAF_CHECK_EQUAL(als.albums[0].tidal_id, "800001");
+  CAF_REQUIRE_EQUAL(als.albums[0].artists.size(), 1u);
+  CAF_CHECK_EQUAL(als.albums[0].artists[0].tidal_id, "700001");
 }
 
 CAF_TEST(deezer full track gives isrc and an error in HTTP 200 is an error) {
