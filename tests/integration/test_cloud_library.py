@@ -120,6 +120,24 @@ def test_followed_artist_from_three_providers_is_one_artist_with_its_discography
         check(len(tracks) == 6 and all(all(t) for t in tracks), str(tracks))
 
 
+def test_a_down_provider_does_not_hold_back_the_identify_tasks():
+    scenario = {"spotify": {"liked": 20}, "tidal": {"liked": 20},
+                "faults": [{"provider": "tidal", "kind": "status", "status": 503, "count": -1}]}
+    with FakeProviders(scenario) as fake:
+        lib = Library(fake)
+        out = lib.run(["sync_spotify_likes", "sync_tidal_favorites", "identify_artists"])
+        check([r["task"] for r in out["completed"]] == ["sync_spotify_likes"]
+              and not out["failed"], str(out))
+        by = {r["task"]: r for r in out["skipped"]}
+        check(by["sync_tidal_favorites"]["reason"] == "provider_unavailable", str(by))
+        # identify_artists is reached (it is not built yet, so it says so) and
+        # is not held back with dependencies_not_met
+        check(by["identify_artists"].get("reason") == "not_implemented", str(by["identify_artists"]))
+        n = lib.db().execute("SELECT count(*) FROM tracks").fetchone()[0]
+        check(n == 20, f"{n} tracks from the provider that was up")
+
+
 if __name__ == "__main__":
     run_tests([test_cross_provider_dedup_unlike_cascade_ignored_and_auto_queue,
-               test_followed_artist_from_three_providers_is_one_artist_with_its_discography])
+               test_followed_artist_from_three_providers_is_one_artist_with_its_discography,
+               test_a_down_provider_does_not_hold_back_the_identify_tasks])
