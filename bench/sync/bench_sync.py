@@ -62,7 +62,8 @@ def main():
               f"{entities} entities ({stats['created']} created, {stats['merged']} merged) "
               f"-> {entities / secs:.0f} entities/s, {uniq / secs:.0f} tracks/s "
               f"(process wall {wall:.2f} s), peak RSS {out['peak_rss_kb'] / 1024:.1f} MiB, "
-              f"{len(fake.requests('spotify')) // 2} requests")
+              f"{len(fake.requests('spotify')) // 2} requests, "
+              f"{out['store']['transactions']} store transactions for {out['store']['writes']} writes")
     # 2. rate limited
     pages = args.rated_pages
     with FakeProviders({"spotify": {"liked": pages * 50}}) as fake:

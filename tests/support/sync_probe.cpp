@@ -271,6 +271,14 @@ int main(int argc, char** argv) {
     out["entities"] = rec->entities;
     out["entities_per_s"]
       = wall_ms > 0 ? static_cast<double>(rec->entities) * 1000.0 / wall_ms : 0;
+    self->request(st, std::chrono::seconds(60), atom::stats_v)
+      .receive(
+        [&](const store_stats& s) {
+          out["store"] = json{{"transactions", s.transactions},
+                              {"writes", s.writes},
+                              {"failed_writes", s.failed_writes}};
+        },
+        [](const caf::error&) {});
     caf::anon_send_exit(dedup, caf::exit_reason::user_shutdown);
     if (real)
       caf::anon_send_exit(real, caf::exit_reason::user_shutdown);
