@@ -79,12 +79,14 @@ std::optional<oauth_flow> flow_for(const std::string& provider,
     f.scopes = "user-follow-read user-library-read playlist-read-private "
                "playlist-read-collaborative";
     f.needs_secret = true;
-  } else {
+  } else if (provider == "tidal") {
     // TIDAL: authorization code with PKCE; the login page has its own host.
     f.display = "TIDAL";
     f.authorize_url = "https://login.tidal.com/authorize";
     f.scopes = "collection.read playlists.read user.read";
     f.pkce = true;
+  } else {
+    return std::nullopt; // a provider with OAuth but no flow written yet
   }
   if (!pc.authorize_url.empty()) // tests, or a provider that moved its page
     f.authorize_url = pc.authorize_url;
