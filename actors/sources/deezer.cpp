@@ -111,12 +111,6 @@ std::string first_url(const std::string& base, const page_request& req) {
   return {};
 }
 
-void skip(source_page& out, const std::string& why) {
-  ++out.skipped;
-  if (out.errors.size() < 20)
-    out.errors.push_back(why);
-}
-
 std::string parse(const std::string& base, const page_request& req,
                   const json& doc, source_page& out) {
   if (req.list == "me") { // GET /user/me: {"id": 359622, "name": ...}
@@ -145,13 +139,13 @@ std::string parse(const std::string& base, const page_request& req,
   for (const auto& it : items) {
     auto where = req.list + " item " + std::to_string(i++);
     if (!it.is_object()) {
-      skip(out, where + ": not an object");
+      skip_item(out, where + ": not an object");
       continue;
     }
     if (req.list == "followed") {
       auto a = deezer::map_artist(it);
       if (a.deezer_id.empty()) {
-        skip(out, where + ": artist without id");
+        skip_item(out, where + ": artist without id");
         continue;
       }
       out.artists.push_back(std::move(a));
@@ -164,14 +158,14 @@ std::string parse(const std::string& base, const page_request& req,
                                                                 : nullptr);
       if (x.deezer_id.empty()) {
         if (req.list != "playlist_items")
-          skip(out, where + ": track without id");
+          skip_item(out, where + ": track without id");
         continue;
       }
       out.tracks.push_back(std::move(x));
     } else if (req.list == "saved" || req.list == "artist_albums") {
       auto a = deezer::map_album(it);
       if (a.deezer_id.empty()) {
-        skip(out, where + ": album without id");
+        skip_item(out, where + ": album without id");
         continue;
       }
       out.albums.push_back(std::move(a));
@@ -180,7 +174,7 @@ std::string parse(const std::string& base, const page_request& req,
       p.provider = "deezer";
       p.provider_id = id(it);
       if (p.provider_id.empty()) {
-        skip(out, where + ": playlist without id");
+        skip_item(out, where + ": playlist without id");
         continue;
       }
       p.name = str(it, "title");

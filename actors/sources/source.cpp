@@ -197,6 +197,12 @@ std::string with_query_param(const std::string& url, const std::string& name,
   return out;
 }
 
+void skip_item(source_page& out, const std::string& why) {
+  ++out.skipped;
+  if (out.errors.size() < 20)
+    out.errors.push_back(why);
+}
+
 void offset_siblings(source_page& page, const std::string& param,
                      int64_t offset, int64_t limit, int64_t total) {
   if (page.next.empty() || offset != 0 || limit <= 0 || total <= limit

@@ -61,6 +61,10 @@ std::string with_query_param(const std::string& url, const std::string& name,
 void offset_siblings(source_page& page, const std::string& param,
                      int64_t offset, int64_t limit, int64_t total);
 
+/// Counts an item of `out` that could not be mapped, keeping the first 20
+/// reasons.
+void skip_item(source_page& out, const std::string& why);
+
 namespace wire {
 
 /// Safe accessors: the default when the key is missing or of another type.

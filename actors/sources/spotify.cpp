@@ -108,12 +108,6 @@ std::string fallback_url(const std::string& url, int status) {
   return url.substr(0, pos) + "/tracks?" + url.substr(pos + 7);
 }
 
-void skip(source_page& out, const std::string& why) {
-  ++out.skipped;
-  if (out.errors.size() < 20)
-    out.errors.push_back(why);
-}
-
 std::string parse(const std::string& base, const page_request& req,
                   const json& doc, source_page& out) {
   if (req.list == "me") { // GET /me: the current user's profile
@@ -146,13 +140,13 @@ std::string parse(const std::string& base, const page_request& req,
   for (const auto& it : items) {
     auto where = req.list + " item " + std::to_string(i++);
     if (!it.is_object()) {
-      skip(out, where + ": not an object");
+      skip_item(out, where + ": not an object");
       continue;
     }
     if (req.list == "followed") {
       auto a = spotify::map_artist(it);
       if (a.spotify_id.empty()) {
-        skip(out, where + ": artist without id");
+        skip_item(out, where + ": artist without id");
         continue;
       }
       out.artists.push_back(std::move(a));
@@ -161,7 +155,7 @@ std::string parse(const std::string& base, const page_request& req,
                                                      : member(it, "track");
       if (!t.is_object()) {
         if (req.list == "liked")
-          skip(out, where + ": no track object");
+          skip_item(out, where + ": no track object");
         continue; // removed playlist content: nothing to link
       }
       if (str(t, "type") == "episode" || member(t, "is_local") == true
@@ -169,19 +163,19 @@ std::string parse(const std::string& base, const page_request& req,
         continue; // episodes and local files are not library tracks
       auto x = spotify::map_track(t, nullptr);
       if (x.spotify_id.empty()) {
-        skip(out, where + ": track without id");
+        skip_item(out, where + ": track without id");
         continue;
       }
       out.tracks.push_back(std::move(x));
     } else if (req.list == "saved" || req.list == "artist_albums") {
       const auto& a = req.list == "saved" ? member(it, "album") : it;
       if (!a.is_object()) {
-        skip(out, where + ": no album object");
+        skip_item(out, where + ": no album object");
         continue;
       }
       auto album = spotify::map_album(a);
       if (album.spotify_id.empty()) {
-        skip(out, where + ": album without id");
+        skip_item(out, where + ": album without id");
         continue;
       }
       for (const auto& t : array(member(a, "tracks"), "items")) {
@@ -197,7 +191,7 @@ std::string parse(const std::string& base, const page_request& req,
       ctx.spotify_id = req.parent;
       auto x = spotify::map_track(it, &ctx);
       if (x.spotify_id.empty()) {
-        skip(out, where + ": track without id");
+        skip_item(out, where + ": track without id");
         continue;
       }
       out.tracks.push_back(std::move(x));
@@ -206,7 +200,7 @@ std::string parse(const std::string& base, const page_request& req,
       p.provider = "spotify";
       p.provider_id = id(it);
       if (p.provider_id.empty()) {
-        skip(out, where + ": playlist without id");
+        skip_item(out, where + ": playlist without id");
         continue;
       }
       p.name = str(it, "name");

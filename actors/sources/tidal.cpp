@@ -150,12 +150,6 @@ std::string first_url(const std::string& base, const page_request& req) {
   return {};
 }
 
-void skip(source_page& out, const std::string& why) {
-  ++out.skipped;
-  if (out.errors.size() < 20)
-    out.errors.push_back(why);
-}
-
 std::string parse(const std::string& base, const page_request& req,
                   const json& doc, source_page& out) {
   if (!member(doc, "errors").is_null())
@@ -177,14 +171,14 @@ std::string parse(const std::string& base, const page_request& req,
   for (const auto& ident : items) {
     auto where = req.list + " item " + std::to_string(i++);
     if (!ident.is_object() || id(ident).empty()) {
-      skip(out, where + ": not a resource identifier");
+      skip_item(out, where + ": not a resource identifier");
       continue;
     }
     const auto* r = lookup(idx, ident);
     auto type = str(ident, "type");
     if (r == nullptr) {
       if (req.list != "playlist_items" || type == "tracks")
-        skip(out, where + ": " + type + " " + id(ident)
+        skip_item(out, where + ": " + type + " " + id(ident)
                     + " missing from 'included'");
       continue;
     }
