@@ -135,4 +135,18 @@ typename Inspector::result_type inspect(Inspector& f, ingest_result& x) {
            x.gone);
 }
 
+/// The id `dto` (an artist_dto, album_dto or track_dto) has at `provider`
+/// (spotify, deezer, tidal); empty for any other source.
+template <class Dto>
+const std::string& provider_id(const std::string& provider, const Dto& dto) {
+  static const std::string none;
+  if (provider == "spotify")
+    return dto.spotify_id;
+  if (provider == "deezer")
+    return dto.deezer_id;
+  if (provider == "tidal")
+    return dto.tidal_id;
+  return none;
+}
+
 } // namespace discotheque

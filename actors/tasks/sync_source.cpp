@@ -208,17 +208,13 @@ void on_page(self_ptr self, sync_source_state::job job, source_page page) {
     // followed artists -> their albums -> those albums' tracks
     if (job.req.list == "followed")
       for (const auto& a : page.artists) {
-        auto pid = st.config.source == "spotify"  ? a.spotify_id
-                   : st.config.source == "deezer" ? a.deezer_id
-                                                  : a.tidal_id;
+        const auto& pid = provider_id(st.config.source, a);
         if (!pid.empty())
           st.jobs.push_back({{"artist_albums", "", pid}, "followed"});
       }
     if (job.req.list == "artist_albums")
       for (const auto& al : page.albums) {
-        auto pid = st.config.source == "spotify"  ? al.spotify_id
-                   : st.config.source == "deezer" ? al.deezer_id
-                                                  : al.tidal_id;
+        const auto& pid = provider_id(st.config.source, al);
         if (!pid.empty())
           st.jobs.push_back({{"album_tracks", "", pid}, "followed"});
       }

@@ -58,15 +58,6 @@ struct probe_state {
   std::shared_ptr<recording> rec;
 };
 
-std::string pid(const std::string& source, const std::string& sp,
-                const std::string& dz, const std::string& td) {
-  if (source == "spotify")
-    return sp;
-  if (source == "deezer")
-    return dz;
-  return td;
-}
-
 dedup_store_actor::behavior_type
 probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
             store_actor store, dedup_store_actor real,
@@ -82,13 +73,13 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
       if (self->state.real) {
         for (const auto& a : b.artists)
           seen["artists"].push_back(
-            pid(b.source, a.spotify_id, a.deezer_id, a.tidal_id));
+            provider_id(b.source, a));
         for (const auto& a : b.albums)
           seen["albums"].push_back(
-            pid(b.source, a.spotify_id, a.deezer_id, a.tidal_id));
+            provider_id(b.source, a));
         for (const auto& t : b.tracks) {
           seen["tracks"].push_back(
-            pid(b.source, t.spotify_id, t.deezer_id, t.tidal_id));
+            provider_id(b.source, t));
           if (!t.isrc.empty())
             seen["isrcs"].push_back(t.isrc);
         }
@@ -120,17 +111,17 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
         return rid;
       };
       for (const auto& a : b.artists) {
-        auto id = pid(b.source, a.spotify_id, a.deezer_id, a.tidal_id);
+        auto id = provider_id(b.source, a);
         seen["artists"].push_back(id);
         res.artist_ids.push_back(row("artist", id, a.name));
       }
       for (const auto& a : b.albums) {
-        auto id = pid(b.source, a.spotify_id, a.deezer_id, a.tidal_id);
+        auto id = provider_id(b.source, a);
         seen["albums"].push_back(id);
         res.album_ids.push_back(row("album", id, a.title));
       }
       for (const auto& t : b.tracks) {
-        auto id = pid(b.source, t.spotify_id, t.deezer_id, t.tidal_id);
+        auto id = provider_id(b.source, t);
         seen["tracks"].push_back(id);
         if (!t.isrc.empty())
           seen["isrcs"].push_back(t.isrc);
