@@ -299,6 +299,15 @@ void who_am_i(self_ptr self) {
       });
 }
 
+/// The current provider cannot be synced (not configured, not authenticated,
+/// not answering): note it and go on with the next one.
+void skip_source(self_ptr self) {
+  auto& st = self->state;
+  st.unavailable.push_back(provider_name(self));
+  ++st.source_index;
+  next_source(self);
+}
+
 void next_source(self_ptr self) {
   auto& st = self->state;
   if (st.source_index >= st.config.sources.size()) {
@@ -312,9 +321,7 @@ void next_source(self_ptr self) {
   st.any_auto_own = false;
   auto src = st.config.sources[st.source_index].second;
   if (!src) {
-    st.unavailable.push_back(provider_name(self));
-    ++st.source_index;
-    next_source(self);
+    skip_source(self);
     return;
   }
   self->request(src, std::chrono::seconds{30}, atom::src_info_v)
@@ -322,19 +329,12 @@ void next_source(self_ptr self) {
       [self](const source_info& info) {
         auto& st = self->state;
         if (!info.enabled || !info.authenticated || !st.config.env.dedup) {
-          st.unavailable.push_back(provider_name(self));
-          ++st.source_index;
-          next_source(self);
+          skip_source(self);
           return;
         }
         who_am_i(self);
       },
-      [self](const caf::error&) {
-        auto& st = self->state;
-        st.unavailable.push_back(provider_name(self));
-        ++st.source_index;
-        next_source(self);
-      });
+      [self](const caf::error&) { skip_source(self); });
 }
 
 } // namespace
