@@ -85,13 +85,13 @@ persisted load_persisted(const std::filesystem::path& db_path,
   return p;
 }
 
+} // namespace
+
 std::string trim_slash(std::string s) {
   while (!s.empty() && s.back() == '/')
     s.pop_back();
   return s;
 }
-
-} // namespace
 
 cloud_hub::cloud_hub(task_env env) : env_(std::move(env)) {
 }

@@ -36,6 +36,9 @@ struct provider_defaults {
 };
 const provider_defaults* defaults_for(const std::string& provider);
 
+/// A base URL without its trailing slashes (config values may carry them).
+std::string trim_slash(std::string s);
+
 /// Lazily spawns and owns the provider actors of one actor system.
 class cloud_hub {
 public:

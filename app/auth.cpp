@@ -48,12 +48,6 @@ std::string base64url(const unsigned char* data, size_t n) {
   return s;
 }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && s.back() == '/')
-    s.pop_back();
-  return s;
-}
-
 } // namespace
 
 std::string pkce_challenge(const std::string& verifier) {
@@ -68,7 +62,7 @@ std::optional<oauth_flow> flow_for(const std::string& provider,
   auto defs = defaults_for(provider);
   if (!defs || defs->token_path.empty())
     return std::nullopt;
-  auto auth_base = trimmed(pc.auth_base.empty() ? defs->auth_base
+  auto auth_base = trim_slash(pc.auth_base.empty() ? defs->auth_base
                                                 : pc.auth_base);
   oauth_flow f;
   f.provider = provider;
