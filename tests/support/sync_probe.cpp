@@ -70,23 +70,20 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
       auto& st = *self->state.rec;
       auto key = b.source + "/" + (b.reason.empty() ? "-" : b.reason);
       auto& seen = st.seen[key];
-      if (self->state.real) {
-        for (const auto& a : b.artists)
-          seen["artists"].push_back(
-            provider_id(b.source, a));
-        for (const auto& a : b.albums)
-          seen["albums"].push_back(
-            provider_id(b.source, a));
-        for (const auto& t : b.tracks) {
-          seen["tracks"].push_back(
-            provider_id(b.source, t));
-          if (!t.isrc.empty())
-            seen["isrcs"].push_back(t.isrc);
-        }
-        st.entities += static_cast<int64_t>(b.artists.size() + b.albums.size()
-                                            + b.tracks.size());
-        return self->delegate(self->state.real, atom::merge_v, b);
+      // what the sync handed over, in arrival order
+      for (const auto& a : b.artists)
+        seen["artists"].push_back(provider_id(b.source, a));
+      for (const auto& a : b.albums)
+        seen["albums"].push_back(provider_id(b.source, a));
+      for (const auto& t : b.tracks) {
+        seen["tracks"].push_back(provider_id(b.source, t));
+        if (!t.isrc.empty())
+          seen["isrcs"].push_back(t.isrc);
       }
+      st.entities += static_cast<int64_t>(b.artists.size() + b.albums.size()
+                                          + b.tracks.size());
+      if (self->state.real)
+        return self->delegate(self->state.real, atom::merge_v, b);
       ingest_result res;
       write_request req;
       auto row = [&](const std::string& kind, const std::string& id,
@@ -110,25 +107,13 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
           {sql_value::of(rid), sql_value::of(title)}});
         return rid;
       };
-      for (const auto& a : b.artists) {
-        auto id = provider_id(b.source, a);
-        seen["artists"].push_back(id);
-        res.artist_ids.push_back(row("artist", id, a.name));
-      }
-      for (const auto& a : b.albums) {
-        auto id = provider_id(b.source, a);
-        seen["albums"].push_back(id);
-        res.album_ids.push_back(row("album", id, a.title));
-      }
-      for (const auto& t : b.tracks) {
-        auto id = provider_id(b.source, t);
-        seen["tracks"].push_back(id);
-        if (!t.isrc.empty())
-          seen["isrcs"].push_back(t.isrc);
-        res.track_ids.push_back(row("track", id, t.title));
-      }
-      st.entities += static_cast<int64_t>(b.artists.size() + b.albums.size()
-                                          + b.tracks.size());
+      for (const auto& a : b.artists)
+        res.artist_ids.push_back(
+          row("artist", provider_id(b.source, a), a.name));
+      for (const auto& a : b.albums)
+        res.album_ids.push_back(row("album", provider_id(b.source, a), a.title));
+      for (const auto& t : b.tracks)
+        res.track_ids.push_back(row("track", provider_id(b.source, t), t.title));
       if (req.statements.empty())
         return res;
       auto rp = self->make_response_promise<ingest_result>();
