@@ -390,6 +390,26 @@ struct batch_builder {
     return id;
   }
 
+  /// The known album `a` names by MBID, else by provider id (never one with
+  /// another MBID); 0 if none. Names are matched by album() only: an album
+  /// with no title is never created.
+  int64_t known_album(const album_dto& a) const {
+    if (!a.mbid.empty())
+      if (auto it = st.album_by_mbid.find(a.mbid); it != st.album_by_mbid.end())
+        return it->second;
+    for (auto [idx, pid] : {std::pair{&st.album_by_spotify, &a.spotify_id},
+                            std::pair{&st.album_by_deezer, &a.deezer_id},
+                            std::pair{&st.album_by_tidal, &a.tidal_id}}) {
+      if (pid->empty())
+        continue;
+      if (auto it = idx->find(*pid);
+          it != idx->end()
+          && mbid_compatible(a.mbid, st.albums.at(it->second).mbid))
+        return it->second;
+    }
+    return 0;
+  }
+
   int64_t album(const album_dto& a, bool owned, int64_t fallback_artist) {
     std::vector<int64_t> artist_ids;
     for (auto& x : a.artists)
@@ -399,22 +419,7 @@ struct batch_builder {
     std::string title = tidy(a.title);
     auto key = std::to_string(artist_ids.empty() ? 0 : artist_ids.front())
                + "|" + scan::fold(title);
-    int64_t id = 0;
-    if (!a.mbid.empty())
-      if (auto it = st.album_by_mbid.find(a.mbid); it != st.album_by_mbid.end())
-        id = it->second;
-    auto by_provider = [&](const dedup_state::index& idx,
-                           const std::string& pid) {
-      if (id != 0 || pid.empty())
-        return;
-      if (auto it = idx.find(pid); it != idx.end()
-                                   && mbid_compatible(
-                                     a.mbid, st.albums[it->second].mbid))
-        id = it->second;
-    };
-    by_provider(st.album_by_spotify, a.spotify_id);
-    by_provider(st.album_by_deezer, a.deezer_id);
-    by_provider(st.album_by_tidal, a.tidal_id);
+    int64_t id = known_album(a);
     if (id == 0)
       if (auto it = st.album_by_name.find(key); it != st.album_by_name.end())
         for (auto c : it->second)
@@ -504,22 +509,6 @@ struct batch_builder {
     if (local && r.has_local)
       return false;
     return mbid_compatible(t.mbid, r.mbid);
-  }
-
-  /// The album `a` names by MBID or provider id, if it is known; 0 if not
-  /// (an album with no title is never created).
-  int64_t known_album(const album_dto& a) const {
-    auto find = [](const dedup_state::index& idx, const std::string& key) {
-      auto it = key.empty() ? idx.end() : idx.find(key);
-      return it == idx.end() ? int64_t{0} : it->second;
-    };
-    for (auto id : {find(st.album_by_mbid, a.mbid),
-                    find(st.album_by_spotify, a.spotify_id),
-                    find(st.album_by_deezer, a.deezer_id),
-                    find(st.album_by_tidal, a.tidal_id)})
-      if (id != 0)
-        return id;
-    return 0;
   }
 
   int64_t track(const track_dto& t, bool owned) {
