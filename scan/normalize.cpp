@@ -102,6 +102,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+} // namespace
+
 std::string lower_ascii(std::string_view s) {
   std::string r{s};
   for (auto& c : r)
@@ -109,8 +111,6 @@ std::string lower_ascii(std::string_view s) {
       c = static_cast<char>(c - 'A' + 'a');
   return r;
 }
-
-} // namespace
 
 std::string fold(std::string_view s) {
   std::string out;

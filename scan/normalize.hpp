@@ -33,4 +33,7 @@ credit split_featured(std::string_view artist);
 /// trims, and cuts to at most `limit` bytes on a code point boundary.
 std::string repair_utf8(std::string_view s, size_t limit = 1024);
 
+/// A-Z to a-z; every other byte as it is (file extensions, tag keywords).
+std::string lower_ascii(std::string_view s);
+
 } // namespace discotheque::scan

@@ -32,13 +32,6 @@ void silence_taglib() {
   });
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 /// What the first bytes say the file is ("" = no recognizable signature).
 std::string sniff(const std::string& path) {
   unsigned char b[12] = {0};
@@ -120,7 +113,7 @@ std::pair<int32_t, int32_t> number_pair(const std::string& s) {
 }
 
 std::string mbid_or_empty(std::string s) {
-  s = lower(s);
+  s = lower_ascii(s);
   if (s.size() != 36)
     return {};
   for (size_t i = 0; i < s.size(); ++i) {
@@ -196,7 +189,7 @@ bool is_audio_extension(std::string_view ext) {
                                      ".opus", ".spx", ".m4a", ".m4b", ".mp4",
                                      ".aac", ".wav", ".aiff", ".aif", ".wma",
                                      ".asf", ".ape", ".wv", ".mpc"};
-  std::string e = lower(std::string{ext});
+  std::string e = lower_ascii(ext);
   return std::find(std::begin(exts), std::end(exts), e) != std::end(exts);
 }
 
@@ -211,7 +204,7 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
   if (size == 0)
     return fail("empty file");
   auto dot = path.rfind('.');
-  auto ext = lower(dot == std::string::npos ? "" : path.substr(dot));
+  auto ext = lower_ascii(dot == std::string::npos ? "" : path.substr(dot));
   // Only a file TagLib cannot read gets its signature checked: the usual
   // case pays no second open, and the reason then says what is wrong.
   auto unreadable = [&](const std::string& what) {
@@ -293,7 +286,7 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
       t.album.release_date = release_date(date);
       t.album.total_tracks = tt;
       t.album.total_discs = dt;
-      t.album.album_type = lower(pm("RELEASETYPE"));
+      t.album.album_type = lower_ascii(pm("RELEASETYPE"));
       if (!t.genre.empty())
         t.album.genres.push_back(t.genre);
       artist_dto aa;

@@ -1,5 +1,7 @@
 #include "actors/sources/tidal.hpp"
 
+#include "scan/normalize.hpp"
+
 #include <cctype>
 #include <map>
 
@@ -76,12 +78,6 @@ artist_dto map_artist(const json& r) {
   return x;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 album_dto map_album(const json& r, const index_t& idx) {
   album_dto x;
   const auto& a = attrs(r);
@@ -94,7 +90,7 @@ album_dto map_album(const json& r, const index_t& idx) {
   auto type = str(a, "type");
   if (type.empty())
     type = str(a, "albumType");
-  x.album_type = lower(type);
+  x.album_type = scan::lower_ascii(type);
   for (const auto& ident : rel_data(r, "artists"))
     if (const auto* ar = lookup(idx, ident))
       x.artists.push_back(map_artist(*ar));
