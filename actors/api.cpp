@@ -17,8 +17,8 @@ bool api_key_matches(const std::string& given, const std::string& expected) {
     return false;
   unsigned char diff = given.size() == expected.size() ? 0 : 1;
   for (size_t i = 0; i < expected.size(); ++i)
-    diff |= static_cast<unsigned char>(
-      expected[i] ^ (i < given.size() ? given[i] : 0));
+    diff |= static_cast<unsigned char>(expected[i]
+                                       ^ (i < given.size() ? given[i] : 0));
   return diff == 0;
 }
 
@@ -41,7 +41,8 @@ http::response error_to_response(const caf::error& err) {
     }
   }
   if (err == caf::sec::request_timeout)
-    return http::json_error(504, "timeout", "the service did not answer in time");
+    return http::json_error(504, "timeout",
+                            "the service did not answer in time");
   return http::json_error(500, "internal_error", render(err));
 }
 
@@ -50,16 +51,17 @@ json parse(const std::string& s) {
 }
 
 void refresh_snapshot(self_ptr self) {
-  self->request(self->state.config.reader, self->state.config.timeout,
-                atom::status_v)
+  self
+    ->request(self->state.config.reader, self->state.config.timeout,
+              atom::status_v)
     .then(
       [self](const std::string& s) {
         self->state.snapshot = parse(s);
         ++self->state.snapshot_version;
       },
-          [self](const caf::error& err) {
-            self->state.log->warn("no status snapshot: {}", render(err));
-          });
+      [self](const caf::error& err) {
+        self->state.log->warn("no status snapshot: {}", render(err));
+      });
 }
 
 int64_t uptime_s(self_ptr self) {
@@ -91,22 +93,23 @@ json health_stats_of(const json& tasks) {
 
 void get_health(self_ptr self, http::responder reply) {
   auto& cfg = self->state.config;
-  self->request(cfg.supervisor, cfg.timeout, atom::status_v,
-                std::string{"health_check"})
+  self
+    ->request(cfg.supervisor, cfg.timeout, atom::status_v,
+              std::string{"health_check"})
     .then(
       [self, reply](const std::string& s) {
         auto task = parse(s);
         json stats = task["last_status"] == "succeeded" ? task["stats"]
                                                         : json(nullptr);
         auto state = overall_state(stats, self->state.snapshot);
-        reply(http::json_ok(
-          json{{"status", state},
-               {"version", DISCOTHEQUE_VERSION},
-               {"uptime_seconds", uptime_s(self)},
-               {"last_check", task["last_success"]},
-               {"problems", stats.is_object() ? stats["problems"]
-                                              : json::array()}},
-          state == "error" ? 503 : 200));
+        reply(
+          http::json_ok(json{{"status", state},
+                             {"version", DISCOTHEQUE_VERSION},
+                             {"uptime_seconds", uptime_s(self)},
+                             {"last_check", task["last_success"]},
+                             {"problems", stats.is_object() ? stats["problems"]
+                                                            : json::array()}},
+                        state == "error" ? 503 : 200));
       },
       [self, reply](const caf::error& err) {
         reply(http::json_ok(json{{"status", "error"},
@@ -123,7 +126,8 @@ void get_status(self_ptr self, http::responder reply) {
     auto& cache = self->state.status_cache;
     auto& snap = self->state.snapshot;
     auto up = uptime_s(self);
-    if (cache.uptime_s == up && cache.snapshot_version == self->state.snapshot_version
+    if (cache.uptime_s == up
+        && cache.snapshot_version == self->state.snapshot_version
         && cache.supervisor == sup) {
       http::response r;
       r.body = cache.body;
@@ -154,9 +158,8 @@ void get_status(self_ptr self, http::responder reply) {
   auto ask_supervisor = [self, answer, reply] {
     auto& cfg = self->state.config;
     self->request(cfg.supervisor, cfg.timeout, atom::status_v)
-      .then(answer, [reply](const caf::error& err) {
-        reply(error_to_response(err));
-      });
+      .then(answer,
+            [reply](const caf::error& err) { reply(error_to_response(err)); });
   };
   if (!self->state.snapshot.is_null())
     return ask_supervisor();
@@ -175,8 +178,9 @@ void get_status(self_ptr self, http::responder reply) {
 template <class... Ts>
 void forward(self_ptr self, const http::responder& reply, int status,
              Ts&&... xs) {
-  self->request(self->state.config.supervisor, self->state.config.timeout,
-                std::forward<Ts>(xs)...)
+  self
+    ->request(self->state.config.supervisor, self->state.config.timeout,
+              std::forward<Ts>(xs)...)
     .then(
       [reply, status](const std::string& s) {
         http::response r;
@@ -202,8 +206,7 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 http::response method_not_allowed(const std::string& allowed) {
-  auto r = http::json_error(405, "method_not_allowed",
-                            "allowed: " + allowed);
+  auto r = http::json_error(405, "method_not_allowed", "allowed: " + allowed);
   r.headers.emplace_back("Allow", allowed);
   return r;
 }

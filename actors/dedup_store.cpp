@@ -32,9 +32,10 @@ sql_value int_or_null(int64_t v) {
 }
 
 std::string genres_json(const std::vector<std::string>& g) {
-  return g.empty() ? std::string{}
-                   : nlohmann::json(g).dump(
-                     -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return g.empty()
+           ? std::string{}
+           : nlohmann::json(g).dump(-1, ' ', false,
+                                    nlohmann::json::error_handler_t::replace);
 }
 
 void insert_sorted(std::vector<int64_t>& ids, int64_t id) {
@@ -87,7 +88,7 @@ bool better_spelling(const std::string& a, const std::string& b) {
       auto c = static_cast<unsigned char>(s[i]);
       upper = upper || (c >= 'A' && c <= 'Z');
       lower = lower || (c >= 'a' && c <= 'z');
-      non_ascii += (c & 0xC0) == 0xC0; // lead bytes: one per code point
+      non_ascii += (c & 0xC0) == 0xC0;     // lead bytes: one per code point
       if (c == 0xC3 && i + 1 < s.size()) { // Latin-1 letters: À-Þ vs ß-ÿ
         auto n = static_cast<unsigned char>(s[i + 1]);
         upper = upper || (n >= 0x80 && n <= 0x9E && n != 0x97);
@@ -109,8 +110,14 @@ bool mbid_compatible(const std::string& a, const std::string& b) {
 
 enum artist_field : uint8_t { a_sort = 1, a_genres = 2, a_source = 4 };
 enum album_field : uint8_t {
-  b_rg = 1, b_upc = 2, b_type = 4, b_date = 8, b_tracks = 16, b_discs = 32,
-  b_genres = 64, b_source = 128
+  b_rg = 1,
+  b_upc = 2,
+  b_type = 4,
+  b_date = 8,
+  b_tracks = 16,
+  b_discs = 32,
+  b_genres = 64,
+  b_source = 128
 };
 
 /// Whether `value` would fill a column not known yet (bit `bit` of `filled`).
@@ -118,16 +125,15 @@ bool fills(uint8_t filled, uint8_t bit, bool value_known) {
   return value_known && !(filled & bit);
 }
 
-// --- SQL ----------------------------------------------------------------------
+// --- SQL
+// ----------------------------------------------------------------------
 
 const std::string artist_insert
   = "INSERT INTO artists(id, name, sort_name, normalized_name, mbid, "
     "spotify_id, deezer_id, tidal_id, ownership_state, primary_source, genres)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-const std::string artist_rename
-  = "UPDATE artists SET name = ?2 WHERE id = ?1";
-const std::string album_rename
-  = "UPDATE albums SET title = ?2 WHERE id = ?1";
+const std::string artist_rename = "UPDATE artists SET name = ?2 WHERE id = ?1";
+const std::string album_rename = "UPDATE albums SET title = ?2 WHERE id = ?1";
 const std::string artist_update
   = std::string{"UPDATE artists SET sort_name = COALESCE(sort_name, ?2), "
                 "mbid = COALESCE(mbid, ?3), spotify_id = COALESCE(spotify_id, "
@@ -249,11 +255,13 @@ struct batch_builder {
   const ingest_batch& b;
   write_request req;
   ingest_result res;
-  bool claimed;   ///< the batch claims ownership (reason not empty)
-  bool local;     ///< local files: tracks carry a path
+  bool claimed; ///< the batch claims ownership (reason not empty)
+  bool local;   ///< local files: tracks carry a path
 
   batch_builder(dedup_state& s, const ingest_batch& batch)
-    : st(s), b(batch), claimed(!batch.reason.empty()),
+    : st(s),
+      b(batch),
+      claimed(!batch.reason.empty()),
       local(batch.source == "local") {
   }
 
@@ -280,10 +288,9 @@ struct batch_builder {
     add_rows(track_insert_head, track_columns, new_tracks);
     add_rows(track_artist_insert_head, track_artist_columns, credits);
     for (auto& [type, ids] : claims)
-      add(claim_bulk_upsert,
-          {sql_value::of(type), sql_value::of(b.source),
-           sql_value::of(b.reason), sql_value::of(b.run_id),
-           sql_value::of(ids.dump())});
+      add(claim_bulk_upsert, {sql_value::of(type), sql_value::of(b.source),
+                              sql_value::of(b.reason), sql_value::of(b.run_id),
+                              sql_value::of(ids.dump())});
     claims.clear();
   }
 
@@ -326,9 +333,9 @@ struct batch_builder {
                            const std::string& pid) {
       if (id != 0 || pid.empty())
         return;
-      if (auto it = idx.find(pid); it != idx.end()
-                                   && mbid_compatible(
-                                     a.mbid, st.artists[it->second].mbid))
+      if (auto it = idx.find(pid);
+          it != idx.end()
+          && mbid_compatible(a.mbid, st.artists[it->second].mbid))
         id = it->second;
     };
     by_provider(st.artist_by_spotify, a.spotify_id);
@@ -374,15 +381,14 @@ struct batch_builder {
       bool changes = mbid.kind != sql_value::null_v
                      || sp.kind != sql_value::null_v
                      || dz.kind != sql_value::null_v
-                     || td.kind != sql_value::null_v
-                     || (owned && !r.settled)
+                     || td.kind != sql_value::null_v || (owned && !r.settled)
                      || fills(r.filled, a_sort, !a.sort_name.empty())
                      || fills(r.filled, a_genres, !a.genres.empty())
                      || fills(r.filled, a_source, true);
       if (changes)
-        add(artist_update, {sql_value::of(id), text_or_null(a.sort_name), mbid,
-                            sp, dz, td, sql_value::of(owned ? 1 : 0),
-                            source(), genres});
+        add(artist_update,
+            {sql_value::of(id), text_or_null(a.sort_name), mbid, sp, dz, td,
+             sql_value::of(owned ? 1 : 0), source(), genres});
     }
     r.settled = r.settled || owned;
     r.filled |= a_source | (a.sort_name.empty() ? 0 : a_sort)
@@ -417,8 +423,8 @@ struct batch_builder {
     if (artist_ids.empty() && fallback_artist != 0)
       artist_ids.push_back(fallback_artist);
     std::string title = tidy(a.title);
-    auto key = std::to_string(artist_ids.empty() ? 0 : artist_ids.front())
-               + "|" + scan::fold(title);
+    auto key = std::to_string(artist_ids.empty() ? 0 : artist_ids.front()) + "|"
+               + scan::fold(title);
     int64_t id = known_album(a);
     if (id == 0)
       if (auto it = st.album_by_name.find(key); it != st.album_by_name.end())
@@ -463,8 +469,7 @@ struct batch_builder {
       bool changes = mbid.kind != sql_value::null_v
                      || sp.kind != sql_value::null_v
                      || dz.kind != sql_value::null_v
-                     || td.kind != sql_value::null_v
-                     || (owned && !r.settled)
+                     || td.kind != sql_value::null_v || (owned && !r.settled)
                      || fills(f, b_rg, !a.release_group_mbid.empty())
                      || fills(f, b_upc, !a.upc.empty())
                      || fills(f, b_type, !a.album_type.empty())
@@ -527,13 +532,14 @@ struct batch_builder {
     if (!t.album.title.empty())
       album_id = album(t.album, owned, main_ids.front());
     else
-      album_id = known_album(t.album); // an album's track list names only its id
+      album_id
+        = known_album(t.album); // an album's track list names only its id
     std::string title = scan::repair_utf8(t.title);
     if (title.empty())
       title = "Untitled";
     auto norm = scan::fold(title);
-    auto key = std::to_string(main_ids.front()) + "|"
-               + std::to_string(album_id) + "|" + norm;
+    auto key = std::to_string(main_ids.front()) + "|" + std::to_string(album_id)
+               + "|" + norm;
     bool has_path = local && !t.local_path.empty();
     int64_t id = 0;
     bool same_file = false;
@@ -593,28 +599,40 @@ struct batch_builder {
     auto sp = fill(st.track_by_spotify, t.spotify_id, r.spotify, id);
     auto dz = fill(st.track_by_deezer, t.deezer_id, r.deezer, id);
     auto td = fill(st.track_by_tidal, t.tidal_id, r.tidal, id);
-    const char* download = has_path     ? "local"
+    const char* download = has_path                ? "local"
                            : b.auto_queue && owned ? "queue"
                                                    : "";
     if (created) {
       ++res.created;
       ++res.tracks_created;
-      std::string ds = has_path ? "downloaded"
+      std::string ds = has_path                  ? "downloaded"
                        : (b.auto_queue && owned) ? "pending"
                                                  : "not_needed";
-      std::vector<sql_value> values{sql_value::of(id), sql_value::of(title), sql_value::of(norm), mbid,
-           rtm, isrc, sp, dz, td, int_or_null(album_id),
-           sql_value::of(main_ids.front()), int_or_null(t.track_number),
-           int_or_null(t.track_total), int_or_null(t.disc_number),
-           int_or_null(t.disc_total), int_or_null(t.duration_ms),
-           text_or_null(t.genre),
-           sql_value::of(owned ? "owned" : "discovered"), source(),
-           sql_value::of(ds),
-           ds == "not_needed" ? sql_value::null()
-                              : sql_value::of(now_ms()),
-           has_path ? sql_value::of(t.local_path) : sql_value::null(),
-           has_path ? sql_value::of(t.file_size) : sql_value::null(),
-           has_path ? sql_value::of(t.file_mtime) : sql_value::null()};
+      std::vector<sql_value> values{
+        sql_value::of(id),
+        sql_value::of(title),
+        sql_value::of(norm),
+        mbid,
+        rtm,
+        isrc,
+        sp,
+        dz,
+        td,
+        int_or_null(album_id),
+        sql_value::of(main_ids.front()),
+        int_or_null(t.track_number),
+        int_or_null(t.track_total),
+        int_or_null(t.disc_number),
+        int_or_null(t.disc_total),
+        int_or_null(t.duration_ms),
+        text_or_null(t.genre),
+        sql_value::of(owned ? "owned" : "discovered"),
+        source(),
+        sql_value::of(ds),
+        ds == "not_needed" ? sql_value::null() : sql_value::of(now_ms()),
+        has_path ? sql_value::of(t.local_path) : sql_value::null(),
+        has_path ? sql_value::of(t.file_size) : sql_value::null(),
+        has_path ? sql_value::of(t.file_mtime) : sql_value::null()};
       new_tracks.push_back(std::move(values));
     } else {
       ++res.merged;
@@ -825,8 +843,8 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
   st.log = log::get("dedup");
   st.config = std::move(config);
   return {
-    [self](atom::merge, const ingest_batch& batch)
-      -> caf::result<ingest_result> {
+    [self](atom::merge,
+           const ingest_batch& batch) -> caf::result<ingest_result> {
       auto& st = self->state;
       // Warmed at the first batch, not at spawn: a rescan of an unchanged
       // library sends none and never pays for loading every key.
@@ -846,21 +864,19 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
       self
         ->request(st.config.store, caf::infinite, atom::write_v,
                   std::move(bb.req))
-        .then(
-          [rp, res = std::move(bb.res)](const write_ack&) mutable {
-            rp.deliver(std::move(res));
-          },
-          [self, rp](const caf::error& err) mutable {
-            // The indexes now hold rows that never landed: start over from
-            // what the database really has.
-            self->state.log->error("batch rejected: {}", to_string(err));
-            try {
-              self->state.warm();
-            } catch (const std::exception& e) {
-              self->state.log->error("re-warm failed: {}", e.what());
-            }
-            rp.deliver(err);
-          });
+        .then([rp, res = std::move(bb.res)](
+                const write_ack&) mutable { rp.deliver(std::move(res)); },
+              [self, rp](const caf::error& err) mutable {
+                // The indexes now hold rows that never landed: start over from
+                // what the database really has.
+                self->state.log->error("batch rejected: {}", to_string(err));
+                try {
+                  self->state.warm();
+                } catch (const std::exception& e) {
+                  self->state.log->error("re-warm failed: {}", e.what());
+                }
+                rp.deliver(err);
+              });
       return rp;
     },
     [self](atom::reconcile, const std::string& source,
@@ -945,9 +961,8 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
       auto rp = self->make_response_promise<int64_t>();
       auto released = static_cast<int64_t>(stale.size());
       self->request(st.config.store, caf::infinite, atom::write_v, req)
-        .then([rp, released](const write_ack&) mutable {
-                rp.deliver(released);
-              },
+        .then([rp,
+               released](const write_ack&) mutable { rp.deliver(released); },
               [rp](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },

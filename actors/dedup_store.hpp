@@ -41,7 +41,7 @@ struct dedup_state {
     std::string mbid;
     bool rg = false, spotify = false, deezer = false, tidal = false;
     bool settled = false;
-    uint8_t filled = 0; ///< album_field bits
+    uint8_t filled = 0;           ///< album_field bits
     std::vector<int64_t> artists; ///< linked in album_artists
     std::string title;            ///< the displayed spelling
   };

@@ -13,9 +13,7 @@ using nlohmann::json;
 
 json status_snapshot(storage::database& db,
                      const std::map<std::string, provider_config>& providers) {
-  auto count = [&](const char* sql) {
-    return db.query_int(sql).value_or(0);
-  };
+  auto count = [&](const char* sql) { return db.query_int(sql).value_or(0); };
   json totals{
     {"artists", count("SELECT count(*) FROM artists")},
     {"albums", count("SELECT count(*) FROM albums")},
@@ -57,8 +55,9 @@ json status_snapshot(storage::database& db,
     tok.bind(1, std::string_view{name});
     if (tok.step() && tok.int64(0) > 0)
       p["authenticated"] = true;
-    auto st = db.prepare("SELECT breaker_state, last_success_at, last_error, "
-                         "blocked_until FROM provider_state WHERE provider = ?1");
+    auto st = db.prepare(
+      "SELECT breaker_state, last_success_at, last_error, "
+      "blocked_until FROM provider_state WHERE provider = ?1");
     st.bind(1, std::string_view{name});
     if (st.step()) {
       p["circuit_breaker"] = st.text(0);
@@ -78,8 +77,8 @@ json status_snapshot(storage::database& db,
       p["errors_24h"] = errs.int64(0);
     list.push_back(p);
   }
-  return json{{"totals", totals}, {"providers", list},
-              {"taken_at", iso8601(now_ms())}};
+  return json{
+    {"totals", totals}, {"providers", list}, {"taken_at", iso8601(now_ms())}};
 }
 
 std::vector<http::endpoint_module> default_endpoint_modules() {
@@ -108,13 +107,13 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
           if ((outcome = m(ex.request, st.db)))
             break;
       } catch (const std::exception& e) {
-        st.log->error("{} {} failed: {}", ex.request.method,
-                      ex.request.path, e.what());
+        st.log->error("{} {} failed: {}", ex.request.method, ex.request.path,
+                      e.what());
         return ex.reply(http::json_error(500, "internal_error", e.what()));
       }
       if (!outcome)
-        return ex.reply(http::json_error(404, "not_found",
-                                         "no such endpoint: " + ex.request.path));
+        return ex.reply(http::json_error(
+          404, "not_found", "no such endpoint: " + ex.request.path));
       if (!outcome->write)
         return ex.reply(std::move(outcome->res));
       auto reply = ex.reply;
@@ -122,17 +121,16 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
       self
         ->request(st.config.store, std::chrono::seconds(30), atom::write_v,
                   std::move(*outcome->write))
-        .then([reply, res](const write_ack&) { reply(res); },
-              [reply](const caf::error& err) {
-                auto constraint = err.category() == error_category()
-                                  && err.code()
-                                       == static_cast<uint8_t>(
-                                         ec::constraint_violation);
-                reply(http::json_error(constraint ? 409 : 500,
-                                       constraint ? "conflict"
-                                                  : "database_error",
-                                       render(err)));
-              });
+        .then(
+          [reply, res](const write_ack&) { reply(res); },
+          [reply](const caf::error& err) {
+            auto constraint
+              = err.category() == error_category()
+                && err.code() == static_cast<uint8_t>(ec::constraint_violation);
+            reply(http::json_error(constraint ? 409 : 500,
+                                   constraint ? "conflict" : "database_error",
+                                   render(err)));
+          });
     },
     [self](atom::status) -> std::string {
       auto& st = self->state;

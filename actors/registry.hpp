@@ -24,7 +24,8 @@ using task_factory = std::function<task_actor(caf::actor_system&)>;
 
 struct task_def {
   std::string name;
-  std::string phase; ///< discover, identify, enrich, expand, imagery, cleanup, system
+  std::string
+    phase; ///< discover, identify, enrich, expand, imagery, cleanup, system
   std::vector<std::string> depends_on;
   std::chrono::seconds interval{3600};
   bool enabled_by_default = true;

@@ -113,10 +113,10 @@ void store_state::commit_batch() {
       p.promise.deliver(std::move(p.failure));
     } else if (!committed) {
       ++stats.failed_writes;
-      p.promise.deliver(make_error(
-        ec::database_error, "transaction failed after "
-                              + std::to_string(config.max_retries)
-                              + " retries: " + stats.last_error));
+      p.promise.deliver(
+        make_error(ec::database_error, "transaction failed after "
+                                         + std::to_string(config.max_retries)
+                                         + " retries: " + stats.last_error));
     } else {
       ++stats.writes;
       p.ack.transaction = stats.transactions;

@@ -24,7 +24,8 @@ supervisor_state::task_runtime* supervisor_state::find(const std::string& n) {
 
 write_request load_supervisor_state(storage::database& db,
                                     supervisor_config& cfg) {
-  cfg.next_run_id = db.query_int("SELECT max(id) FROM task_runs").value_or(0) + 1;
+  cfg.next_run_id = db.query_int("SELECT max(id) FROM task_runs").value_or(0)
+                    + 1;
   auto st = db.prepare(
     "SELECT id, task, started_at, status, reason, error, stats, duration_ms "
     "FROM task_runs WHERE status != 'running' ORDER BY id");
@@ -45,7 +46,8 @@ write_request load_supervisor_state(storage::database& db,
     if (status == "failed")
       h.last_error = st.opt_text(5).value_or("");
   }
-  auto s = db.prepare("SELECT key, value FROM settings WHERE key LIKE 'tasks.%'");
+  auto s
+    = db.prepare("SELECT key, value FROM settings WHERE key LIKE 'tasks.%'");
   while (s.step()) {
     auto key = s.text(0);
     auto value = json::parse(s.text(1), nullptr, false);
@@ -77,8 +79,9 @@ int64_t now(self_ptr self) {
 }
 
 void persist(self_ptr self, write_request req) {
-  self->request(self->state.cfg.store, caf::infinite, atom::write_v,
-                std::move(req))
+  self
+    ->request(self->state.cfg.store, caf::infinite, atom::write_v,
+              std::move(req))
     .then([](const write_ack&) {},
           [self](const caf::error& err) {
             self->state.log->error("cannot record task run: {}", render(err));
@@ -116,8 +119,8 @@ json task_json(self_ptr self, const task_runtime& rt) {
     auto due_at = rt.hist.last_completed_at == 0
                     ? int64_t{0}
                     : rt.hist.last_completed_at + rt.interval.count() * 1000;
-    next = iso8601(std::max(due_at, st.next_tick_at > 0 ? st.next_tick_at
-                                                        : now(self)));
+    next = iso8601(
+      std::max(due_at, st.next_tick_at > 0 ? st.next_tick_at : now(self)));
   }
   return json{
     {"name", rt.def->name},
@@ -128,15 +131,16 @@ json task_json(self_ptr self, const task_runtime& rt) {
     {"interval_seconds", rt.interval.count()},
     {"time_limit_seconds", rt.def->time_limit.count()},
     {"running", rt.running},
-    {"running_since", rt.running ? iso_or_null(rt.running_since) : json(nullptr)},
+    {"running_since",
+     rt.running ? iso_or_null(rt.running_since) : json(nullptr)},
     {"last_run", iso_or_null(rt.hist.last_run_at)},
     {"last_success", iso_or_null(rt.hist.last_success_at)},
-    {"last_status", rt.hist.last_status.empty() ? json(nullptr)
-                                                : json(rt.hist.last_status)},
-    {"last_skip_reason", rt.hist.last_reason.empty() ? json(nullptr)
-                                                     : json(rt.hist.last_reason)},
-    {"last_error", rt.hist.last_error.empty() ? json(nullptr)
-                                              : json(rt.hist.last_error)},
+    {"last_status",
+     rt.hist.last_status.empty() ? json(nullptr) : json(rt.hist.last_status)},
+    {"last_skip_reason",
+     rt.hist.last_reason.empty() ? json(nullptr) : json(rt.hist.last_reason)},
+    {"last_error",
+     rt.hist.last_error.empty() ? json(nullptr) : json(rt.hist.last_error)},
     {"last_duration_ms", rt.hist.last_duration_ms},
     {"next_run", next},
     {"restarts", rt.restarts},
@@ -163,7 +167,8 @@ void complete(self_ptr self, const std::string& name, task_result r) {
     r.started_at = rt->running_since;
   if (r.finished_at == 0)
     r.finished_at = now(self);
-  if (r.status != "succeeded" && r.status != "failed" && r.status != "skipped") {
+  if (r.status != "succeeded" && r.status != "failed"
+      && r.status != "skipped") {
     r.error = "task answered an unknown status '" + r.status + "'";
     r.status = "failed";
   }
@@ -185,16 +190,17 @@ void complete(self_ptr self, const std::string& name, task_result r) {
     h.last_success_at = rt->running_since;
   if (r.status == "failed")
     h.last_error = r.error;
-  persist(self,
-          write_request{{sql_stmt{
-            "UPDATE task_runs SET finished_at = ?1, status = ?2, success = ?3, "
-            "reason = ?4, error = ?5, stats = ?6, duration_ms = ?7 WHERE id = ?8",
-            {sql_value::of(r.finished_at), sql_value::of(r.status),
-             sql_value::of(int64_t{r.status == "succeeded"}),
-             r.reason.empty() ? sql_value::null() : sql_value::of(r.reason),
-             r.error.empty() ? sql_value::null() : sql_value::of(r.error),
-             sql_value::of(r.stats_json), sql_value::of(duration),
-             sql_value::of(rt->run_id)}}}});
+  persist(
+    self,
+    write_request{{sql_stmt{
+      "UPDATE task_runs SET finished_at = ?1, status = ?2, success = ?3, "
+      "reason = ?4, error = ?5, stats = ?6, duration_ms = ?7 WHERE id = ?8",
+      {sql_value::of(r.finished_at), sql_value::of(r.status),
+       sql_value::of(int64_t{r.status == "succeeded"}),
+       r.reason.empty() ? sql_value::null() : sql_value::of(r.reason),
+       r.error.empty() ? sql_value::null() : sql_value::of(r.error),
+       sql_value::of(r.stats_json), sql_value::of(duration),
+       sql_value::of(rt->run_id)}}}});
   auto phase = "[" + rt->def->phase + "] ";
   if (r.status == "succeeded")
     st.log->info("{}{} succeeded in {} ms: {}", phase, name, duration,
@@ -224,15 +230,16 @@ void launch(self_ptr self, task_runtime& rt, const std::string& trigger,
   rt.run_id = st.cfg.next_run_id++;
   rt.trigger = trigger;
   auto name = rt.def->name;
-  persist(self, write_request{{sql_stmt{
-                  "INSERT INTO task_runs(id, task, started_at, status, trigger) "
-                  "VALUES (?1, ?2, ?3, 'running', ?4)",
-                  {sql_value::of(rt.run_id), sql_value::of(name),
-                   sql_value::of(rt.running_since),
-                   sql_value::of(trigger == "schedule" || trigger == "manual"
-                                     || trigger == "command"
-                                   ? trigger
-                                   : std::string{"schedule"})}}}});
+  persist(self,
+          write_request{{sql_stmt{
+            "INSERT INTO task_runs(id, task, started_at, status, trigger) "
+            "VALUES (?1, ?2, ?3, 'running', ?4)",
+            {sql_value::of(rt.run_id), sql_value::of(name),
+             sql_value::of(rt.running_since),
+             sql_value::of(trigger == "schedule" || trigger == "manual"
+                               || trigger == "command"
+                             ? trigger
+                             : std::string{"schedule"})}}}});
   st.log->info("[{}] starting {} ({})", rt.def->phase, name, trigger);
   if (!rt.handler)
     spawn_handler(self, rt);
@@ -516,7 +523,8 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
     self->send(self, atom::tick_atom_v);
   }
   return {
-    [self](atom::cycle, const std::string& trigger) -> caf::result<std::string> {
+    [self](atom::cycle,
+           const std::string& trigger) -> caf::result<std::string> {
       if (self->state.cycle_running)
         return make_error(ec::already_running, "a cycle is running");
       auto rp = self->make_response_promise<std::string>();
@@ -551,8 +559,8 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
         return make_error(ec::not_implemented,
                           "task '" + name + "' is not implemented yet");
       launch(self, *rt, "manual", nullptr);
-      return json{{"task", name}, {"started", true},
-                  {"run_id", rt->run_id}}.dump();
+      return json{{"task", name}, {"started", true}, {"run_id", rt->run_id}}
+        .dump();
     },
     [self](atom::status) -> std::string {
       auto& st = self->state;
@@ -564,13 +572,12 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       json result{{"tasks", tasks},
                   {"cycle_running", st.cycle_running},
                   {"check_interval_seconds", st.cfg.check_interval.count()},
-                  {"last_cycle", st.last_cycle.is_null() ? json(nullptr)
-                                                         : st.last_cycle}};
+                  {"last_cycle",
+                   st.last_cycle.is_null() ? json(nullptr) : st.last_cycle}};
       st.status_cache = result.dump();
       return st.status_cache;
     },
-    [self](atom::status,
-           const std::string& name) -> caf::result<std::string> {
+    [self](atom::status, const std::string& name) -> caf::result<std::string> {
       auto* rt = self->state.find(name);
       if (!rt)
         return make_error(ec::unknown_task, "no task named '" + name + "'");

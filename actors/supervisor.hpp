@@ -35,12 +35,12 @@ class database;
 
 /// What is remembered of a task across runs (and restarts, via task_runs).
 struct task_history {
-  int64_t last_run_at = 0;       ///< start of the last run (epoch ms), 0 = never
+  int64_t last_run_at = 0; ///< start of the last run (epoch ms), 0 = never
   int64_t last_completed_at = 0; ///< start of the last run that counts as done
   int64_t last_success_at = 0;
-  std::string last_status;       ///< succeeded, failed, skipped
-  std::string last_reason;       ///< for skipped
-  std::string last_error;        ///< of the most recent failed run
+  std::string last_status; ///< succeeded, failed, skipped
+  std::string last_reason; ///< for skipped
+  std::string last_error;  ///< of the most recent failed run
   std::string last_stats = "{}";
   int64_t last_duration_ms = 0;
 };

@@ -24,7 +24,8 @@ std::string ensure_api_key(const config& cfg) {
   std::string key;
   for (int i = 0; i < 32; ++i)
     key.push_back(hex[rd() % 16]);
-  auto fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  auto fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                   0600);
   if (fd < 0)
     throw config_error("cannot write API key file " + path.string());
   ::fchmod(fd, 0600);

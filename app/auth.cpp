@@ -63,7 +63,7 @@ std::optional<oauth_flow> flow_for(const std::string& provider,
   if (!defs || defs->token_path.empty())
     return std::nullopt;
   auto auth_base = trim_slash(pc.auth_base.empty() ? defs->auth_base
-                                                : pc.auth_base);
+                                                   : pc.auth_base);
   oauth_flow f;
   f.provider = provider;
   f.token_url = auth_base + defs->token_path;
@@ -93,8 +93,8 @@ std::string authorize_url(const oauth_flow& flow, const std::string& client_id,
                           const std::string& code_verifier) {
   auto url = flow.authorize_url + "?client_id=" + form_encode(client_id)
              + "&response_type=code&redirect_uri=" + form_encode(redirect_uri)
-             + "&scope=" + form_encode(flow.scopes) + "&state="
-             + form_encode(state);
+             + "&scope=" + form_encode(flow.scopes)
+             + "&state=" + form_encode(state);
   if (flow.pkce)
     url += "&code_challenge_method=S256&code_challenge="
            + pkce_challenge(code_verifier);
@@ -108,12 +108,12 @@ int run_auth(const config& cfg, const auth_options& opts) {
   auto flow = flow_for(opts.provider, pc);
   if (!flow) {
     std::cerr << "discotheque: auth supports spotify and tidal; for "
-              << opts.provider
-              << " put an access_token into providers." << opts.provider
-              << " (Deezer no longer registers new apps)\n";
+              << opts.provider << " put an access_token into providers."
+              << opts.provider << " (Deezer no longer registers new apps)\n";
     return 2;
   }
-  if (pc.client_id.empty() || (flow->needs_secret && pc.client_secret.empty())) {
+  if (pc.client_id.empty()
+      || (flow->needs_secret && pc.client_secret.empty())) {
     std::cerr << "discotheque: set providers." << opts.provider
               << (flow->needs_secret ? ".client_id and client_secret"
                                      : ".client_id")
@@ -222,10 +222,10 @@ int run_auth(const config& cfg, const auth_options& opts) {
   if (r.status != 200 || text("access_token").empty()
       || text("refresh_token").empty()) {
     std::cerr << "discotheque: token exchange failed: "
-              << (r.status == 0 ? r.error
-                                : "HTTP " + std::to_string(r.status) + " "
-                                    + text("error") + " "
-                                    + text("error_description"))
+              << (r.status == 0
+                    ? r.error
+                    : "HTTP " + std::to_string(r.status) + " " + text("error")
+                        + " " + text("error_description"))
               << '\n';
     return 1;
   }

@@ -11,8 +11,8 @@ namespace discotheque {
 using nlohmann::json;
 
 const std::vector<std::string>& known_providers() {
-  static const std::vector<std::string> names = {
-    "spotify", "deezer", "tidal", "musicbrainz", "coverartarchive"};
+  static const std::vector<std::string> names
+    = {"spotify", "deezer", "tidal", "musicbrainz", "coverartarchive"};
   return names;
 }
 
@@ -20,14 +20,21 @@ namespace {
 
 const char* type_name(json::value_t t) {
   switch (t) {
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "null";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "null";
   }
 }
 
@@ -134,9 +141,9 @@ config config::from_json(const json& doc) {
     } else if (k == "log_level") {
       c.log_level = get_string(v, k);
       if (!log::valid_level(c.log_level))
-        throw config_error("config key 'log_level' has unknown level '"
-                           + c.log_level
-                           + "' (trace, debug, info, warn, error, critical, off)");
+        throw config_error(
+          "config key 'log_level' has unknown level '" + c.log_level
+          + "' (trace, debug, info, warn, error, critical, off)");
     } else if (k == "api_key") {
       c.api_key = get_string(v, k);
     } else if (k == "scheduler") {
@@ -190,8 +197,7 @@ config config::from_file(const std::filesystem::path& path) {
 
 void config::set_listen(const std::string& host_port) {
   auto colon = host_port.rfind(':');
-  if (colon == std::string::npos || colon == 0
-      || colon + 1 == host_port.size())
+  if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size())
     throw config_error("listen address '" + host_port
                        + "' must look like HOST:PORT");
   auto port_str = host_port.substr(colon + 1);

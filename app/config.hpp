@@ -28,7 +28,7 @@ struct provider_config {
   std::string client_secret;
   std::string refresh_token;
   std::string access_token;
-  double rate_per_second = 0; ///< 0 = the provider's default
+  double rate_per_second = 0;   ///< 0 = the provider's default
   int64_t timeout_s = 0;        ///< per request; 0 = 30 s
   int64_t breaker_failures = 0; ///< consecutive failures to open; 0 = 5
   int64_t breaker_open_s = 0;   ///< how long open; 0 = 300 s

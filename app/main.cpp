@@ -23,7 +23,8 @@ struct common_flags {
   void add_to(CLI::App& app) {
     app.add_option("--config", config_file, "JSON config file")
       ->capture_default_str();
-    app.add_option("--data", data_dir, "data folder (database, API key, images)");
+    app.add_option("--data", data_dir,
+                   "data folder (database, API key, images)");
     app.add_option("--music", music_dirs, "music folder (repeatable)");
     app.add_option("--listen", listen, "HTTP address HOST:PORT");
     app.add_option("--log-level", log_level,
@@ -71,12 +72,14 @@ int main(int argc, char** argv) {
     "auth", "authorize a provider (prints a URL, waits for the browser)");
   auth_cmd->add_option("provider", auth_opts.provider, "spotify or tidal")
     ->required();
-  auth_cmd->add_option("--port", auth_opts.port,
-                       "callback port on 127.0.0.1 (redirect URI "
-                       "http://127.0.0.1:PORT/callback)")
+  auth_cmd
+    ->add_option("--port", auth_opts.port,
+                 "callback port on 127.0.0.1 (redirect URI "
+                 "http://127.0.0.1:PORT/callback)")
     ->capture_default_str();
-  auth_cmd->add_option("--timeout", auth_opts.timeout_s,
-                       "seconds to wait for the browser")
+  auth_cmd
+    ->add_option("--timeout", auth_opts.timeout_s,
+                 "seconds to wait for the browser")
     ->capture_default_str();
   try {
     app.parse(argc, argv);

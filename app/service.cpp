@@ -1,11 +1,11 @@
 #include "app/service.hpp"
 
 #include "actors/api.hpp"
+#include "actors/dedup_store.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "actors/supervisor.hpp"
-#include "actors/dedup_store.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "app/api_key.hpp"
 #include "http/server/server.hpp"

@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
         rows[i].album = t->album().to8Bit(true);
         rows[i].track = static_cast<int>(t->track());
         auto pm = f.file()->properties();
-        if (auto it = pm.find("MUSICBRAINZ_TRACKID"); it != pm.end()
-                                                      && !it->second.isEmpty())
+        if (auto it = pm.find("MUSICBRAINZ_TRACKID");
+            it != pm.end() && !it->second.isEmpty())
           rows[i].mbid = it->second.front().to8Bit(true);
       }
     };

@@ -49,9 +49,8 @@ struct http_reply {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, http_reply& x) {
-  return f(caf::meta::type_name("http_reply"), x.status, x.body,
-           x.content_type, x.retry_after, x.curl_code, x.timed_out, x.error,
-           x.elapsed_ms);
+  return f(caf::meta::type_name("http_reply"), x.status, x.body, x.content_type,
+           x.retry_after, x.curl_code, x.timed_out, x.error, x.elapsed_ms);
 }
 
 /// A provider's health as the status API shows it (SPEC §8).
@@ -65,7 +64,7 @@ struct provider_status {
   int64_t opened_at = 0;       ///< epoch ms, 0 = never
   int64_t last_success_at = 0; ///< epoch ms, 0 = never
   int64_t errors_24h = 0;
-  int64_t blocked_until = 0;   ///< epoch ms, 0 = not blocked
+  int64_t blocked_until = 0; ///< epoch ms, 0 = not blocked
   std::string last_error;
 };
 
@@ -114,8 +113,7 @@ struct page_request {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, page_request& x) {
-  return f(caf::meta::type_name("page_request"), x.list, x.cursor,
-           x.parent);
+  return f(caf::meta::type_name("page_request"), x.list, x.cursor, x.parent);
 }
 
 /// One page of a source's list, already mapped to the common DTOs.
@@ -163,31 +161,31 @@ typename Inspector::result_type inspect(Inspector& f, source_info& x) {
 
 CAF_BEGIN_TYPE_ID_BLOCK(discotheque_cloud, caf::first_custom_type_id + 200)
 
-  // outbound http
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, pfetch, "pfetch")
-  // rate limiter
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, rl_permit, "rl_permit")
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, rl_grant, "rl_grant")
-  // circuit breaker
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_allow, "cb_allow")
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_ok, "cb_ok")
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_fail, "cb_fail")
-  // gateway
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, gw_retry, "gw_retry")
-  // token refresher
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_get, "tok_get")
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_renew, "tok_renew")
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_tick, "tok_tick")
-  // sources
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_page, "src_page")
-  CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_info, "src_info")
+// outbound http
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, pfetch, "pfetch")
+// rate limiter
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, rl_permit, "rl_permit")
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, rl_grant, "rl_grant")
+// circuit breaker
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_allow, "cb_allow")
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_ok, "cb_ok")
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_fail, "cb_fail")
+// gateway
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, gw_retry, "gw_retry")
+// token refresher
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_get, "tok_get")
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_renew, "tok_renew")
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_tick, "tok_tick")
+// sources
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_page, "src_page")
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_info, "src_info")
 
-  CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::http_call))
-  CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::http_reply))
-  CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::provider_status))
-  CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::playlist_dto))
-  CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::page_request))
-  CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_page))
-  CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_info))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::http_call))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::http_reply))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::provider_status))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::playlist_dto))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::page_request))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_page))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_info))
 
 CAF_END_TYPE_ID_BLOCK(discotheque_cloud)

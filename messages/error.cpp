@@ -7,17 +7,28 @@ namespace discotheque {
 
 const char* to_string(ec x) {
   switch (x) {
-    case ec::none: return "none";
-    case ec::database_error: return "database_error";
-    case ec::constraint_violation: return "constraint_violation";
-    case ec::invalid_config: return "invalid_config";
-    case ec::unknown_task: return "unknown_task";
-    case ec::already_running: return "already_running";
-    case ec::provider_unavailable: return "provider_unavailable";
-    case ec::bad_response: return "bad_response";
-    case ec::timeout: return "timeout";
-    case ec::task_crashed: return "task_crashed";
-    case ec::not_implemented: return "not_implemented";
+    case ec::none:
+      return "none";
+    case ec::database_error:
+      return "database_error";
+    case ec::constraint_violation:
+      return "constraint_violation";
+    case ec::invalid_config:
+      return "invalid_config";
+    case ec::unknown_task:
+      return "unknown_task";
+    case ec::already_running:
+      return "already_running";
+    case ec::provider_unavailable:
+      return "provider_unavailable";
+    case ec::bad_response:
+      return "bad_response";
+    case ec::timeout:
+      return "timeout";
+    case ec::task_crashed:
+      return "task_crashed";
+    case ec::not_implemented:
+      return "not_implemented";
   }
   return "unknown";
 }

@@ -1,8 +1,8 @@
 // The project's error codes, usable as caf::error via make_error(ec::...).
 #pragma once
 
-#include <caf/error.hpp>
 #include <caf/atom.hpp>
+#include <caf/error.hpp>
 
 #include <cstdint>
 #include <string>
@@ -14,7 +14,8 @@ enum class ec : uint8_t {
   none = 0,
   /// A database statement or transaction failed.
   database_error,
-  /// A write violated a schema constraint (CHECK, UNIQUE, FOREIGN KEY, NOT NULL).
+  /// A write violated a schema constraint (CHECK, UNIQUE, FOREIGN KEY, NOT
+  /// NULL).
   constraint_violation,
   /// The configuration is invalid.
   invalid_config,
@@ -47,4 +48,3 @@ caf::error make_error(ec code, std::string context);
 std::string render(const caf::error& err);
 
 } // namespace discotheque
-

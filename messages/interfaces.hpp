@@ -2,19 +2,19 @@
 // learn what each actor accepts and answers. Behaviours live in actors/.
 #pragma once
 
+#include "http/server/server.hpp"
 #include "messages/atoms.hpp"
 #include "messages/types.hpp"
-#include "http/server/server.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include <caf/typed_actor.hpp>
 
-#include <string>
-#include <vector>
 #include <caf/replies_to.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <string>
+#include <vector>
 
 namespace discotheque {
 
@@ -110,11 +110,9 @@ struct http_exchange {
 /// - `(http, http_exchange)`: offers the request to the endpoint modules
 ///   (http/api/*.cpp) and answers it; 404 when no module owns the path.
 /// - `(status) -> snapshot`: library totals and provider states as JSON.
-using reader_actor = caf::typed_actor<
-  caf::reacts_to<atom::http, http_exchange>,
-  caf::replies_to<atom::status>::with<std::string>>;
-
-
+using reader_actor
+  = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
+                     caf::replies_to<atom::status>::with<std::string>>;
 
 /// The API actor interface: receives parsed HTTP requests from the server's
 /// io threads, asks the other actors, and answers through the responder. It
@@ -148,10 +146,10 @@ using http_client_actor = caf::typed_actor<
 ///
 /// - `(rl_permit) -> int64_t`: answers when the caller may start its request;
 ///   the answer is how many milliseconds the caller waited.
-using rate_limiter_actor = caf::typed_actor<
-  caf::replies_to<atom::rl_permit>::with<int64_t>,
-  // internal: a delayed grant is due (sent to itself)
-  caf::reacts_to<atom::rl_grant, uint64_t>>;
+using rate_limiter_actor
+  = caf::typed_actor<caf::replies_to<atom::rl_permit>::with<int64_t>,
+                     // internal: a delayed grant is due (sent to itself)
+                     caf::reacts_to<atom::rl_grant, uint64_t>>;
 
 /// The CIRCUIT BREAKER actor interface: one per provider. Opens after N
 /// consecutive failures, stays open for a configurable time, then lets one
@@ -161,11 +159,11 @@ using rate_limiter_actor = caf::typed_actor<
 /// - `(cb_ok)`: a call succeeded.
 /// - `(cb_fail, message)`: a call failed (transport error, 5xx).
 /// - `(status) -> provider_status`: for the status API.
-using circuit_breaker_actor = caf::typed_actor<
-  caf::replies_to<atom::cb_allow>::with<bool>,
-  caf::reacts_to<atom::cb_ok>,
-  caf::reacts_to<atom::cb_fail, std::string>,
-  caf::replies_to<atom::status>::with<provider_status>>;
+using circuit_breaker_actor
+  = caf::typed_actor<caf::replies_to<atom::cb_allow>::with<bool>,
+                     caf::reacts_to<atom::cb_ok>,
+                     caf::reacts_to<atom::cb_fail, std::string>,
+                     caf::replies_to<atom::status>::with<provider_status>>;
 
 /// The PROVIDER GATEWAY actor interface: the only way a source talks to its
 /// provider. Per call: blocked-until check, breaker, rate limiter, auth
@@ -177,11 +175,12 @@ using circuit_breaker_actor = caf::typed_actor<
 ///   `provider_unavailable` (breaker open, blocked, not authenticated) or
 ///   `bad_response` (still failing after the last retry).
 /// - `(status) -> provider_status`.
-using provider_gateway_actor = caf::typed_actor<
-  caf::replies_to<atom::pfetch, http_call>::with<http_reply>,
-  caf::replies_to<atom::status>::with<provider_status>,
-  // internal: a backoff elapsed, try call `id` again (sent to itself)
-  caf::reacts_to<atom::gw_retry, uint64_t>>;
+using provider_gateway_actor
+  = caf::typed_actor<caf::replies_to<atom::pfetch, http_call>::with<http_reply>,
+                     caf::replies_to<atom::status>::with<provider_status>,
+                     // internal: a backoff elapsed, try call `id` again (sent
+                     // to itself)
+                     caf::reacts_to<atom::gw_retry, uint64_t>>;
 
 /// The TOKEN REFRESHER actor interface: one per OAuth provider, separate from
 /// the library tasks. Keeps the access token fresh (refreshes before expiry)

@@ -30,14 +30,14 @@ typename Inspector::result_type inspect(Inspector& f, artist_dto& x) {
 
 struct album_dto {
   std::string title;
-  std::string mbid;               ///< MusicBrainz release
+  std::string mbid; ///< MusicBrainz release
   std::string release_group_mbid;
   std::string spotify_id;
   std::string deezer_id;
   std::string tidal_id;
   std::string upc;
-  std::string album_type;         ///< album, single, ep, compilation
-  std::string release_date;       ///< YYYY[-MM[-DD]]
+  std::string album_type;   ///< album, single, ep, compilation
+  std::string release_date; ///< YYYY[-MM[-DD]]
   int32_t total_tracks = 0;
   int32_t total_discs = 0;
   std::vector<std::string> genres;
@@ -79,10 +79,10 @@ struct track_dto {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, track_dto& x) {
   return f(caf::meta::type_name("track_dto"), x.title, x.mbid,
-           x.release_track_mbid, x.isrc, x.spotify_id, x.deezer_id,
-           x.tidal_id, x.artists, x.featured, x.album, x.track_number,
-           x.track_total, x.disc_number, x.disc_total, x.duration_ms, x.genre,
-           x.local_path, x.file_size, x.file_mtime);
+           x.release_track_mbid, x.isrc, x.spotify_id, x.deezer_id, x.tidal_id,
+           x.artists, x.featured, x.album, x.track_number, x.track_total,
+           x.disc_number, x.disc_total, x.duration_ms, x.genre, x.local_path,
+           x.file_size, x.file_mtime);
 }
 
 /// A batch of entities from one source, all claimed for one reason. What the
@@ -110,9 +110,8 @@ struct ingest_batch {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_batch& x) {
-  return f(caf::meta::type_name("ingest_batch"), x.source, x.reason,
-           x.run_id, x.auto_queue, x.artists, x.albums, x.tracks,
-           x.gone_paths);
+  return f(caf::meta::type_name("ingest_batch"), x.source, x.reason, x.run_id,
+           x.auto_queue, x.artists, x.albums, x.tracks, x.gone_paths);
 }
 
 /// The dedup store's answer: the row ids the batch's entities ended up as,
@@ -121,8 +120,8 @@ struct ingest_result {
   std::vector<int64_t> artist_ids;
   std::vector<int64_t> album_ids;
   std::vector<int64_t> track_ids;
-  int64_t created = 0; ///< new rows
-  int64_t merged = 0;  ///< matched existing rows
+  int64_t created = 0;        ///< new rows
+  int64_t merged = 0;         ///< matched existing rows
   int64_t tracks_created = 0; ///< of `created`, the tracks
   int64_t tracks_merged = 0;  ///< of `merged`, the tracks
   int64_t gone = 0;           ///< gone_paths that matched a track

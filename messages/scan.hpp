@@ -53,10 +53,10 @@ typename Inspector::result_type inspect(Inspector& f, walk_request& x) {
 
 /// The walker's answer: what must be read, what disappeared.
 struct walk_result {
-  std::vector<scan_file> to_read;      ///< new or changed files
-  std::vector<std::string> gone;       ///< known track paths not on disk
-  std::vector<std::string> gone_errors; ///< scan_errors paths not on disk
-  std::vector<std::string> folder_paths; ///< changed folders, to record...
+  std::vector<scan_file> to_read;         ///< new or changed files
+  std::vector<std::string> gone;          ///< known track paths not on disk
+  std::vector<std::string> gone_errors;   ///< scan_errors paths not on disk
+  std::vector<std::string> folder_paths;  ///< changed folders, to record...
   std::vector<std::string> folder_hashes; ///< ...with these hashes
   std::vector<std::string> gone_folders;
   int64_t files_seen = 0;

@@ -19,12 +19,24 @@ struct sql_value {
   double d = 0;
   std::string s;
 
-  static sql_value null() { return {}; }
-  static sql_value of(int64_t v) { return {int_v, v, 0, {}}; }
-  static sql_value of(int v) { return of(static_cast<int64_t>(v)); }
-  static sql_value of(double v) { return {real_v, 0, v, {}}; }
-  static sql_value of(std::string v) { return {text_v, 0, 0, std::move(v)}; }
-  static sql_value of(const char* v) { return of(std::string{v}); }
+  static sql_value null() {
+    return {};
+  }
+  static sql_value of(int64_t v) {
+    return {int_v, v, 0, {}};
+  }
+  static sql_value of(int v) {
+    return of(static_cast<int64_t>(v));
+  }
+  static sql_value of(double v) {
+    return {real_v, 0, v, {}};
+  }
+  static sql_value of(std::string v) {
+    return {text_v, 0, 0, std::move(v)};
+  }
+  static sql_value of(const char* v) {
+    return of(std::string{v});
+  }
 };
 
 template <class Inspector>
@@ -72,27 +84,26 @@ typename Inspector::result_type inspect(Inspector& f, write_ack& x) {
 
 /// Counters of the store actor, for health checks, tests and benchmarks.
 struct store_stats {
-  int64_t transactions = 0;    ///< committed transactions
-  int64_t writes = 0;          ///< write_requests committed
-  int64_t failed_writes = 0;   ///< write_requests answered with an error
-  int64_t retries = 0;         ///< transactions rolled back and retried
-  int64_t busy_errors = 0;     ///< SQLITE_BUSY / SQLITE_LOCKED seen
-  bool degraded = false;       ///< a transaction failed after all retries
+  int64_t transactions = 0;  ///< committed transactions
+  int64_t writes = 0;        ///< write_requests committed
+  int64_t failed_writes = 0; ///< write_requests answered with an error
+  int64_t retries = 0;       ///< transactions rolled back and retried
+  int64_t busy_errors = 0;   ///< SQLITE_BUSY / SQLITE_LOCKED seen
+  bool degraded = false;     ///< a transaction failed after all retries
   std::string last_error;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, store_stats& x) {
   return f(caf::meta::type_name("store_stats"), x.transactions, x.writes,
-           x.failed_writes, x.retries, x.busy_errors, x.degraded,
-           x.last_error);
+           x.failed_writes, x.retries, x.busy_errors, x.degraded, x.last_error);
 }
 
 /// What the supervisor asks a task actor to do.
 struct task_request {
-  std::string task;              ///< the task's name, e.g. "scan_local_library"
-  std::string trigger;           ///< "schedule", "manual" or "command"
-  int64_t run_id = 0;            ///< task_runs.id of this run
+  std::string task;    ///< the task's name, e.g. "scan_local_library"
+  std::string trigger; ///< "schedule", "manual" or "command"
+  int64_t run_id = 0;  ///< task_runs.id of this run
 };
 
 template <class Inspector>
@@ -112,8 +123,8 @@ struct task_result {
   std::string error;
   /// The run's counters as a JSON object (files_seen, tracks_added ...).
   std::string stats_json = "{}";
-  int64_t started_at = 0;   ///< epoch ms
-  int64_t finished_at = 0;  ///< epoch ms
+  int64_t started_at = 0;  ///< epoch ms
+  int64_t finished_at = 0; ///< epoch ms
 
   static task_result skipped(std::string task, std::string reason) {
     task_result r;

@@ -16,8 +16,10 @@ char32_t decode(std::string_view s, size_t& i, bool& valid) {
     ++i;
     return b;
   }
-  int len = (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
-                                   : (b & 0xF8) == 0xF0 ? 4 : 0;
+  int len = (b & 0xE0) == 0xC0   ? 2
+            : (b & 0xF0) == 0xE0 ? 3
+            : (b & 0xF8) == 0xF0 ? 4
+                                 : 0;
   if (len > 0 && i + len <= s.size()) {
     char32_t cp = b & (0x7F >> len);
     bool ok = true;
@@ -61,24 +63,24 @@ void encode(std::string& out, char32_t cp) {
 }
 
 // U+00C0..U+00FF folded to ASCII ("" = punctuation-like, dropped).
-const char* const latin1[64] = {
-  "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",
-  "i", "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y",
-  "th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i",
-  "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u",
-  "u", "y", "th", "y"};
+const char* const latin1[64]
+  = {"a", "a", "a", "a", "a",  "a",  "ae", "c", "e", "e", "e",  "e", "i",
+     "i", "i", "i", "d", "n",  "o",  "o",  "o", "o", "o", "",   "o", "u",
+     "u", "u", "u", "y", "th", "ss", "a",  "a", "a", "a", "a",  "a", "ae",
+     "c", "e", "e", "e", "e",  "i",  "i",  "i", "i", "d", "n",  "o", "o",
+     "o", "o", "o", "",  "o",  "u",  "u",  "u", "u", "y", "th", "y"};
 
 // U+0100..U+017F (Latin Extended-A) folded to ASCII.
 const char* const latin_ext_a[128] = {
-  "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d",
-  "d", "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g",
-  "g", "g", "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i",
-  "i", "i", "i", "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l",
-  "l", "l", "l", "l", "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n",
-  "n", "o", "o", "o", "o", "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r",
-  "s", "s", "s", "s", "s", "s", "s", "s", "t", "t", "t", "t", "t", "t", "u",
-  "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "w", "w", "y", "y",
-  "y", "z", "z", "z", "z", "z", "z", "s"};
+  "a", "a", "a", "a", "a", "a",  "c",  "c",  "c",  "c", "c", "c", "c", "c", "d",
+  "d", "d", "d", "e", "e", "e",  "e",  "e",  "e",  "e", "e", "e", "e", "g", "g",
+  "g", "g", "g", "g", "g", "g",  "h",  "h",  "h",  "h", "i", "i", "i", "i", "i",
+  "i", "i", "i", "i", "i", "ij", "ij", "j",  "j",  "k", "k", "k", "l", "l", "l",
+  "l", "l", "l", "l", "l", "l",  "l",  "n",  "n",  "n", "n", "n", "n", "n", "n",
+  "n", "o", "o", "o", "o", "o",  "o",  "oe", "oe", "r", "r", "r", "r", "r", "r",
+  "s", "s", "s", "s", "s", "s",  "s",  "s",  "t",  "t", "t", "t", "t", "t", "u",
+  "u", "u", "u", "u", "u", "u",  "u",  "u",  "u",  "u", "u", "w", "w", "y", "y",
+  "y", "z", "z", "z", "z", "z",  "z",  "s"};
 
 bool is_space(char32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0
@@ -89,8 +91,8 @@ bool is_punct(char32_t cp) {
   if (cp < 0x80)
     return !(cp >= '0' && cp <= '9') && !(cp >= 'a' && cp <= 'z')
            && !(cp >= 'A' && cp <= 'Z') && !is_space(cp);
-  return (cp >= 0xA1 && cp <= 0xBF && cp != 0xAA && cp != 0xBA)
-         || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2010 && cp <= 0x206F)
+  return (cp >= 0xA1 && cp <= 0xBF && cp != 0xAA && cp != 0xBA) || cp == 0xD7
+         || cp == 0xF7 || (cp >= 0x2010 && cp <= 0x206F)
          || (cp >= 0x3000 && cp <= 0x303F);
 }
 
@@ -174,9 +176,9 @@ std::string artist_key(std::string_view name) {
 credit split_featured(std::string_view artist) {
   credit c;
   auto low = lower_ascii(artist);
-  static const char* const markers[] = {" featuring ", " feat. ", " feat ",
-                                        " ft. ", " ft ", "(feat. ", "(ft. ",
-                                        "[feat. ", "(featuring "};
+  static const char* const markers[]
+    = {" featuring ", " feat. ", " feat ",  " ft. ",      " ft ",
+       "(feat. ",     "(ft. ",   "[feat. ", "(featuring "};
   size_t best = std::string::npos;
   size_t mlen = 0;
   for (auto m : markers) {
@@ -192,8 +194,8 @@ credit split_featured(std::string_view artist) {
   }
   c.main = std::string{trim(artist.substr(0, best))};
   std::string rest{artist.substr(best + mlen)};
-  while (!rest.empty() && (rest.back() == ')' || rest.back() == ']'
-                           || rest.back() == ' '))
+  while (!rest.empty()
+         && (rest.back() == ')' || rest.back() == ']' || rest.back() == ' '))
     rest.pop_back();
   // "A, B & C" -> A, B, C
   std::string cur;

@@ -185,10 +185,10 @@ std::string raw_id3_text(const std::string& path, const char* frame_id) {
 } // namespace
 
 bool is_audio_extension(std::string_view ext) {
-  static const char* const exts[] = {".mp3", ".mp2", ".flac", ".ogg", ".oga",
-                                     ".opus", ".spx", ".m4a", ".m4b", ".mp4",
-                                     ".aac", ".wav", ".aiff", ".aif", ".wma",
-                                     ".asf", ".ape", ".wv", ".mpc"};
+  static const char* const exts[] = {".mp3",  ".mp2", ".flac", ".ogg", ".oga",
+                                     ".opus", ".spx", ".m4a",  ".m4b", ".mp4",
+                                     ".aac",  ".wav", ".aiff", ".aif", ".wma",
+                                     ".asf",  ".ape", ".wv",   ".mpc"};
   std::string e = lower_ascii(ext);
   return std::find(std::begin(exts), std::end(exts), e) != std::end(exts);
 }
@@ -216,13 +216,12 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
     return fail("corrupt or truncated: " + what);
   };
   try {
-    TagLib::FileRef ref(path.c_str(), true,
-                        TagLib::AudioProperties::Fast);
+    TagLib::FileRef ref(path.c_str(), true, TagLib::AudioProperties::Fast);
     if (ref.isNull() || !ref.file() || !ref.file()->isValid())
       return unreadable("not a readable " + ext.substr(1) + " file");
     auto* props = ref.audioProperties();
-    if (!props || (props->lengthInMilliseconds() <= 0
-                   && props->sampleRate() <= 0))
+    if (!props
+        || (props->lengthInMilliseconds() <= 0 && props->sampleRate() <= 0))
       return unreadable("no audio stream");
     tag_values pm{ref.file()->properties()};
     auto& t = out.track;
@@ -256,8 +255,7 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
     t.mbid = mbid_or_empty(pm("MUSICBRAINZ_TRACKID"));
     if (t.mbid.empty()) // TXXX:MusicBrainz Track Id (foobar2000, ffmpeg)
       t.mbid = mbid_or_empty(pm("MUSICBRAINZ TRACK ID"));
-    t.release_track_mbid =
-      mbid_or_empty(pm("MUSICBRAINZ_RELEASETRACKID"));
+    t.release_track_mbid = mbid_or_empty(pm("MUSICBRAINZ_RELEASETRACKID"));
     t.isrc = isrc_or_empty(pm("ISRC"));
     auto [tn, tt] = number_pair(pm("TRACKNUMBER"));
     auto [dn, dt] = number_pair(pm("DISCNUMBER"));
@@ -278,8 +276,8 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
     if (!album.empty()) {
       t.album.title = album;
       t.album.mbid = mbid_or_empty(pm("MUSICBRAINZ_ALBUMID"));
-      t.album.release_group_mbid =
-        mbid_or_empty(pm("MUSICBRAINZ_RELEASEGROUPID"));
+      t.album.release_group_mbid
+        = mbid_or_empty(pm("MUSICBRAINZ_RELEASEGROUPID"));
       auto date = pm("DATE");
       if (date.empty())
         date = pm("YEAR");

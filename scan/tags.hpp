@@ -16,8 +16,8 @@ bool is_audio_extension(std::string_view ext);
 
 struct read_outcome {
   bool ok = false;
-  track_dto track;    ///< when ok (local_path, size and mtime filled in)
-  std::string error;  ///< when not ok: why, one line
+  track_dto track;   ///< when ok (local_path, size and mtime filled in)
+  std::string error; ///< when not ok: why, one line
 };
 
 /// Opens and reads one file. Never throws; a broken file is an outcome.

@@ -72,7 +72,8 @@ struct known_state {
 
 known_state load_known(const std::filesystem::path& db_path) {
   known_state k;
-  auto db = storage::database::open(db_path, storage::database::mode::read_only);
+  auto db = storage::database::open(db_path,
+                                    storage::database::mode::read_only);
   auto s = db.prepare("SELECT local_path, file_size, file_mtime FROM tracks"
                       " WHERE local_path IS NOT NULL");
   while (s.step())
@@ -122,7 +123,8 @@ walk_result walk(const walk_request& req) {
     struct stat rs;
     if (::stat(root.c_str(), &rs) != 0 || !S_ISDIR(rs.st_mode)) {
       out.warnings.push_back("music folder unavailable, nothing under it is "
-                             "marked gone: " + root);
+                             "marked gone: "
+                             + root);
       unavailable.push_back(root + "/");
       continue;
     }
@@ -170,8 +172,8 @@ walk_result walk(const walk_request& req) {
       } else if (S_ISREG(s.st_mode)) {
         auto dot = name.rfind('.');
         if (dot != std::string::npos && is_audio_extension(name.substr(dot)))
-          files.push_back(entry{std::move(name), static_cast<int64_t>(s.st_size),
-                                mtime_ns(s)});
+          files.push_back(entry{std::move(name),
+                                static_cast<int64_t>(s.st_size), mtime_ns(s)});
       }
     }
     ::closedir(d);

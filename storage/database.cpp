@@ -93,8 +93,8 @@ int64_t database::run(const sql_stmt& s) {
   return changes();
 }
 
-std::optional<int64_t>
-database::query_int(std::string_view sql, const std::vector<sql_value>& ps) {
+std::optional<int64_t> database::query_int(std::string_view sql,
+                                           const std::vector<sql_value>& ps) {
   auto st = prepare(sql);
   st.bind_all(ps);
   if (st.step() && !st.is_null(0))
@@ -175,9 +175,9 @@ statement& statement::bind(int index, int64_t v) {
 }
 
 statement& statement::bind(int index, std::string_view v) {
-  check_bind(db_, sqlite3_bind_text(stmt_, index, v.data(),
-                                    static_cast<int>(v.size()),
-                                    SQLITE_TRANSIENT));
+  check_bind(db_,
+             sqlite3_bind_text(stmt_, index, v.data(),
+                               static_cast<int>(v.size()), SQLITE_TRANSIENT));
   return *this;
 }
 
@@ -199,7 +199,8 @@ bool statement::step() {
     return true;
   if (rc == SQLITE_DONE)
     return false;
-  throw sqlite_error(sqlite3_extended_errcode(db_), message_for(db_, rc, "step"));
+  throw sqlite_error(sqlite3_extended_errcode(db_),
+                     message_for(db_, rc, "step"));
 }
 
 void statement::reset() {

@@ -1,6 +1,7 @@
 // A thin RAII layer over SQLite: a connection, prepared statements, and the
 // pragmas every connection of Discotheque uses (WAL, foreign keys, busy
-// timeout). Errors are thrown as storage::sqlite_error carrying the SQLite code.
+// timeout). Errors are thrown as storage::sqlite_error carrying the SQLite
+// code.
 #pragma once
 
 #include "messages/types.hpp"
@@ -111,7 +112,7 @@ public:
   statement& bind(int index, std::string_view v);
   statement& bind_null(int index);
   statement& bind_all(const std::vector<sql_value>& params,
-                       bool borrow = false);
+                      bool borrow = false);
 
   /// Steps once; true while a row is available.
   bool step();

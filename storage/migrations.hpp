@@ -1,5 +1,6 @@
 // Schema migrations: storage/schema/NNNN_name.sql, embedded at build time and
-// applied in order, each in its own transaction, versioned by PRAGMA user_version.
+// applied in order, each in its own transaction, versioned by PRAGMA
+// user_version.
 #pragma once
 
 #include "storage/database.hpp"

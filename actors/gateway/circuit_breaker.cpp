@@ -34,7 +34,8 @@ write_request persist_provider_state(const provider_status& s) {
     " opened_at, blocked_until, last_success_at, last_error, updated_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
     " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"
-    " ON CONFLICT(provider) DO UPDATE SET breaker_state = excluded.breaker_state,"
+    " ON CONFLICT(provider) DO UPDATE SET breaker_state = "
+    "excluded.breaker_state,"
     " consecutive_failures = excluded.consecutive_failures,"
     " opened_at = excluded.opened_at," // blocked_until is the gateway's
     " last_success_at = excluded.last_success_at,"
@@ -71,10 +72,11 @@ circuit_breaker_actor::behavior_type circuit_breaker(
       return;
     auto req = persist_provider_state(st.status);
     if (error)
-      req.statements.push_back(sql_stmt{
-        "INSERT INTO provider_errors(provider, at, message) VALUES (?1, ?2, ?3)",
-        {sql_value::of(st.status.provider), sql_value::of(st.now()),
-         sql_value::of(*error)}});
+      req.statements.push_back(
+        sql_stmt{"INSERT INTO provider_errors(provider, at, message) VALUES "
+                 "(?1, ?2, ?3)",
+                 {sql_value::of(st.status.provider), sql_value::of(st.now()),
+                  sql_value::of(*error)}});
     self->request(st.config.store, caf::infinite, atom::write_v, std::move(req))
       .then([](const write_ack&) {},
             [log](const caf::error& err) {
@@ -125,10 +127,10 @@ circuit_breaker_actor::behavior_type circuit_breaker(
       st.status.last_error = message;
       ++st.status.consecutive_failures;
       st.trial_in_flight = false;
-      bool trip = st.status.breaker_state == "half_open"
-                  || (st.status.breaker_state == "closed"
-                      && st.status.consecutive_failures
-                           >= st.config.failure_threshold);
+      bool trip
+        = st.status.breaker_state == "half_open"
+          || (st.status.breaker_state == "closed"
+              && st.status.consecutive_failures >= st.config.failure_threshold);
       if (trip) {
         st.status.breaker_state = "open";
         st.status.opened_at = st.now();

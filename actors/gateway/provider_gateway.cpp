@@ -41,10 +41,14 @@ reply_class classify_deezer(const http_reply& r) {
                    ? err["code"].get<int64_t>()
                    : -1;
   switch (code) {
-    case 4: return reply_class::rate_limited;
-    case 700: return reply_class::transient;
-    case 300: return reply_class::auth;
-    default: return reply_class::final_error;
+    case 4:
+      return reply_class::rate_limited;
+    case 700:
+      return reply_class::transient;
+    case 300:
+      return reply_class::auth;
+    default:
+      return reply_class::final_error;
   }
 }
 
@@ -115,11 +119,13 @@ void block_until(self_ptr self, int64_t until, std::function<void()> then) {
   }
   write_request req{{sql_stmt{
     "INSERT INTO provider_state(provider, blocked_until) VALUES (?1, ?2)"
-    " ON CONFLICT(provider) DO UPDATE SET blocked_until = excluded.blocked_until",
+    " ON CONFLICT(provider) DO UPDATE SET blocked_until = "
+    "excluded.blocked_until",
     {sql_value::of(st.config.provider), sql_value::of(st.blocked_until)}}}};
   // answer once it is stored: a restart right after must still see it
-  self->request(st.config.store, std::chrono::seconds{30}, atom::write_v,
-                std::move(req))
+  self
+    ->request(st.config.store, std::chrono::seconds{30}, atom::write_v,
+              std::move(req))
     .then([then](const write_ack&) { then(); },
           [then](const caf::error&) { then(); });
 }
@@ -135,8 +141,8 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
     std::string what = reply.status == 0
                          ? reply.error
                          : "HTTP " + std::to_string(reply.status);
-    return what + " for " + pc.call.method + " " + pc.call.url.substr(
-             0, pc.call.url.find('?'));
+    return what + " for " + pc.call.method + " "
+           + pc.call.url.substr(0, pc.call.url.find('?'));
   };
   switch (cls) {
     case reply_class::ok:
@@ -178,9 +184,9 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
       }
       if (pc.retries >= st.config.max_retries) {
         finish(self, id,
-               make_error(ec::bad_response,
-                          describe() + " after "
-                            + std::to_string(pc.retries) + " retries"));
+               make_error(ec::bad_response, describe() + " after "
+                                              + std::to_string(pc.retries)
+                                              + " retries"));
         return;
       }
       auto d = backoff_delay(pc.retries, st.config.backoff_base,
@@ -198,9 +204,9 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
       anon_send(st.config.breaker, atom::cb_fail_v, what);
       if (pc.retries >= st.config.max_retries) {
         finish(self, id,
-               make_error(ec::bad_response,
-                          what + " after " + std::to_string(pc.retries)
-                            + " retries"));
+               make_error(ec::bad_response, what + " after "
+                                              + std::to_string(pc.retries)
+                                              + " retries"));
         return;
       }
       auto d = backoff_delay(pc.retries, st.config.backoff_base,
@@ -243,9 +249,8 @@ void send_call(self_ptr self, uint64_t id, size_t client) {
   if (st.blocked_until > st.now()) {
     release_client(self, client);
     finish(self, id,
-           make_error(ec::provider_unavailable,
-                      "rate limited, blocked until "
-                        + iso8601(st.blocked_until)));
+           make_error(ec::provider_unavailable, "rate limited, blocked until "
+                                                  + iso8601(st.blocked_until)));
     return;
   }
   if (auto now = self->clock().now(); now < st.paused_until) {
@@ -305,8 +310,9 @@ void after_token(self_ptr self, uint64_t id) {
     .then([self, id, client](int64_t) { send_call(self, id, client); },
           [self, id, client](const caf::error& err) {
             release_client(self, client);
-            finish(self, id, make_error(ec::provider_unavailable,
-                                        "rate limiter: " + render(err)));
+            finish(self, id,
+                   make_error(ec::provider_unavailable,
+                              "rate limiter: " + render(err)));
           });
 }
 
@@ -323,9 +329,8 @@ void attempt(self_ptr self, uint64_t id) {
   }
   if (st.blocked_until > st.now()) {
     finish(self, id,
-           make_error(ec::provider_unavailable,
-                      "rate limited, blocked until "
-                        + iso8601(st.blocked_until)));
+           make_error(ec::provider_unavailable, "rate limited, blocked until "
+                                                  + iso8601(st.blocked_until)));
     return;
   }
   self->request(st.config.breaker, caf::infinite, atom::cb_allow_v)
@@ -333,8 +338,8 @@ void attempt(self_ptr self, uint64_t id) {
       [self, id](bool allowed) {
         auto& st = self->state;
         if (!allowed) {
-          finish(self, id, make_error(ec::provider_unavailable,
-                                      "circuit breaker open"));
+          finish(self, id,
+                 make_error(ec::provider_unavailable, "circuit breaker open"));
           return;
         }
         if (st.config.auth == auth_mode::none) {
@@ -344,8 +349,8 @@ void attempt(self_ptr self, uint64_t id) {
         if (!st.config.tokens) {
           // The trial (if any) ends without a call.
           anon_send(st.config.breaker, atom::cb_ok_v);
-          finish(self, id, make_error(ec::provider_unavailable,
-                                      "not authenticated"));
+          finish(self, id,
+                 make_error(ec::provider_unavailable, "not authenticated"));
           return;
         }
         self->request(st.config.tokens, caf::infinite, atom::tok_get_v)
@@ -365,8 +370,9 @@ void attempt(self_ptr self, uint64_t id) {
             });
       },
       [self, id](const caf::error& err) {
-        finish(self, id, make_error(ec::provider_unavailable,
-                                    "circuit breaker: " + render(err)));
+        finish(self, id,
+               make_error(ec::provider_unavailable,
+                          "circuit breaker: " + render(err)));
       });
 }
 

@@ -11,8 +11,8 @@
 #include <caf/typed_response_promise.hpp>
 
 #include <chrono>
-#include <functional>
 #include <deque>
+#include <functional>
 #include <map>
 
 namespace discotheque {

@@ -104,7 +104,8 @@ void schedule_tick(self_ptr self) {
     return;
   self->state.tick_pending = true;
   auto in = cfg.expires_at - cfg.margin.count() - self->state.now();
-  self->delayed_send(self, std::chrono::milliseconds{std::max<int64_t>(in, 1000)},
+  self->delayed_send(self,
+                     std::chrono::milliseconds{std::max<int64_t>(in, 1000)},
                      atom::tok_tick_v);
 }
 
@@ -129,9 +130,9 @@ void refresh(self_ptr self) {
   call.headers = {"Content-Type: application/x-www-form-urlencoded",
                   "Accept: application/json"};
   if (!st.config.client_secret.empty())
-    call.headers.push_back("Authorization: Basic "
-                           + base64(st.config.client_id + ":"
-                                    + st.config.client_secret));
+    call.headers.push_back(
+      "Authorization: Basic "
+      + base64(st.config.client_id + ":" + st.config.client_secret));
   call.body = "grant_type=refresh_token&refresh_token="
               + form_encode(st.config.refresh_token);
   if (st.config.client_secret.empty()) // PKCE clients send their id instead
@@ -155,8 +156,8 @@ void refresh(self_ptr self) {
                                         + text("error");
           st.last_error = "token refresh failed: " + what;
           log->warn("{}", st.last_error);
-          deliver_all(self, make_error(ec::provider_unavailable,
-                                       st.last_error));
+          deliver_all(self,
+                      make_error(ec::provider_unavailable, st.last_error));
           // transient trouble: try again in a minute
           if ((r.status == 0 || r.status >= 500) && !st.tick_pending) {
             st.tick_pending = true;
@@ -231,8 +232,8 @@ token_refresher_actor::behavior_type token_refresher(
     [self](atom::tok_tick) {
       auto& st = self->state;
       st.tick_pending = false;
-      if (!st.valid() || st.config.expires_at - st.config.margin.count()
-                           <= st.now() + 1000)
+      if (!st.valid()
+          || st.config.expires_at - st.config.margin.count() <= st.now() + 1000)
         refresh(self);
       else
         schedule_tick(self);

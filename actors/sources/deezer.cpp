@@ -154,8 +154,8 @@ std::string parse(const std::string& base, const page_request& req,
       album_dto ctx;
       if (req.list == "album_tracks")
         ctx.deezer_id = req.parent;
-      auto x = deezer::map_track(it, req.list == "album_tracks" ? &ctx
-                                                                : nullptr);
+      auto x = deezer::map_track(it,
+                                 req.list == "album_tracks" ? &ctx : nullptr);
       if (x.deezer_id.empty()) {
         if (req.list != "playlist_items")
           skip_item(out, where + ": track without id");

@@ -156,7 +156,8 @@ std::string resolve_next(const std::string& api_base, const std::string& next) {
       return next;
     auto scheme = next.find("://");
     auto slash = next.find('/', scheme + 3);
-    return base_origin + (slash == std::string::npos ? "/" : next.substr(slash));
+    return base_origin
+           + (slash == std::string::npos ? "/" : next.substr(slash));
   }
   // Relative: TIDAL's links are relative to the API base (…/v2).
   if (next.front() == '/')
@@ -214,10 +215,9 @@ void offset_siblings(source_page& page, const std::string& param,
   page.next.clear();
 }
 
-caf::expected<source_page> parse_body(const source_wire& w,
-                                      const std::string& api_base,
-                                      const page_request& req,
-                                      std::string_view body) {
+caf::expected<source_page>
+parse_body(const source_wire& w, const std::string& api_base,
+           const page_request& req, std::string_view body) {
   auto clean = sanitize_utf8(body);
   auto doc = json::parse(clean, nullptr, false);
   if (doc.is_discarded())
@@ -226,13 +226,12 @@ caf::expected<source_page> parse_body(const source_wire& w,
                         + std::to_string(body.size()) + " bytes)");
   if (!doc.is_object())
     return make_error(ec::bad_response,
-                      w.provider + " " + req.list
-                        + ": expected a JSON object");
+                      w.provider + " " + req.list + ": expected a JSON object");
   const auto& err = wire::member(doc, "error");
   if (!err.is_null()) {
-    std::string msg = err.is_object() ? wire::str(err, "message")
-                                      : err.is_string() ? err.get<std::string>()
-                                                        : "";
+    std::string msg = err.is_object()   ? wire::str(err, "message")
+                      : err.is_string() ? err.get<std::string>()
+                                        : "";
     return make_error(ec::bad_response,
                       w.provider + " " + req.list + ": error "
                         + (msg.empty() ? err.dump().substr(0, 200) : msg));

@@ -22,12 +22,13 @@ struct source_wire {
   /// Sent as the Accept header.
   std::string accept = "application/json";
   /// The URL of the first page of `req.list` (api_base without trailing /).
-  std::string (*first_url)(const std::string& api_base,
-                           const page_request& req) = nullptr;
+  std::string (*first_url)(const std::string& api_base, const page_request& req)
+    = nullptr;
   /// Maps one page document. `out.next` becomes an absolute URL (or empty).
   /// Returns an error message if the document as a whole is unusable.
   std::string (*parse)(const std::string& api_base, const page_request& req,
-                       const nlohmann::json& doc, source_page& out) = nullptr;
+                       const nlohmann::json& doc, source_page& out)
+    = nullptr;
   /// For a non-2xx answer to `url`: another URL to try (e.g. Spotify's
   /// /playlists/{id}/tracks for /items), or "" to give up.
   std::string (*fallback_url)(const std::string& url, int status) = nullptr;
@@ -42,10 +43,9 @@ constexpr size_t max_string_bytes = 2'000;
 std::string sanitize_utf8(std::string_view in);
 
 /// Sanitizes, parses and maps a response body for `req`.
-caf::expected<source_page> parse_body(const source_wire& wire,
-                                      const std::string& api_base,
-                                      const page_request& req,
-                                      std::string_view body);
+caf::expected<source_page>
+parse_body(const source_wire& wire, const std::string& api_base,
+           const page_request& req, std::string_view body);
 
 /// `next` from a provider, made absolute against `api_base` and forced onto
 /// api_base's origin (a hostile `next` must not take our token elsewhere).

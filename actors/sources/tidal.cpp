@@ -33,10 +33,17 @@ int64_t parse_duration_ms(const std::string& iso) {
     }
     num.clear();
     switch (c) {
-      case 'H': total += v * 3600; break;
-      case 'M': total += v * 60; break;
-      case 'S': total += v; break;
-      default: return 0;
+      case 'H':
+        total += v * 3600;
+        break;
+      case 'M':
+        total += v * 60;
+        break;
+      case 'S':
+        total += v;
+        break;
+      default:
+        return 0;
     }
   }
   if (!num.empty() || total > 1e7)
@@ -118,19 +125,23 @@ track_dto map_track(const json& r, const index_t& idx) {
 
 std::string first_url(const std::string& base, const page_request& req) {
   if (req.list == "liked")
-    return base + "/userCollectionTracks/me/relationships/items"
-                  "?locale=en-US&include=items,items.artists,items.albums";
+    return base
+           + "/userCollectionTracks/me/relationships/items"
+             "?locale=en-US&include=items,items.artists,items.albums";
   if (req.list == "saved")
-    return base + "/userCollectionAlbums/me/relationships/items"
-                  "?locale=en-US&include=items,items.artists";
+    return base
+           + "/userCollectionAlbums/me/relationships/items"
+             "?locale=en-US&include=items,items.artists";
   if (req.list == "followed")
-    return base + "/userCollectionArtists/me/relationships/items"
-                  "?locale=en-US&include=items";
+    return base
+           + "/userCollectionArtists/me/relationships/items"
+             "?locale=en-US&include=items";
   if (req.list == "me")
     return base + "/users/me";
   if (req.list == "playlists")
-    return base + "/userCollectionPlaylists/me/relationships/items"
-                  "?locale=en-US&include=items,items.owners";
+    return base
+           + "/userCollectionPlaylists/me/relationships/items"
+             "?locale=en-US&include=items,items.owners";
   if (req.list == "artist_albums")
     return base + "/artists/" + req.parent
            + "/relationships/albums?countryCode=US"
@@ -175,7 +186,7 @@ std::string parse(const std::string& base, const page_request& req,
     if (r == nullptr) {
       if (req.list != "playlist_items" || type == "tracks")
         skip_item(out, where + ": " + type + " " + id(ident)
-                    + " missing from 'included'");
+                         + " missing from 'included'");
       continue;
     }
     if (type == "artists") {

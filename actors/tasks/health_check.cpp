@@ -37,8 +37,8 @@ json disk_of(const std::filesystem::path& p, const std::string& role,
   d["free_bytes"] = free_bytes;
   d["total_bytes"] = total_bytes;
   if (role == "data" && free_bytes < disk_error_bytes) {
-    problems.push_back("data folder has only " + std::to_string(free_bytes >> 20)
-                       + " MiB free");
+    problems.push_back("data folder has only "
+                       + std::to_string(free_bytes >> 20) + " MiB free");
     raise(state, "error");
   } else if (free_bytes < disk_warn_bytes) {
     problems.push_back(role + " folder " + p.string() + " has only "
@@ -109,8 +109,9 @@ health_check(task_actor::stateful_pointer<health_check_state> self,
     [self](atom::run, const task_request& req) -> caf::result<task_result> {
       auto rp = self->make_response_promise<task_result>();
       auto started = now_ms();
-      auto finish = [self, rp, req, started](const store_stats& s,
-                                             const std::string& write_error) mutable {
+      auto finish = [self, rp, req,
+                     started](const store_stats& s,
+                              const std::string& write_error) mutable {
         auto stats = evaluate_health(self->state.env, s, write_error);
         task_result r;
         r.task = req.task;
@@ -136,8 +137,9 @@ health_check(task_actor::stateful_pointer<health_check_state> self,
       self->request(store, std::chrono::seconds(30), atom::write_v, probe)
         .then(
           [self, finish](const write_ack&) mutable {
-            self->request(self->state.env.store, std::chrono::seconds(10),
-                          atom::stats_v)
+            self
+              ->request(self->state.env.store, std::chrono::seconds(10),
+                        atom::stats_v)
               .then([finish](const store_stats& s) mutable { finish(s, ""); },
                     [finish](const caf::error& err) mutable {
                       finish({}, render(err));

@@ -22,8 +22,8 @@ struct health_check_state {
 };
 
 /// Free space below this is an error; below the warn level it is degraded.
-inline constexpr uint64_t disk_error_bytes = 64ull << 20;  // 64 MiB
-inline constexpr uint64_t disk_warn_bytes = 512ull << 20;  // 512 MiB
+inline constexpr uint64_t disk_error_bytes = 64ull << 20; // 64 MiB
+inline constexpr uint64_t disk_warn_bytes = 512ull << 20; // 512 MiB
 
 /// The synchronous part of the check (disk, consistency, provider breakers),
 /// given what the store said. Returns the stats object with "state".

@@ -43,8 +43,8 @@ tag_reader(tag_reader_actor::pointer, std::shared_ptr<spdlog::logger> log) {
         if (r.ok)
           out.tracks.push_back(std::move(r.track));
         else
-          out.errors.push_back(scan_error_dto{f.path, r.error, f.size,
-                                              f.mtime});
+          out.errors.push_back(
+            scan_error_dto{f.path, r.error, f.size, f.mtime});
       }
       return out;
     },
@@ -52,9 +52,9 @@ tag_reader(tag_reader_actor::pointer, std::shared_ptr<spdlog::logger> log) {
 }
 
 std::string scan_state::stats_json(bool with_errors) const {
-  auto elapsed = std::chrono::duration<double>(
-                   std::chrono::steady_clock::now() - started)
-                   .count();
+  auto elapsed
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+        .count();
   nlohmann::json j{
     {"running", running},
     {"files_seen", files_seen},
@@ -186,8 +186,7 @@ void send_merge(self_ptr self) {
                       std::make_move_iterator(st.pending.begin() + n));
   st.pending.erase(st.pending.begin(), st.pending.begin() + n);
   ++st.merges_in_flight;
-  self
-    ->request(st.env.dedup, caf::infinite, atom::merge_v, std::move(batch))
+  self->request(st.env.dedup, caf::infinite, atom::merge_v, std::move(batch))
     .then(
       [self](const ingest_result& r) {
         auto& st = self->state;
@@ -225,16 +224,16 @@ void record_errors(self_ptr self, const std::vector<scan_error_dto>& errs) {
   }
   ++st.writes_in_flight;
   self->request(st.env.store, caf::infinite, atom::write_v, std::move(req))
-    .then([self](const write_ack&) {
-            --self->state.writes_in_flight;
-            pump(self);
-          },
-          [self](const caf::error& err) {
-            --self->state.writes_in_flight;
-            self->state.log->error("cannot record scan errors: {}",
-                                   to_string(err));
-            pump(self);
-          });
+    .then(
+      [self](const write_ack&) {
+        --self->state.writes_in_flight;
+        pump(self);
+      },
+      [self](const caf::error& err) {
+        --self->state.writes_in_flight;
+        self->state.log->error("cannot record scan errors: {}", to_string(err));
+        pump(self);
+      });
 }
 
 void maybe_log(scan_state& st) {
@@ -261,8 +260,7 @@ void pump(self_ptr self) {
   auto max_chunks = st.readers.size() * 2;
   while (st.next_file < st.walk.to_read.size()
          && st.chunks_in_flight < max_chunks
-         && st.pending.size()
-                + st.chunks_in_flight * st.options.chunk_size
+         && st.pending.size() + st.chunks_in_flight * st.options.chunk_size
               < st.options.max_merges * st.options.batch_size) {
     auto end = std::min(st.next_file + st.options.chunk_size,
                         st.walk.to_read.size());
@@ -270,8 +268,8 @@ void pump(self_ptr self) {
                                  st.walk.to_read.begin() + end);
     st.next_file = end;
     // Round robin over the pool: chunks are small, so the load evens out.
-    auto& reader = st.readers[(end / st.options.chunk_size)
-                              % st.readers.size()];
+    auto& reader
+      = st.readers[(end / st.options.chunk_size) % st.readers.size()];
     ++st.chunks_in_flight;
     self->request(reader, caf::infinite, atom::scan_read_v, std::move(chunk))
       .then(
@@ -375,8 +373,8 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
       st.errors.clear();
       st.failure.clear();
       st.files_seen = st.files_unchanged = st.files_opened = st.files_read
-        = st.tracks_added = st.tracks_updated = st.files_gone
-        = st.folders_seen = st.folders_skipped = 0;
+        = st.tracks_added = st.tracks_updated = st.files_gone = st.folders_seen
+        = st.folders_skipped = 0;
       st.promise = self->make_response_promise<task_result>();
       walk_request wr;
       for (auto& d : st.env.cfg.music_dirs)
@@ -400,7 +398,7 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
     [self](atom::progress) -> std::string {
       auto& st = self->state;
       return st.running || st.result.started_at != 0 ? st.stats_json(false)
-                                                      : "{}";
+                                                     : "{}";
     },
   };
 }

@@ -31,15 +31,14 @@ using tag_reader_actor = caf::typed_actor<
 // dereferencing an empty argument tuple when it spawns them (UBSan).
 walker_actor::behavior_type walker(walker_actor::pointer self,
                                    std::shared_ptr<spdlog::logger> log);
-tag_reader_actor::behavior_type
-tag_reader(tag_reader_actor::pointer self,
-           std::shared_ptr<spdlog::logger> log);
+tag_reader_actor::behavior_type tag_reader(tag_reader_actor::pointer self,
+                                           std::shared_ptr<spdlog::logger> log);
 
 struct scan_options {
-  size_t readers = 0;       ///< 0 = one per core
-  size_t chunk_size = 16;   ///< files per reader request
-  size_t batch_size = 500;  ///< tracks per merge batch
-  size_t max_merges = 4;    ///< merge batches in flight
+  size_t readers = 0;      ///< 0 = one per core
+  size_t chunk_size = 16;  ///< files per reader request
+  size_t batch_size = 500; ///< tracks per merge batch
+  size_t max_merges = 4;   ///< merge batches in flight
 };
 
 struct scan_state {
@@ -67,16 +66,15 @@ struct scan_state {
   std::string failure;                ///< first fatal problem of the run
 
   // Counters of the current (or last) run.
-  int64_t files_seen = 0, files_unchanged = 0, files_opened = 0,
-          files_read = 0, tracks_added = 0, tracks_updated = 0,
-          files_gone = 0, folders_seen = 0, folders_skipped = 0;
+  int64_t files_seen = 0, files_unchanged = 0, files_opened = 0, files_read = 0,
+          tracks_added = 0, tracks_updated = 0, files_gone = 0,
+          folders_seen = 0, folders_skipped = 0;
 
   std::string stats_json(bool with_errors) const;
 };
 
 task_actor::behavior_type
-scan_local_library(task_actor::stateful_pointer<scan_state> self,
-                   task_env env);
+scan_local_library(task_actor::stateful_pointer<scan_state> self, task_env env);
 
 /// The same with tuning knobs (tests use small batches).
 task_actor::behavior_type

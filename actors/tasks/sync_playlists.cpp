@@ -30,9 +30,8 @@ write_request upsert_playlist(const playlist_dto& p, int64_t now,
      sql_value::of(int64_t{p.is_followed ? 1 : 0}),
      owner_known ? sql_value::of(int64_t{p.is_owner ? 1 : 0})
                  : sql_value::null(),
-     opt(p.cover_url),
-     sql_value::of(std::max<int64_t>(0, p.track_count)), opt(p.snapshot_id),
-     sql_value::of(now)}}}};
+     opt(p.cover_url), sql_value::of(std::max<int64_t>(0, p.track_count)),
+     opt(p.snapshot_id), sql_value::of(now)}}}};
 }
 
 write_request link_playlist_tracks(const playlist_dto& p,
@@ -139,8 +138,8 @@ void write(self_ptr self, write_request req, std::function<void()> then) {
     then();
     return;
   }
-  self->request(st.config.env.store, caf::infinite, atom::write_v,
-                std::move(req))
+  self
+    ->request(st.config.env.store, caf::infinite, atom::write_v, std::move(req))
     .then([then](const write_ack&) { then(); },
           [self, then](const caf::error& err) {
             note_error(self, "playlist write failed: " + render(err));
@@ -203,8 +202,7 @@ void items_page(self_ptr self, std::string cursor) {
       [self](const caf::error& err) {
         auto& st = self->state;
         finish_playlist(self, provider_name(self) + " playlist "
-                                + st.current.provider_id + ": "
-                                + render(err));
+                                + st.current.provider_id + ": " + render(err));
       });
 }
 
@@ -286,15 +284,18 @@ void list_page(self_ptr self, std::string cursor) {
 /// lists the playlists. Without it the playlists still sync.
 void who_am_i(self_ptr self) {
   auto src = self->state.config.sources[self->state.source_index].second;
-  self->request(src, caf::infinite, atom::src_page_v, page_request{"me", "", ""})
+  self
+    ->request(src, caf::infinite, atom::src_page_v, page_request{"me", "", ""})
     .then(
       [self](source_page& page) {
         self->state.me = std::move(page.user_id);
         list_page(self, "");
       },
       [self](const caf::error& err) {
-        note_error(self, provider_name(self) + " profile (is_owner left as "
-                           "stored): " + render(err));
+        note_error(self, provider_name(self)
+                           + " profile (is_owner left as "
+                             "stored): "
+                           + render(err));
         list_page(self, "");
       });
 }

@@ -66,10 +66,10 @@ void record_entity_error(self_ptr self, const std::string& table,
   auto& st = self->state;
   if (!st.config.env.store || provider_id.empty())
     return;
-  write_request req{{sql_stmt{
-    "UPDATE " + table + " SET last_error = ?1 WHERE "
-      + id_column(st.config.source) + " = ?2",
-    {sql_value::of(error), sql_value::of(provider_id)}}}};
+  write_request req{
+    {sql_stmt{"UPDATE " + table + " SET last_error = ?1 WHERE "
+                + id_column(st.config.source) + " = ?2",
+              {sql_value::of(error), sql_value::of(provider_id)}}}};
   self->request(st.config.env.store, caf::infinite, atom::write_v, req)
     .then([](const write_ack&) {}, [](const caf::error&) {});
 }
@@ -177,8 +177,8 @@ void merge(self_ptr self, const std::string& reason, source_page page) {
         auto& st = self->state;
         --st.merges_in_flight;
         st.incomplete.insert(reason);
-        note_error(self, "merge of a " + reason + " page failed: "
-                           + render(err));
+        note_error(self,
+                   "merge of a " + reason + " page failed: " + render(err));
         pump(self);
       });
 }
@@ -237,7 +237,8 @@ void pump(self_ptr self) {
     return;
   }
   while (!st.jobs.empty()
-         && st.pages_in_flight < std::max<size_t>(1, st.config.max_pages_in_flight)
+         && st.pages_in_flight
+              < std::max<size_t>(1, st.config.max_pages_in_flight)
          && st.merges_in_flight < st.config.max_merges_in_flight) {
     auto job = std::move(st.jobs.front());
     st.jobs.pop_front();
@@ -320,8 +321,8 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
             if (!st.config.env.dedup) {
               auto rp = st.promise;
               st.reset();
-              rp.deliver(make_error(ec::invalid_config,
-                                    "no dedup store to merge into"));
+              rp.deliver(
+                make_error(ec::invalid_config, "no dedup store to merge into"));
               return;
             }
             st.auto_queue = read_auto_queue(st.config.env.db_path);

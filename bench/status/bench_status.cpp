@@ -55,8 +55,8 @@ load_result run_load(uint16_t port, const std::string& key, int rate,
   std::vector<load_result> parts(static_cast<size_t>(connections));
   std::vector<std::thread> threads;
   auto start = clk::now() + std::chrono::milliseconds(50);
-  auto per_conn_interval = std::chrono::duration<double>(
-    static_cast<double>(connections) / rate);
+  auto per_conn_interval
+    = std::chrono::duration<double>(static_cast<double>(connections) / rate);
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
       auto& out = parts[static_cast<size_t>(c)];
@@ -138,7 +138,8 @@ int main(int argc, char** argv) {
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   log::init("warn");
-  auto dir = std::filesystem::temp_directory_path() / "discotheque-bench-status";
+  auto dir = std::filesystem::temp_directory_path()
+             / "discotheque-bench-status";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   config cfg;
@@ -151,7 +152,8 @@ int main(int argc, char** argv) {
   store_config scfg;
   scfg.db_path = cfg.db_path();
   auto st = sys.spawn<caf::detached>(store, scfg);
-  self->request(st, caf::infinite, atom::stats_v).receive([](const store_stats&) {}, [](const caf::error&) {});
+  self->request(st, caf::infinite, atom::stats_v)
+    .receive([](const store_stats&) {}, [](const caf::error&) {});
   task_env env;
   env.cfg = cfg;
   env.db_path = cfg.db_path();
@@ -211,11 +213,12 @@ int main(int argc, char** argv) {
            sql_value::of(n)}});
       }
       w->request(st, caf::infinite, atom::write_v, std::move(req))
-        .then([=, &rows](const write_ack&) {
-                rows += 500;
-                (*pump)();
-              },
-              [=](const caf::error&) { (*pump)(); });
+        .then(
+          [=, &rows](const write_ack&) {
+            rows += 500;
+            (*pump)();
+          },
+          [=](const caf::error&) { (*pump)(); });
     };
     for (int i = 0; i < 4; ++i)
       (*pump)();
@@ -238,10 +241,9 @@ int main(int argc, char** argv) {
               rate, pass ? "met" : "NOT met");
 
   srv.stop();
-  for (auto h : {caf::actor_cast<caf::actor>(api_hdl),
-                 caf::actor_cast<caf::actor>(rd),
-                 caf::actor_cast<caf::actor>(sup),
-                 caf::actor_cast<caf::actor>(writer)})
+  for (auto h :
+       {caf::actor_cast<caf::actor>(api_hdl), caf::actor_cast<caf::actor>(rd),
+        caf::actor_cast<caf::actor>(sup), caf::actor_cast<caf::actor>(writer)})
     self->send_exit(h, caf::exit_reason::user_shutdown);
   self->send_exit(st, caf::exit_reason::user_shutdown);
   // The actor system's destructor waits for the actors to finish.

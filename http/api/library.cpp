@@ -131,8 +131,7 @@ response list(const request& req, storage::database& db,
   if (auto v = enum_param(req, "source", sources); !v.empty())
     add("primary_source =", sql_value::of(v));
   if (spec.tracks) {
-    if (auto v = enum_param(req, "download_state", download_states);
-        !v.empty())
+    if (auto v = enum_param(req, "download_state", download_states); !v.empty())
       add("download_state =", sql_value::of(v));
     if (auto v = int_param(req, "album_id", 0, 0, INT64_MAX); v)
       add("album_id =", sql_value::of(v));
@@ -149,8 +148,8 @@ response list(const request& req, storage::database& db,
       where += ")";
     }
   }
-  if (auto it = req.query.find("q"); it != req.query.end()
-                                     && !it->second.empty()) {
+  if (auto it = req.query.find("q");
+      it != req.query.end() && !it->second.empty()) {
     // Folded like the stored names, so "bjork" finds "Björk".
     auto folded = scan::fold(it->second);
     std::string pattern = "%";
@@ -163,10 +162,10 @@ response list(const request& req, storage::database& db,
     add(std::string{spec.name_column} + " LIKE", sql_value::of(pattern));
     where += " ESCAPE '\\'";
   }
-  auto total = db.query_int(std::string{"SELECT count(*) FROM "} + spec.table
-                              + where,
-                            params)
-                 .value_or(0);
+  auto total
+    = db.query_int(std::string{"SELECT count(*) FROM "} + spec.table + where,
+                   params)
+        .value_or(0);
   auto page_params = params;
   page_params.push_back(sql_value::of(limit));
   page_params.push_back(sql_value::of(offset));
@@ -210,10 +209,9 @@ response one(const std::string& kind, int64_t id, storage::database& db) {
                      idp)
           .value_or(0);
   } else if (kind == "albums") {
-    auto r = rows(db,
-                  std::string{"SELECT "} + album_columns
-                    + " FROM albums WHERE id = ?1",
-                  idp);
+    auto r = rows(
+      db, std::string{"SELECT "} + album_columns + " FROM albums WHERE id = ?1",
+      idp);
     if (r.empty())
       return json_error(404, "not_found", "no album " + std::to_string(id));
     body = r[0];
@@ -230,10 +228,9 @@ response one(const std::string& kind, int64_t id, storage::database& db) {
                           " disc_number, track_number, id",
                           idp);
   } else {
-    auto r = rows(db,
-                  std::string{"SELECT "} + track_columns
-                    + " FROM tracks WHERE id = ?1",
-                  idp);
+    auto r = rows(
+      db, std::string{"SELECT "} + track_columns + " FROM tracks WHERE id = ?1",
+      idp);
     if (r.empty())
       return json_error(404, "not_found", "no track " + std::to_string(id));
     body = r[0];
@@ -313,8 +310,7 @@ std::optional<api_outcome> library_api(const request& req,
     int64_t id = 0;
     auto [p, ec] = std::from_chars(tail.data(), tail.data() + tail.size(), id);
     if (ec != std::errc{} || p != tail.data() + tail.size() || id <= 0)
-      return api_outcome{json_error(400, "bad_request",
-                                    "not an id: " + tail),
+      return api_outcome{json_error(400, "bad_request", "not an id: " + tail),
                          std::nullopt};
     return api_outcome{one(kind, id, ro), std::nullopt};
   } catch (const bad_request& e) {

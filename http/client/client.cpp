@@ -12,9 +12,9 @@
 namespace discotheque::http {
 
 const std::string& user_agent() {
-  static const std::string ua = std::string{"Discotheque/"}
-                                + DISCOTHEQUE_VERSION
-                                + " ( https://github.com/discotheque/discotheque )";
+  static const std::string ua
+    = std::string{"Discotheque/"} + DISCOTHEQUE_VERSION
+      + " ( https://github.com/discotheque/discotheque )";
   return ua;
 }
 
@@ -144,8 +144,9 @@ http_reply curl_client::perform(const http_call& call) {
   // reset keeps the connection cache, so keep-alive survives it.
   curl_easy_reset(handle_);
   transfer t{&reply, opts_.max_body_bytes};
-  auto timeout = call.timeout_ms > 0 ? call.timeout_ms
-                                     : static_cast<int64_t>(opts_.timeout.count());
+  auto timeout = call.timeout_ms > 0
+                   ? call.timeout_ms
+                   : static_cast<int64_t>(opts_.timeout.count());
   curl_easy_setopt(handle_, CURLOPT_URL, call.url.c_str());
   curl_easy_setopt(handle_, CURLOPT_USERAGENT, user_agent().c_str());
   curl_easy_setopt(handle_, CURLOPT_FOLLOWLOCATION, 1L);
@@ -194,10 +195,10 @@ http_reply curl_client::perform(const http_call& call) {
   if (rc != CURLE_OK) {
     reply.status = 0;
     reply.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-    reply.error = t.too_large ? "response body larger than "
-                                  + std::to_string(opts_.max_body_bytes)
-                                  + " bytes"
-                              : curl_easy_strerror(rc);
+    reply.error = t.too_large
+                    ? "response body larger than "
+                        + std::to_string(opts_.max_body_bytes) + " bytes"
+                    : curl_easy_strerror(rc);
     reply.body.clear();
     return reply;
   }

@@ -8,9 +8,9 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>

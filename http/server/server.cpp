@@ -35,7 +35,8 @@ struct responder::once {
     if (!called.load() && fn) {
       response r;
       r.status = 503;
-      r.body = R"({"error":"service_unavailable","message":"the request was dropped"})";
+      r.body
+        = R"({"error":"service_unavailable","message":"the request was dropped"})";
       fn(std::move(r));
     }
   }
@@ -142,8 +143,11 @@ private:
                           + " bytes");
     if (ec == bhttp::error::header_limit)
       return send_error(431, "headers_too_large", "request headers too large");
-    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category())
-      return send_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+    if (ec
+        && ec.category()
+             == bhttp::make_error_code(bhttp::error::end_of_stream).category())
+      return send_error(400, "bad_request",
+                        "malformed HTTP request: " + ec.message());
     if (ec)
       return do_close();
     auto req = parser_->release();
@@ -253,25 +257,25 @@ struct server::impl {
   std::once_flag stopped;
 
   void do_accept() {
-    acceptor.async_accept(net::make_strand(ioc),
-                          [this](beast::error_code ec, tcp::socket socket) {
-                            if (ec) {
-                              if (ec == net::error::operation_aborted)
-                                return;
-                              ctx->log->warn("accept failed: {}", ec.message());
-                            } else {
-                              // Small JSON answers: do not wait for Nagle.
-                              beast::error_code ignored;
-                              socket.set_option(tcp::no_delay(true), ignored);
-                              std::make_shared<session>(std::move(socket), ctx)
-                                ->run();
-                            }
-                            do_accept();
-                          });
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec,
+                                                        tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted)
+          return;
+        ctx->log->warn("accept failed: {}", ec.message());
+      } else {
+        // Small JSON answers: do not wait for Nagle.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<session>(std::move(socket), ctx)->run();
+      }
+      do_accept();
+    });
   }
 };
 
-server::server(server_options opts, handler h) : impl_(std::make_unique<impl>()) {
+server::server(server_options opts, handler h)
+  : impl_(std::make_unique<impl>()) {
   impl_->ctx->opts = std::move(opts);
   impl_->ctx->on_request = std::move(h);
   impl_->ctx->log = log::get("http");
@@ -291,8 +295,7 @@ void server::start() {
     tcp::resolver resolver{impl_->ioc};
     auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
     if (ec || results.empty())
-      throw std::runtime_error("cannot listen on " + where
-                               + ": unknown host");
+      throw std::runtime_error("cannot listen on " + where + ": unknown host");
     addr = results.begin()->endpoint().address();
   }
   tcp::endpoint ep{addr, o.port};

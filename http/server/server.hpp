@@ -15,9 +15,9 @@ namespace discotheque::http {
 
 /// A parsed request, decoupled from Beast so actors never see Beast types.
 struct request {
-  std::string method;   ///< "GET", "POST" ...
-  std::string target;   ///< as sent: "/api/x?y=1"
-  std::string path;     ///< decoded path without the query: "/api/x"
+  std::string method; ///< "GET", "POST" ...
+  std::string target; ///< as sent: "/api/x?y=1"
+  std::string path;   ///< decoded path without the query: "/api/x"
   std::map<std::string, std::string> query;   ///< decoded query parameters
   std::map<std::string, std::string> headers; ///< lower-case names
   std::string body;

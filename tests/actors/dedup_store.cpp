@@ -65,21 +65,27 @@ struct fixture : test::fixture_base {
 
   ingest_result merge(ingest_batch b) {
     auto out = std::make_shared<ingest_result>();
-    sys.spawn([=, dd = dd](caf::event_based_actor* self, int) {
-      self->request(dd, caf::infinite, atom::merge_v, b)
-        .then([=](const ingest_result& r) { *out = r; },
-              [](const caf::error& e) { CAF_FAIL("merge: " << to_string(e)); });
-    }, 0);
+    sys.spawn(
+      [=, dd = dd](caf::event_based_actor* self, int) {
+        self->request(dd, caf::infinite, atom::merge_v, b)
+          .then([=](const ingest_result& r) { *out = r; },
+                [](const caf::error& e) {
+                  CAF_FAIL("merge: " << to_string(e));
+                });
+      },
+      0);
     sched.run();
     return *out;
   }
 
   int64_t reconcile(std::string source, std::string reason, int64_t run) {
     auto out = std::make_shared<int64_t>(-1);
-    sys.spawn([=, dd = dd](caf::event_based_actor* self, int) {
-      self->request(dd, caf::infinite, atom::reconcile_v, source, reason, run)
-        .then([=](int64_t n) { *out = n; });
-    }, 0);
+    sys.spawn(
+      [=, dd = dd](caf::event_based_actor* self, int) {
+        self->request(dd, caf::infinite, atom::reconcile_v, source, reason, run)
+          .then([=](int64_t n) { *out = n; });
+      },
+      0);
     sched.run();
     return *out;
   }
@@ -193,7 +199,8 @@ CAF_TEST(a track naming its album only by id links to the known album) {
 CAF_TEST(artists with different mbids never merge and known ids stay) {
   auto b = batch("local", "file");
   b.tracks.push_back(track("Smells", artist("Nirvana", m1), "Nevermind"));
-  b.tracks.push_back(track("Local", artist("Nirvana", m2), "Local Anaesthetic"));
+  b.tracks.push_back(
+    track("Local", artist("Nirvana", m2), "Local Anaesthetic"));
   merge(b);
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM artists WHERE name = 'Nirvana'"), 2);
   // A provider id for one of them: filled once, never overwritten.
@@ -202,9 +209,8 @@ CAF_TEST(artists with different mbids never merge and known ids stay) {
   merge(s);
   s.artists[0].spotify_id = "spB";
   merge(s);
-  CAF_CHECK_EQUAL(text("SELECT spotify_id FROM artists WHERE mbid = '" + m1
-                       + "'"),
-                  "spA");
+  CAF_CHECK_EQUAL(
+    text("SELECT spotify_id FROM artists WHERE mbid = '" + m1 + "'"), "spA");
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM artists WHERE spotify_id IS NOT "
                     "NULL"),
                   1);

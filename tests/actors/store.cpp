@@ -24,7 +24,8 @@ write_request insert_artist(const std::string& name,
 }
 
 int64_t count_artists(const std::filesystem::path& db_path) {
-  auto db = storage::database::open(db_path, storage::database::mode::read_only);
+  auto db = storage::database::open(db_path,
+                                    storage::database::mode::read_only);
   return db.query_int("SELECT count(*) FROM artists").value_or(-1);
 }
 
@@ -69,9 +70,10 @@ CAF_TEST(fifty writers with two thousand writes each land in few transactions) {
   for (int w = 0; w < writers; ++w) {
     sys.spawn([=, st = st](caf::event_based_actor* self) {
       for (int i = 0; i < per_writer; ++i)
-        self->request(st, caf::infinite, atom::write_v,
-                      insert_artist("w" + std::to_string(w) + "-"
-                                    + std::to_string(i)))
+        self
+          ->request(
+            st, caf::infinite, atom::write_v,
+            insert_artist("w" + std::to_string(w) + "-" + std::to_string(i)))
           .then([=](const write_ack&) { ++*acked; },
                 [=](const caf::error&) { ++*failed; });
     });
@@ -103,8 +105,8 @@ CAF_TEST(a write that violates a constraint fails alone) {
   CAF_CHECK_EQUAL((*results)[0], "ok");
   CAF_CHECK_EQUAL((*results)[2], "ok");
   CHECK_MSG((*results)[1].find("constraint_violation") == 0
-                      && (*results)[1].find("CHECK") != std::string::npos,
-                    "got " << (*results)[1]);
+              && (*results)[1].find("CHECK") != std::string::npos,
+            "got " << (*results)[1]);
   CAF_CHECK_EQUAL(count_artists(dir / "library.db"), 2);
   auto s = stats();
   CAF_CHECK_EQUAL(s.transactions, 1); // all three shared one transaction
@@ -112,7 +114,7 @@ CAF_TEST(a write that violates a constraint fails alone) {
   CAF_CHECK(!s.degraded);
 }
 
-CAF_TEST(a multi-statement write is all or nothing) {
+CAF_TEST(a multi - statement write is all or nothing) {
   write_request req;
   req.statements.push_back(insert_artist("first").statements[0]);
   req.statements.push_back(insert_artist("second", "bogus").statements[0]);
@@ -172,9 +174,10 @@ CAF_TEST(concurrent writers on real threads never see SQLITE_BUSY) {
   for (int w = 0; w < 50; ++w)
     sys.spawn([&, w](caf::event_based_actor* self) {
       for (int i = 0; i < 2000; ++i)
-        self->request(st, caf::infinite, atom::write_v,
-                      insert_artist("r" + std::to_string(w) + "-"
-                                    + std::to_string(i)))
+        self
+          ->request(
+            st, caf::infinite, atom::write_v,
+            insert_artist("r" + std::to_string(w) + "-" + std::to_string(i)))
           .then([&](const write_ack&) { ++acked; },
                 [&](const caf::error&) { ++failed; });
     });

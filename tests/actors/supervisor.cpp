@@ -65,14 +65,13 @@ caf::behavior test_task(caf::event_based_actor* self, std::string name,
       } else {
         // Finish later, on a message to ourselves, like a real long task.
         self->delayed_send(self, b.delay, test_atoms::finish_v);
-        self->become(caf::keep_behavior,
-                     [=](test_atoms::finish) mutable {
-                       done();
-                       self->unbecome();
-                     },
-                     [](atom::progress) {
-                       return std::string{R"({"files_seen": 7})"};
-                     });
+        self->become(
+          caf::keep_behavior,
+          [=](test_atoms::finish) mutable {
+            done();
+            self->unbecome();
+          },
+          [](atom::progress) { return std::string{R"({"files_seen": 7})"}; });
       }
       return rp;
     },
@@ -194,12 +193,14 @@ CAF_TEST(a failed identify skips enrich and expand but not unrelated tasks) {
                   "identify_tracks could not reach MusicBrainz");
   auto t = task("identify_tracks");
   CAF_CHECK_EQUAL(t["last_status"], "failed");
-  CAF_CHECK_EQUAL(t["last_error"], "identify_tracks could not reach MusicBrainz");
+  CAF_CHECK_EQUAL(t["last_error"],
+                  "identify_tracks could not reach MusicBrainz");
   // The next cycle retries the failed task (it is still due) and its
   // dependents, but not the tasks that succeeded.
   p->plan["identify_tracks"].outcome = "succeeded";
   p->started.clear();
-  auto again = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  auto again
+    = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(again["identify_tracks"], "completed");
   CAF_CHECK_EQUAL(again["enrich_metadata"], "completed");
   CAF_CHECK_EQUAL(again["expand_discography"], "completed");
@@ -261,7 +262,8 @@ CAF_TEST(run now of a running task is refused) {
   CHECK_MSG(second.find("already_running") != std::string::npos, second);
   CAF_CHECK_EQUAL(field("scan_local_library", "running"), true);
   // Live progress comes from the handler while it runs.
-  CAF_CHECK_EQUAL(json(field("scan_local_library", "progress")["files_seen"]), 7);
+  CAF_CHECK_EQUAL(json(field("scan_local_library", "progress")["files_seen"]),
+                  7);
   CAF_CHECK_EQUAL(p->started.size(), 1u);
   sched.advance_time(30s);
   sched.run();
@@ -285,9 +287,8 @@ CAF_TEST(a cycle waits for a task started by run now) {
   CAF_CHECK_EQUAL(o["scan_local_library"], "completed");
   CAF_CHECK_EQUAL(o["identify_artists"], "completed");
   // Not started twice.
-  CAF_CHECK_EQUAL(std::count(p->started.begin(), p->started.end(),
-                             "scan_local_library"),
-                  1);
+  CAF_CHECK_EQUAL(
+    std::count(p->started.begin(), p->started.end(), "scan_local_library"), 1);
 }
 
 CAF_TEST(a crashing task actor is recorded and restarted) {
@@ -387,7 +388,7 @@ CAF_TEST(history survives a restart so a recent task is not rerun) {
   CAF_CHECK(last_success.is_string());
 }
 
-CAF_TEST(one-shot runs follow the DAG among the named tasks) {
+CAF_TEST(one - shot runs follow the DAG among the named tasks) {
   p->plan["identify_artists"].outcome = "failed";
   start(spec_tasks());
   auto r = json::parse(
@@ -418,7 +419,8 @@ CAF_TEST(cycles and unknown dependencies are refused at start) {
   std::vector<task_def> unknown{{"a", "x", {"zzz"}, 1h, true, 1h, {}}};
   auto reg2 = task_registry::make(unknown);
   CAF_REQUIRE(!reg2);
-  CAF_CHECK(render(reg2.error()).find("unknown task 'zzz'") != std::string::npos);
+  CAF_CHECK(render(reg2.error()).find("unknown task 'zzz'")
+            != std::string::npos);
   // The real table is a valid DAG with dependencies first.
   task_env env;
   auto real = task_registry::make(default_tasks(env));

@@ -34,12 +34,16 @@ CAF_TEST(configured bases replace the defaults) {
   pc.authorize_url = "http://127.0.0.1:9/login/authorize";
   auto td = flow_for("tidal", pc);
   CAF_REQUIRE(td.has_value());
-  CAF_CHECK_EQUAL(td->token_url, "http://127.0.0.1:9/tidal-auth/v1/oauth2/token");
+  CAF_CHECK_EQUAL(td->token_url,
+                  "http://127.0.0.1:9/tidal-auth/v1/oauth2/token");
   auto url = authorize_url(*td, "my id", "http://127.0.0.1:8888/callback",
                            "st4te", "verifier");
   CHECK_MSG(url.rfind("http://127.0.0.1:9/login/authorize?client_id=my+id&", 0)
-              == 0 || url.rfind("http://127.0.0.1:9/login/authorize?client_id="
-                                "my%20id&", 0) == 0,
+                == 0
+              || url.rfind("http://127.0.0.1:9/login/authorize?client_id="
+                           "my%20id&",
+                           0)
+                   == 0,
             url);
   CHECK_MSG(url.find("&code_challenge_method=S256&code_challenge="
                      + pkce_challenge("verifier"))
@@ -47,7 +51,7 @@ CAF_TEST(configured bases replace the defaults) {
             url);
   CHECK_MSG(url.find("scope=collection.read") != std::string::npos, url);
   auto sp = flow_for("spotify", provider_config{});
-  auto sp_url = authorize_url(*sp, "cid", "http://127.0.0.1:8888/callback",
-                              "s", "");
+  auto sp_url = authorize_url(*sp, "cid", "http://127.0.0.1:8888/callback", "s",
+                              "");
   CHECK_MSG(sp_url.find("code_challenge") == std::string::npos, sp_url);
 }

@@ -70,8 +70,9 @@ struct tiny_server {
 
 std::string response(int status, const std::string& body,
                      const std::string& extra = "") {
-  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: "
-         "application/json\r\nConnection: close\r\nContent-Length: "
+  return "HTTP/1.1 " + std::to_string(status)
+         + " X\r\nContent-Type: "
+           "application/json\r\nConnection: close\r\nContent-Length: "
          + std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
 }
 
@@ -81,14 +82,14 @@ CAF_TEST(retry after parses seconds and http dates) {
   CAF_CHECK_EQUAL(http::parse_retry_after("120", 0).value_or(-1), 120000);
   CAF_CHECK_EQUAL(http::parse_retry_after(" 4397 ", 0).value_or(-1), 4397000);
   // 2015-10-21T07:28:00Z = 1445412480 s
-  CAF_CHECK_EQUAL(
-    http::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470000)
-      .value_or(-1),
-    10000);
-  CAF_CHECK_EQUAL(
-    http::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412490000)
-      .value_or(-1),
-    0);
+  CAF_CHECK_EQUAL(http::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT",
+                                          1445412470000)
+                    .value_or(-1),
+                  10000);
+  CAF_CHECK_EQUAL(http::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT",
+                                          1445412490000)
+                    .value_or(-1),
+                  0);
   CAF_CHECK(!http::parse_retry_after("soon", 0));
   CAF_CHECK(!http::parse_retry_after("", 0));
   CAF_CHECK(!http::parse_retry_after("-5", 0));
@@ -103,9 +104,9 @@ CAF_TEST(user agent names discotheque its version and a contact url) {
 }
 
 CAF_TEST(the client reads status body and retry after and sends headers) {
-  tiny_server srv{{response(429, R"({"error":{"status":429}})",
-                            "Retry-After: 7\r\n"),
-                   response(200, R"({"ok":true})")}};
+  tiny_server srv{
+    {response(429, R"({"error":{"status":429}})", "Retry-After: 7\r\n"),
+     response(200, R"({"ok":true})")}};
   http::curl_client client;
   http_call call;
   call.url = srv.url("/v1/me/tracks?limit=50");

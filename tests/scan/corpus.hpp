@@ -23,8 +23,9 @@ inline std::filesystem::path source_dir() {
 inline const std::filesystem::path& corpus_dir() {
   static temp_dir dir;
   static bool made = [] {
-    auto cmd = "python3 '" + (source_dir() / "tests/corpus/generate.py").string()
-               + "' '" + dir.path.string() + "'";
+    auto cmd = "python3 '"
+               + (source_dir() / "tests/corpus/generate.py").string() + "' '"
+               + dir.path.string() + "'";
     if (std::system(cmd.c_str()) != 0)
       throw std::runtime_error("corpus generation failed: " + cmd);
     return true;

@@ -55,7 +55,9 @@ CAF_TEST(featured artists are split off) {
 CAF_TEST(invalid utf8 is repaired and long values cut) {
   CAF_CHECK_EQUAL(repair_utf8("Caf\xe9"), "Café");
   CAF_CHECK_EQUAL(repair_utf8("ok \xc3\xa9"), "ok é");
-  CAF_CHECK_EQUAL(repair_utf8("a\x01" "b"), "ab");
+  CAF_CHECK_EQUAL(repair_utf8("a\x01"
+                              "b"),
+                  "ab");
   std::string longer(3000, 'x');
   CAF_CHECK_EQUAL(repair_utf8(longer, 1024).size(), 1024u);
   // never cut inside a code point

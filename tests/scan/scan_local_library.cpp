@@ -59,9 +59,9 @@ struct fixture : test::fixture_base {
   }
 
   ~fixture() {
-    for (auto a : {caf::actor_cast<caf::actor>(scan),
-                   caf::actor_cast<caf::actor>(dedup),
-                   caf::actor_cast<caf::actor>(st)})
+    for (auto a :
+         {caf::actor_cast<caf::actor>(scan), caf::actor_cast<caf::actor>(dedup),
+          caf::actor_cast<caf::actor>(st)})
       anon_send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -69,15 +69,18 @@ struct fixture : test::fixture_base {
   task_result run_scan() {
     auto out = std::make_shared<task_result>();
     auto id = ++run_id;
-    sys.spawn([=, scan = scan](caf::event_based_actor* self, int) {
-      self->request(scan, caf::infinite, atom::run_v,
+    sys.spawn(
+      [=, scan = scan](caf::event_based_actor* self, int) {
+        self
+          ->request(scan, caf::infinite, atom::run_v,
                     task_request{"scan_local_library", "manual", id})
-        .then([=](const task_result& r) { *out = r; },
-              [=](const caf::error& e) {
-                out->status = "error";
-                out->error = to_string(e);
-              });
-    }, 0);
+          .then([=](const task_result& r) { *out = r; },
+                [=](const caf::error& e) {
+                  out->status = "error";
+                  out->error = to_string(e);
+                });
+      },
+      0);
     sched.run();
     return *out;
   }
@@ -164,13 +167,17 @@ CAF_TEST(a scan of the corpus matches the manifest) {
     // The ids, in each format's own form.
     auto fmt = f["format"].get<std::string>();
     if (!f["track_mbid"].get<std::string>().empty())
-      CHECK_MSG(q.opt_text(4).value_or("") == f["track_mbid"], fmt << " " << path);
+      CHECK_MSG(q.opt_text(4).value_or("") == f["track_mbid"],
+                fmt << " " << path);
     if (!f["isrc"].get<std::string>().empty())
-      CHECK_MSG(q.opt_text(5).value_or("") == f["isrc"], fmt << " isrc " << path);
+      CHECK_MSG(q.opt_text(5).value_or("") == f["isrc"],
+                fmt << " isrc " << path);
     if (!f["album_mbid"].get<std::string>().empty())
-      CHECK_MSG(q.opt_text(9).value_or("") == f["album_mbid"], fmt << " " << path);
+      CHECK_MSG(q.opt_text(9).value_or("") == f["album_mbid"],
+                fmt << " " << path);
     if (!f["artist_mbid"].get<std::string>().empty())
-      CHECK_MSG(q.opt_text(10).value_or("") == f["artist_mbid"], fmt << " " << path);
+      CHECK_MSG(q.opt_text(10).value_or("") == f["artist_mbid"],
+                fmt << " " << path);
     std::set<int64_t> feat;
     featured.reset();
     featured.bind(1, q.int64(0));
@@ -185,13 +192,13 @@ CAF_TEST(a scan of the corpus matches the manifest) {
   for (auto& [k, ids] : artist_ids)
     CHECK_MSG(ids.size() == 1, "artist " << k << " split in " << ids.size());
   for (auto& [id, keys] : artist_keys)
-    CHECK_MSG(keys.size() == 1, "artist row " << id << " merges "
-                                              << keys.size() << " artists");
+    CHECK_MSG(keys.size() == 1,
+              "artist row " << id << " merges " << keys.size() << " artists");
   for (auto& [k, ids] : album_ids)
     CHECK_MSG(ids.size() == 1, "album " << k << " split in " << ids.size());
   for (auto& [id, keys] : album_keys)
-    CHECK_MSG(keys.size() == 1, "album row " << id << " merges "
-                                             << keys.size() << " albums");
+    CHECK_MSG(keys.size() == 1,
+              "album row " << id << " merges " << keys.size() << " albums");
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM artists WHERE name = 'Nirvana'"),
                   2);
   // The displayed spelling does not depend on which file came first.
@@ -250,21 +257,21 @@ CAF_TEST(a rescan reflects exactly one change one add one delete one move) {
     f.seekp(static_cast<std::streamoff>(pos));
     f.write("Abbey Sing 1", 12);
   }
-  auto changed_id = count("SELECT id FROM tracks WHERE local_path = '"
-                          + changed + "'");
+  auto changed_id
+    = count("SELECT id FROM tracks WHERE local_path = '" + changed + "'");
   // added: a copy of an album's file elsewhere
   auto added = path_of("misc/added copy.flac");
   std::filesystem::copy_file(path_of("misc/long.flac"), added);
   // deleted
   auto deleted = path_of("bjork/homogenic/02 - Homogenic Song 2.wav");
-  auto deleted_id = count("SELECT id FROM tracks WHERE local_path = '"
-                          + deleted + "'");
+  auto deleted_id
+    = count("SELECT id FROM tracks WHERE local_path = '" + deleted + "'");
   std::filesystem::remove(deleted);
   // moved (and renamed) to another folder
   auto moved_from = path_of("sigur/agaetis/02 - Ágætis Song 2.flac");
   auto moved_to = path_of("misc/moved.flac");
-  auto moved_id = count("SELECT id FROM tracks WHERE local_path = '"
-                        + moved_from + "'");
+  auto moved_id
+    = count("SELECT id FROM tracks WHERE local_path = '" + moved_from + "'");
   CAF_REQUIRE_GREATER(moved_id, 0);
   std::filesystem::rename(moved_from, moved_to);
   auto r = run_scan();
@@ -275,21 +282,20 @@ CAF_TEST(a rescan reflects exactly one change one add one delete one move) {
   CAF_CHECK_EQUAL(stats["files_gone"].get<int64_t>(), 2);
   CAF_CHECK_EQUAL(stats["tracks_added"].get<int64_t>(), 1);
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks"), tracks + 1);
-  CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE id = "
-                        + std::to_string(changed_id)
-                        + " AND title = 'Abbey Sing 1'"),
-                  1);
-  CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE id = "
-                        + std::to_string(deleted_id)
-                        + " AND local_path IS NULL AND download_state = "
-                          "'not_needed' AND ownership_state = 'owned'"),
-                  1);
-  CAF_CHECK_EQUAL(count("SELECT id FROM tracks WHERE local_path = '"
-                        + moved_to + "'"),
-                  moved_id);
-  CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path = '"
-                        + added + "'"),
-                  1);
+  CAF_CHECK_EQUAL(
+    count("SELECT count(*) FROM tracks WHERE id = " + std::to_string(changed_id)
+          + " AND title = 'Abbey Sing 1'"),
+    1);
+  CAF_CHECK_EQUAL(
+    count("SELECT count(*) FROM tracks WHERE id = " + std::to_string(deleted_id)
+          + " AND local_path IS NULL AND download_state = "
+            "'not_needed' AND ownership_state = 'owned'"),
+    1);
+  CAF_CHECK_EQUAL(
+    count("SELECT id FROM tracks WHERE local_path = '" + moved_to + "'"),
+    moved_id);
+  CAF_CHECK_EQUAL(
+    count("SELECT count(*) FROM tracks WHERE local_path = '" + added + "'"), 1);
   // ...and the deleted file is found again when it comes back.
   std::filesystem::copy_file(moved_to, moved_from);
   auto again = run_scan();
@@ -303,7 +309,9 @@ CAF_TEST(a file name that is not utf8 is kept byte for byte) {
   auto r = run_scan();
   CAF_CHECK_EQUAL(r.status, "succeeded");
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path = CAST("
-                        "x'" + [&] {
+                        "x'"
+                        +
+                        [&] {
                           std::string hex;
                           char buf[3];
                           for (unsigned char c : odd.string()) {
@@ -311,7 +319,8 @@ CAF_TEST(a file name that is not utf8 is kept byte for byte) {
                             hex += buf;
                           }
                           return hex;
-                        }() + "' AS TEXT)"),
+                        }()
+                        + "' AS TEXT)"),
                   1);
   auto again = run_scan();
   CAF_CHECK_EQUAL(json::parse(again.stats_json)["files_opened"].get<int64_t>(),
@@ -348,10 +357,12 @@ CAF_TEST(an unavailable music folder does not make its files gone) {
 CAF_TEST(progress is reported as JSON) {
   auto out = std::make_shared<std::string>();
   run_scan();
-  sys.spawn([=, scan = scan](caf::event_based_actor* self, int) {
-    self->request(scan, caf::infinite, atom::progress_v)
-      .then([=](const std::string& s) { *out = s; });
-  }, 0);
+  sys.spawn(
+    [=, scan = scan](caf::event_based_actor* self, int) {
+      self->request(scan, caf::infinite, atom::progress_v)
+        .then([=](const std::string& s) { *out = s; });
+    },
+    0);
   sched.run();
   auto j = json::parse(*out);
   CAF_CHECK(j.contains("files_seen"));

@@ -12,8 +12,8 @@ namespace {
 
 std::set<std::string> tables(database& db) {
   std::set<std::string> result;
-  auto st = db.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  auto st = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
+                       "AND name NOT LIKE 'sqlite_%'");
   while (st.step())
     result.insert(st.text(0));
   return result;
@@ -33,10 +33,10 @@ CAF_TEST(a fresh database gets every table) {
   CAF_CHECK_EQUAL(migrate(db), latest_schema_version());
   CAF_CHECK_EQUAL(schema_version(db), latest_schema_version());
   std::set<std::string> expected{
-    "artists",        "albums",        "album_artists",   "tracks",
-    "track_artists",  "ownership_claims", "playlists",    "playlist_tracks",
-    "images",         "settings",      "task_runs",       "provider_state",
-    "provider_errors", "provider_tokens", "scan_folders", "scan_errors"};
+    "artists",         "albums",           "album_artists", "tracks",
+    "track_artists",   "ownership_claims", "playlists",     "playlist_tracks",
+    "images",          "settings",         "task_runs",     "provider_state",
+    "provider_errors", "provider_tokens",  "scan_folders",  "scan_errors"};
   auto actual = tables(db);
   for (const auto& t : expected)
     CHECK_MSG(actual.count(t) == 1, "missing table " << t);
@@ -52,7 +52,7 @@ CAF_TEST(a fresh database gets every table) {
                   "5");
 }
 
-CAF_TEST(migrating twice is a no-op) {
+CAF_TEST(migrating twice is a no - op) {
   migrate(db);
   auto before = tables(db);
   CAF_CHECK_EQUAL(migrate(db), 0);
@@ -65,12 +65,14 @@ CAF_TEST(migrating twice is a no-op) {
 
 CAF_TEST(a database newer than the binary is refused) {
   migrate(db);
-  db.exec("PRAGMA user_version = " + std::to_string(latest_schema_version() + 1));
+  db.exec("PRAGMA user_version = "
+          + std::to_string(latest_schema_version() + 1));
   bool refused = false;
   try {
     migrate(db);
   } catch (const std::runtime_error& e) {
-    refused = std::string{e.what()}.find("newer Discotheque") != std::string::npos;
+    refused = std::string{e.what()}.find("newer Discotheque")
+              != std::string::npos;
   }
   CAF_CHECK(refused);
 }

@@ -39,10 +39,10 @@ int main(int argc, char** argv) {
         return;
       auto i = (*next)++;
       auto name = "row-" + std::to_string(i);
-      write_request req{{sql_stmt{
-        "INSERT INTO artists(name, normalized_name, ownership_state) "
-        "VALUES (?1, ?1, 'owned')",
-        {sql_value::of(name)}}}};
+      write_request req{
+        {sql_stmt{"INSERT INTO artists(name, normalized_name, ownership_state) "
+                  "VALUES (?1, ?1, 'owned')",
+                  {sql_value::of(name)}}}};
       self->request(st, caf::infinite, atom::write_v, std::move(req))
         .then(
           [=](const write_ack&) {

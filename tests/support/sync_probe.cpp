@@ -97,27 +97,32 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
         auto rid = st.next_id++;
         st.ids.emplace(k, rid);
         ++res.created;
-        auto table = kind == "track" ? "tracks"
-                                     : kind == "album" ? "albums" : "artists";
+        auto table = kind == "track"   ? "tracks"
+                     : kind == "album" ? "albums"
+                                       : "artists";
         auto col = kind == "artist" ? "name" : "title";
         auto ncol = kind == "artist" ? "normalized_name" : "normalized_title";
-        req.statements.push_back(sql_stmt{
-          std::string{"INSERT OR IGNORE INTO "} + table + "(id, " + col + ", "
-            + ncol + ") VALUES (?1, ?2, ?2)",
-          {sql_value::of(rid), sql_value::of(title)}});
+        req.statements.push_back(
+          sql_stmt{std::string{"INSERT OR IGNORE INTO "} + table + "(id, " + col
+                     + ", " + ncol + ") VALUES (?1, ?2, ?2)",
+                   {sql_value::of(rid), sql_value::of(title)}});
         return rid;
       };
       for (const auto& a : b.artists)
         res.artist_ids.push_back(
           row("artist", provider_id(b.source, a), a.name));
       for (const auto& a : b.albums)
-        res.album_ids.push_back(row("album", provider_id(b.source, a), a.title));
+        res.album_ids.push_back(
+          row("album", provider_id(b.source, a), a.title));
       for (const auto& t : b.tracks)
-        res.track_ids.push_back(row("track", provider_id(b.source, t), t.title));
+        res.track_ids.push_back(
+          row("track", provider_id(b.source, t), t.title));
       if (req.statements.empty())
         return res;
       auto rp = self->make_response_promise<ingest_result>();
-      self->request(self->state.store, caf::infinite, atom::write_v, std::move(req))
+      self
+        ->request(self->state.store, caf::infinite, atom::write_v,
+                  std::move(req))
         .then([rp, res](const write_ack&) mutable { rp.deliver(res); },
               [rp](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
@@ -125,7 +130,7 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
     [self](atom::reconcile, const std::string& source,
            const std::string& reason, int64_t run_id) -> caf::result<int64_t> {
       self->state.rec->reconciled.push_back(source + "/" + reason + "/"
-                                       + std::to_string(run_id));
+                                            + std::to_string(run_id));
       if (self->state.real)
         return self->delegate(self->state.real, atom::reconcile_v, source,
                               reason, run_id);
@@ -136,9 +141,12 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
 
 json result_json(const task_result& r) {
   json stats = json::parse(r.stats_json, nullptr, false);
-  return json{{"task", r.task},         {"status", r.status},
-              {"reason", r.reason},     {"error", r.error},
-              {"stats", stats},         {"started_at", r.started_at},
+  return json{{"task", r.task},
+              {"status", r.status},
+              {"reason", r.reason},
+              {"error", r.error},
+              {"stats", stats},
+              {"started_at", r.started_at},
               {"finished_at", r.finished_at}};
 }
 
@@ -175,9 +183,9 @@ int main(int argc, char** argv) {
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg);
   if (const char* policy = std::getenv("PROBE_SCHEDULER"))
-    sys_cfg.set("scheduler.policy",
-                std::string{policy} == "sharing" ? caf::atom("sharing")
-                                                 : caf::atom("stealing"));
+    sys_cfg.set("scheduler.policy", std::string{policy} == "sharing"
+                                      ? caf::atom("sharing")
+                                      : caf::atom("stealing"));
   caf::actor_system sys{sys_cfg};
   json out;
   {
@@ -195,7 +203,8 @@ int main(int argc, char** argv) {
     // PROBE_DEDUP=real: every batch also goes through the real dedup store
     // (matching, merging, the writes it makes), as in the service.
     dedup_store_actor real;
-    if (const char* d = std::getenv("PROBE_DEDUP"); d && std::string{d} == "real")
+    if (const char* d = std::getenv("PROBE_DEDUP");
+        d && std::string{d} == "real")
       real = sys.spawn<caf::detached>(dedup_store,
                                       dedup_config{cfg.db_path(), st});
     auto dedup = sys.spawn(probe_dedup, st, real, rec);

@@ -92,8 +92,8 @@ struct fixture : test::fixture_base {
     caf::timespan spent{0};
     while (!done() && spent < max) {
       sched.advance_time(step);
-      wall += std::chrono::duration_cast<std::chrono::milliseconds>(step)
-                .count();
+      wall
+        += std::chrono::duration_cast<std::chrono::milliseconds>(step).count();
       spent += step;
       sched.run();
     }
@@ -134,7 +134,9 @@ struct fixture : test::fixture_base {
                                  std::string url = "http://x/a") {
     auto out = std::make_shared<outcome>();
     sys.spawn([=, this](caf::event_based_actor* self) {
-      self->request(gw, caf::infinite, atom::pfetch_v, http_call{"GET", url, {}, {}, 0})
+      self
+        ->request(gw, caf::infinite, atom::pfetch_v,
+                  http_call{"GET", url, {}, {}, 0})
         .then(
           [=, this](const http_reply& r) {
             out->done = true;
@@ -177,7 +179,8 @@ CAF_TEST(the rate limiter spaces permits of concurrent callers) {
   CAF_CHECK(grants->back() - grants->front() < 3000ms);
 }
 
-CAF_TEST(the breaker opens after five failures and half-opens after its time) {
+CAF_TEST(the breaker opens after five failures and half
+         - opens after its time) {
   circuit_breaker_config bc;
   bc.provider = "t";
   bc.open_for = 300s;
@@ -186,8 +189,9 @@ CAF_TEST(the breaker opens after five failures and half-opens after its time) {
   auto allowed = std::make_shared<std::vector<bool>>();
   auto ask = [&] {
     sys.spawn([=](caf::event_based_actor* self) {
-      self->request(breaker, caf::infinite, atom::cb_allow_v)
-        .then([=](bool b) { allowed->push_back(b); });
+      self->request(breaker, caf::infinite, atom::cb_allow_v).then([=](bool b) {
+        allowed->push_back(b);
+      });
     });
     sched.run();
   };
@@ -268,7 +272,7 @@ CAF_TEST(a transient failure followed by success is delivered) {
   CAF_CHECK_EQUAL(http->times.size(), 3u);
 }
 
-CAF_TEST(429 honours Retry-After) {
+CAF_TEST(429 honours Retry - After) {
   auto gw = make_gateway();
   http->replies = {make_reply(429, "{}", "7"), make_reply(200, "ok")};
   auto out = fetch(gw);
@@ -280,14 +284,16 @@ CAF_TEST(429 honours Retry-After) {
   CAF_CHECK(http->times[1] - http->times[0] < 7100ms);
 }
 
-CAF_TEST(a Retry-After beyond the ceiling blocks the provider) {
+CAF_TEST(a Retry - After beyond the ceiling blocks the provider) {
   auto gw = make_gateway();
   http->replies = {make_reply(429, "{}", "86400")};
   auto out = fetch(gw);
   run_until([&] { return out->done; }, 5s);
   CAF_REQUIRE(out->done);
-  CHECK_MSG(render(out->err).find("provider_unavailable: rate limited, blocked until") == 0,
-            "got " << render(out->err));
+  CHECK_MSG(
+    render(out->err).find("provider_unavailable: rate limited, blocked until")
+      == 0,
+    "got " << render(out->err));
   // Later calls fail at once without touching the provider.
   auto again = fetch(gw);
   run_until([&] { return again->done; }, 5s);
@@ -320,8 +326,10 @@ CAF_TEST(a rejected token is renewed once and the call goes through) {
   auto n = std::make_shared<int>(1);
   auto tokens = sys.spawn(counting_tokens, n);
   auto gw = make_gateway(0, 5, tokens);
-  http->replies = {make_reply(401, R"({"error":{"status":401,"message":"The access token expired"}})"),
-                   make_reply(200, "fine")};
+  http->replies = {
+    make_reply(
+      401, R"({"error":{"status":401,"message":"The access token expired"}})"),
+    make_reply(200, "fine")};
   auto out = fetch(gw);
   run_until([&] { return out->done; }, 5s);
   CAF_REQUIRE(out->done);
@@ -335,26 +343,39 @@ CAF_TEST(a rejected token is renewed once and the call goes through) {
 }
 
 CAF_TEST(deezer errors inside HTTP 200 are classified) {
-  CAF_CHECK(classify_deezer(make_reply(200, R"({"error":{"type":"Exception","message":"Quota limit exceeded","code":4}})"))
-            == reply_class::rate_limited);
-  CAF_CHECK(classify_deezer(make_reply(200, R"({"error":{"type":"DataException","message":"no data","code":800}})"))
-            == reply_class::final_error);
-  CAF_CHECK(classify_deezer(make_reply(200, R"({"error":{"type":"OAuthException","message":"Invalid OAuth access token.","code":300}})"))
-            == reply_class::auth);
+  CAF_CHECK(
+    classify_deezer(make_reply(
+      200,
+      R"({"error":{"type":"Exception","message":"Quota limit exceeded","code":4}})"))
+    == reply_class::rate_limited);
+  CAF_CHECK(
+    classify_deezer(make_reply(
+      200,
+      R"({"error":{"type":"DataException","message":"no data","code":800}})"))
+    == reply_class::final_error);
+  CAF_CHECK(
+    classify_deezer(make_reply(
+      200,
+      R"({"error":{"type":"OAuthException","message":"Invalid OAuth access token.","code":300}})"))
+    == reply_class::auth);
   CAF_CHECK(classify_deezer(make_reply(200, R"({"error":{"code":700}})"))
             == reply_class::transient);
   CAF_CHECK(classify_deezer(make_reply(200, R"({"data":[],"total":0})"))
             == reply_class::ok);
-  CAF_CHECK(classify_deezer(make_reply(200, R"({"data":[{"title":"\"error\""}]})"))
-            == reply_class::ok);
+  CAF_CHECK(
+    classify_deezer(make_reply(200, R"({"data":[{"title":"\"error\""}]})"))
+    == reply_class::ok);
   CAF_CHECK(classify_deezer(make_reply(200, "{not json \"error\""))
             == reply_class::ok);
 }
 
 CAF_TEST(a deezer quota error is retried) {
   auto gw = make_gateway(0, 5, {}, true);
-  http->replies = {make_reply(200, R"({"error":{"type":"Exception","message":"Quota limit exceeded","code":4}})"),
-                   make_reply(200, R"({"data":[]})")};
+  http->replies = {
+    make_reply(
+      200,
+      R"({"error":{"type":"Exception","message":"Quota limit exceeded","code":4}})"),
+    make_reply(200, R"({"data":[]})")};
   auto out = fetch(gw);
   run_until([&] { return out->done; }, 10s);
   CAF_REQUIRE(out->done);

@@ -26,8 +26,8 @@ http_reply reply(int status, std::string body) {
   return r;
 }
 
-http_client_actor::behavior_type token_endpoint(http_client_actor::pointer,
-                                                std::shared_ptr<token_server> s) {
+http_client_actor::behavior_type
+token_endpoint(http_client_actor::pointer, std::shared_ptr<token_server> s) {
   return {
     [s](atom::pfetch, const http_call& call) -> http_reply {
       s->calls.push_back(call);
@@ -92,7 +92,9 @@ CAF_TEST_FIXTURE_SCOPE(token_refresher_tests, fixture)
 
 CAF_TEST(a refresh without a new refresh token keeps the old one) {
   make("rt-1");
-  srv->replies.push_back(reply(200, R"({"access_token":"at-1","token_type":"Bearer","scope":"user-library-read","expires_in":3600})"));
+  srv->replies.push_back(reply(
+    200,
+    R"({"access_token":"at-1","token_type":"Bearer","scope":"user-library-read","expires_in":3600})"));
   CAF_CHECK_EQUAL(get(), "at-1");
   CAF_REQUIRE_EQUAL(srv->calls.size(), 1u);
   const auto& c = srv->calls[0];
@@ -105,34 +107,47 @@ CAF_TEST(a refresh without a new refresh token keeps the old one) {
   CAF_CHECK_EQUAL(get(), "at-1");
   CAF_CHECK_EQUAL(srv->calls.size(), 1u);
   // rejected by the provider: refresh again with the same refresh token
-  srv->replies.push_back(reply(200, R"({"access_token":"at-2","expires_in":3600})"));
+  srv->replies.push_back(
+    reply(200, R"({"access_token":"at-2","expires_in":3600})"));
   CAF_CHECK_EQUAL(get(true, "at-1"), "at-2");
   CAF_REQUIRE_EQUAL(srv->calls.size(), 2u);
-  CAF_CHECK_EQUAL(srv->calls[1].body, "grant_type=refresh_token&refresh_token=rt-1");
+  CAF_CHECK_EQUAL(srv->calls[1].body,
+                  "grant_type=refresh_token&refresh_token=rt-1");
   // a stale token from before the refresh: the current one, no call
   CAF_CHECK_EQUAL(get(true, "at-1"), "at-2");
   CAF_CHECK_EQUAL(srv->calls.size(), 2u);
 }
 
-CAF_TEST(a new refresh token replaces the old one and expiry triggers a refresh) {
+CAF_TEST(
+  a new refresh token replaces the old one and expiry triggers a refresh) {
   make("rt-1");
-  srv->replies.push_back(reply(200, R"({"access_token":"at-1","expires_in":3600,"refresh_token":"rt-2"})"));
+  srv->replies.push_back(reply(
+    200,
+    R"({"access_token":"at-1","expires_in":3600,"refresh_token":"rt-2"})"));
   CAF_CHECK_EQUAL(get(), "at-1");
-  srv->replies.push_back(reply(200, R"({"access_token":"at-2","expires_in":3600})"));
+  srv->replies.push_back(
+    reply(200, R"({"access_token":"at-2","expires_in":3600})"));
   // refreshed ahead of expiry (5 minutes margin), by its own timer
   wall += 3300 * 1000;
   sched.advance_time(3300s);
   sched.run();
   CAF_REQUIRE_EQUAL(srv->calls.size(), 2u);
-  CAF_CHECK_EQUAL(srv->calls[1].body, "grant_type=refresh_token&refresh_token=rt-2");
+  CAF_CHECK_EQUAL(srv->calls[1].body,
+                  "grant_type=refresh_token&refresh_token=rt-2");
   CAF_CHECK_EQUAL(get(), "at-2");
 }
 
-CAF_TEST(an invalid grant makes the provider unavailable without leaking tokens) {
+CAF_TEST(
+  an invalid grant makes the provider unavailable without leaking tokens) {
   make("rt-secret");
-  srv->replies.push_back(reply(400, R"({"error":"invalid_grant","error_description":"Invalid refresh token"})"));
+  srv->replies.push_back(reply(
+    400,
+    R"({"error":"invalid_grant","error_description":"Invalid refresh token"})"));
   auto r = get();
-  CHECK_MSG(r.find("error: provider_unavailable: token refresh failed: HTTP 400 invalid_grant") == 0, r);
+  CHECK_MSG(r.find("error: provider_unavailable: token refresh failed: HTTP "
+                   "400 invalid_grant")
+              == 0,
+            r);
   CAF_CHECK(r.find("rt-secret") == std::string::npos);
 }
 

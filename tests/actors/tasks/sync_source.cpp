@@ -121,8 +121,9 @@ struct fixture : test::fixture_base {
   task_result run() {
     auto out = std::make_shared<task_result>();
     sys.spawn([=, t = task](caf::event_based_actor* self) {
-      self->request(t, caf::infinite, atom::run_v,
-                    task_request{"sync_spotify_likes", "manual", 42})
+      self
+        ->request(t, caf::infinite, atom::run_v,
+                  task_request{"sync_spotify_likes", "manual", 42})
         .then([=](const task_result& r) { *out = r; },
               [=](const caf::error& e) {
                 out->status = "error";
@@ -199,10 +200,9 @@ CAF_TEST(a full sync merges every page with its reason and reconciles) {
     CAF_CHECK_EQUAL(b.auto_queue, false);
   }
   std::sort(rec->reconciled.begin(), rec->reconciled.end());
-  CAF_CHECK_EQUAL(rec->reconciled,
-                  (std::vector<std::string>{"spotify/followed/42",
-                                            "spotify/liked/42",
-                                            "spotify/saved/42"}));
+  CAF_CHECK_EQUAL(rec->reconciled, (std::vector<std::string>{
+                                     "spotify/followed/42", "spotify/liked/42",
+                                     "spotify/saved/42"}));
   auto stats = nlohmann::json::parse(r.stats_json);
   CAF_CHECK_EQUAL(stats["tracks"].get<int64_t>(), 4);
   CAF_CHECK_EQUAL(stats["pages"].get<int64_t>(), 6);
@@ -210,15 +210,15 @@ CAF_TEST(a full sync merges every page with its reason and reconciles) {
 
 CAF_TEST(a page failing after its retries leaves that list unreconciled) {
   script_account();
-  src_script->errors["liked|liked-2|"]
-    = make_error(ec::bad_response, "HTTP 503 after 3 retries");
+  src_script->errors["liked|liked-2|"] = make_error(ec::bad_response,
+                                                    "HTTP 503 after 3 retries");
   auto r = run();
   CAF_CHECK_EQUAL(r.status, "succeeded");
   CAF_CHECK_EQUAL(ids_for("liked"), (std::vector<std::string>{"t1", "t2"}));
   std::sort(rec->reconciled.begin(), rec->reconciled.end());
-  CAF_CHECK_EQUAL(rec->reconciled,
-                  (std::vector<std::string>{"spotify/followed/42",
-                                            "spotify/saved/42"}));
+  CAF_CHECK_EQUAL(
+    rec->reconciled,
+    (std::vector<std::string>{"spotify/followed/42", "spotify/saved/42"}));
   auto stats = nlohmann::json::parse(r.stats_json);
   CAF_CHECK_EQUAL(stats["not_reconciled"], nlohmann::json::array({"liked"}));
   CAF_CHECK_EQUAL(stats["errors"].size(), 1u);
@@ -230,15 +230,15 @@ CAF_TEST(skipped items keep their list from being reconciled) {
   src_script->pages["saved||"].errors = {"saved item 3: album without id"};
   run();
   std::sort(rec->reconciled.begin(), rec->reconciled.end());
-  CAF_CHECK_EQUAL(rec->reconciled,
-                  (std::vector<std::string>{"spotify/followed/42",
-                                            "spotify/liked/42"}));
+  CAF_CHECK_EQUAL(
+    rec->reconciled,
+    (std::vector<std::string>{"spotify/followed/42", "spotify/liked/42"}));
 }
 
-CAF_TEST(an unavailable provider mid-run stops the run without reconciling) {
+CAF_TEST(an unavailable provider mid - run stops the run without reconciling) {
   script_account();
-  src_script->errors["saved||"]
-    = make_error(ec::provider_unavailable, "circuit breaker open");
+  src_script->errors["saved||"] = make_error(ec::provider_unavailable,
+                                             "circuit breaker open");
   auto r = run();
   CAF_CHECK_EQUAL(r.status, "skipped");
   CAF_CHECK_EQUAL(r.reason, "provider_unavailable");
