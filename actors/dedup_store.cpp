@@ -1,7 +1,7 @@
 #include "actors/dedup_store.hpp"
 
+#include "library/normalize.hpp"
 #include "messages/error.hpp"
-#include "scan/normalize.hpp"
 #include "storage/database.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -67,7 +67,7 @@ sql_value fill(dedup_state::index& idx, const std::string& v, bool& known,
 
 /// Repairs a display name and collapses runs of whitespace.
 std::string tidy(const std::string& s) {
-  auto r = scan::repair_utf8(s);
+  auto r = library::repair_utf8(s);
   std::string out;
   out.reserve(r.size());
   for (char c : r)
@@ -320,7 +320,7 @@ struct batch_builder {
     std::string name = tidy(a.name);
     if (name.empty())
       name = "Unknown Artist";
-    auto key = scan::artist_key(name);
+    auto key = library::artist_key(name);
     if (key.empty())
       key = name; // all punctuation, e.g. "!!!": compare as written
     int64_t id = 0;
@@ -424,7 +424,7 @@ struct batch_builder {
       artist_ids.push_back(fallback_artist);
     std::string title = tidy(a.title);
     auto key = std::to_string(artist_ids.empty() ? 0 : artist_ids.front()) + "|"
-               + scan::fold(title);
+               + library::fold(title);
     int64_t id = known_album(a);
     if (id == 0)
       if (auto it = st.album_by_name.find(key); it != st.album_by_name.end())
@@ -458,7 +458,7 @@ struct batch_builder {
       ++res.created;
       add(album_insert,
           {sql_value::of(id), sql_value::of(title),
-           sql_value::of(scan::fold(title)), mbid,
+           sql_value::of(library::fold(title)), mbid,
            text_or_null(a.release_group_mbid), sp, dz, td, text_or_null(a.upc),
            text_or_null(a.album_type), text_or_null(a.release_date),
            int_or_null(a.total_tracks), int_or_null(a.total_discs), genres,
@@ -534,10 +534,10 @@ struct batch_builder {
     else
       album_id
         = known_album(t.album); // an album's track list names only its id
-    std::string title = scan::repair_utf8(t.title);
+    std::string title = library::repair_utf8(t.title);
     if (title.empty())
       title = "Untitled";
-    auto norm = scan::fold(title);
+    auto norm = library::fold(title);
     auto key = std::to_string(main_ids.front()) + "|" + std::to_string(album_id)
                + "|" + norm;
     bool has_path = local && !t.local_path.empty();

@@ -3,7 +3,7 @@
 // modules of http/api/ and computes the status snapshot (totals, providers).
 #pragma once
 
-#include "app/config.hpp"
+#include "config/config.hpp"
 #include "http/api/route.hpp"
 #include "messages/interfaces.hpp"
 #include "storage/database.hpp"

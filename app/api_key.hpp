@@ -2,7 +2,7 @@
 // <data_dir>/api_key with mode 0600 and reused afterwards.
 #pragma once
 
-#include "app/config.hpp"
+#include "config/config.hpp"
 
 #include <string>
 

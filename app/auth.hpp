@@ -6,7 +6,7 @@
 // (the database file is kept at mode 0600). Tokens are never printed.
 #pragma once
 
-#include "app/config.hpp"
+#include "config/config.hpp"
 
 #include <cstdint>
 #include <optional>

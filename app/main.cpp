@@ -1,7 +1,7 @@
 // discotheque: the command line. Subcommands: serve, run, cycle, version.
 #include "app/auth.hpp"
-#include "app/config.hpp"
 #include "app/service.hpp"
+#include "config/config.hpp"
 #include "support/log.hpp"
 
 #include <CLI/CLI.hpp>

@@ -3,7 +3,7 @@
 // shutdown on SIGINT/SIGTERM. Also the one-shot commands (run, cycle).
 #pragma once
 
-#include "app/config.hpp"
+#include "config/config.hpp"
 
 #include <caf/actor_system_config.hpp>
 

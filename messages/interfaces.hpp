@@ -2,7 +2,7 @@
 // learn what each actor accepts and answers. Behaviours live in actors/.
 #pragma once
 
-#include "http/server/server.hpp"
+#include "http/exchange.hpp"
 #include "messages/atoms.hpp"
 #include "messages/types.hpp"
 
@@ -96,13 +96,6 @@ using supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::put_atom, std::string, std::string>::with<std::string>,
   caf::reacts_to<atom::tick_atom>>;
 
-/// One HTTP request and the way to answer it. Lives only inside this process
-/// (the responder is a callback into the server's io thread).
-struct http_exchange {
-  http::request request;
-  http::responder reply;
-};
-
 /// The READER actor interface: a detached actor with a read-only database
 /// connection that answers the read side of the API, so SQLite never blocks
 /// a scheduler or io thread and never waits for the store's writes (WAL).
@@ -122,8 +115,6 @@ using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
                                    caf::reacts_to<atom::tick_atom>>;
 
 } // namespace discotheque
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(discotheque::http_exchange)
 
 // ---------------------------------------------------------------------------
 // Cloud-provider layer (issue 5). Message types and atoms: messages/cloud.hpp.

@@ -1,6 +1,6 @@
 #include "scan/tags.hpp"
 
-#include "scan/normalize.hpp"
+#include "library/normalize.hpp"
 
 #include <taglib/fileref.h>
 #include <taglib/tdebuglistener.h>
@@ -14,6 +14,10 @@
 #include <mutex>
 
 namespace discotheque::scan {
+
+using library::lower_ascii;
+using library::repair_utf8;
+using library::split_featured;
 
 namespace {
 

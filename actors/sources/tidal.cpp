@@ -1,6 +1,6 @@
 #include "actors/sources/tidal.hpp"
 
-#include "scan/normalize.hpp"
+#include "library/normalize.hpp"
 
 #include <cctype>
 #include <map>
@@ -97,7 +97,7 @@ album_dto map_album(const json& r, const index_t& idx) {
   auto type = str(a, "type");
   if (type.empty())
     type = str(a, "albumType");
-  x.album_type = scan::lower_ascii(type);
+  x.album_type = library::lower_ascii(type);
   for (const auto& ident : rel_data(r, "artists"))
     if (const auto* ar = lookup(idx, ident))
       x.artists.push_back(map_artist(*ar));

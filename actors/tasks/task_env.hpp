@@ -2,7 +2,7 @@
 // The supervisor's registry spawns each task actor with one of these.
 #pragma once
 
-#include "app/config.hpp"
+#include "config/config.hpp"
 #include "messages/interfaces.hpp"
 
 #include <filesystem>

@@ -1,6 +1,6 @@
 #include "http/api/library.hpp"
 
-#include "scan/normalize.hpp"
+#include "library/normalize.hpp"
 #include "support/time.hpp"
 
 #include <charconv>
@@ -151,7 +151,7 @@ response list(const request& req, storage::database& db,
   if (auto it = req.query.find("q");
       it != req.query.end() && !it->second.empty()) {
     // Folded like the stored names, so "bjork" finds "Björk".
-    auto folded = scan::fold(it->second);
+    auto folded = library::fold(it->second);
     std::string pattern = "%";
     for (char c : folded) {
       if (c == '%' || c == '_' || c == '\\')

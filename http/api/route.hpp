@@ -4,7 +4,7 @@
 // reader, so SQLite never blocks a scheduler or io thread).
 #pragma once
 
-#include "http/server/server.hpp"
+#include "http/exchange.hpp"
 #include "messages/types.hpp"
 #include "storage/database.hpp"
 

@@ -3,6 +3,8 @@
 // answer back on the session's executor. It never blocks an io thread on CAF.
 #pragma once
 
+#include "http/exchange.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,40 +14,6 @@
 #include <vector>
 
 namespace discotheque::http {
-
-/// A parsed request, decoupled from Beast so actors never see Beast types.
-struct request {
-  std::string method; ///< "GET", "POST" ...
-  std::string target; ///< as sent: "/api/x?y=1"
-  std::string path;   ///< decoded path without the query: "/api/x"
-  std::map<std::string, std::string> query;   ///< decoded query parameters
-  std::map<std::string, std::string> headers; ///< lower-case names
-  std::string body;
-
-  /// The header's value or "" (name in lower case).
-  std::string header(const std::string& name) const;
-};
-
-struct response {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
-};
-
-/// Called exactly once with the response, from any thread. If it is dropped
-/// without being called (say, the actor holding it died), the client gets a
-/// 503 instead of a hanging connection.
-class responder {
-public:
-  responder() = default;
-  explicit responder(std::function<void(response)> fn);
-  void operator()(response r) const;
-
-private:
-  struct once;
-  std::shared_ptr<once> impl_;
-};
 
 using handler = std::function<void(request, responder)>;
 

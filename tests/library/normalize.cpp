@@ -1,9 +1,9 @@
-#define CAF_SUITE scan.normalize
+#define CAF_SUITE library.normalize
 #include "fixture.hpp"
 
-#include "scan/normalize.hpp"
+#include "library/normalize.hpp"
 
-using namespace discotheque::scan;
+using namespace discotheque::library;
 
 CAF_TEST(case accents punctuation and whitespace fold) {
   CAF_CHECK_EQUAL(fold("  Björk  "), "bjork");

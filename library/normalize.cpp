@@ -1,9 +1,9 @@
-#include "scan/normalize.hpp"
+#include "library/normalize.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
-namespace discotheque::scan {
+namespace discotheque::library {
 
 namespace {
 
@@ -241,4 +241,4 @@ std::string repair_utf8(std::string_view s, size_t limit) {
   return std::string{t};
 }
 
-} // namespace discotheque::scan
+} // namespace discotheque::library

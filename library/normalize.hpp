@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace discotheque::scan {
+namespace discotheque::library {
 
 /// Folds `s` for comparison: "  Björk  " -> "bjork", "AC/DC" -> "acdc",
 /// "Simon & Garfunkel" -> "simon and garfunkel".
@@ -36,4 +36,4 @@ std::string repair_utf8(std::string_view s, size_t limit = 1024);
 /// A-Z to a-z; every other byte as it is (file extensions, tag keywords).
 std::string lower_ascii(std::string_view s);
 
-} // namespace discotheque::scan
+} // namespace discotheque::library
