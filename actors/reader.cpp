@@ -4,6 +4,7 @@
 #include "http/api/playlists.hpp"
 
 #include "messages/error.hpp"
+#include "storage/queries/library.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -13,20 +14,16 @@ using nlohmann::json;
 
 json status_snapshot(storage::database& db,
                      const std::map<std::string, provider_config>& providers) {
-  auto count = [&](const char* sql) { return db.query_int(sql).value_or(0); };
+  auto t = storage::queries::totals(db);
   json totals{
-    {"artists", count("SELECT count(*) FROM artists")},
-    {"albums", count("SELECT count(*) FROM albums")},
-    {"tracks", count("SELECT count(*) FROM tracks")},
-    {"playlists", count("SELECT count(*) FROM playlists")},
-    {"owned_artists",
-     count("SELECT count(*) FROM artists WHERE ownership_state = 'owned'")},
-    {"owned_albums",
-     count("SELECT count(*) FROM albums WHERE ownership_state = 'owned'")},
-    {"owned_tracks",
-     count("SELECT count(*) FROM tracks WHERE ownership_state = 'owned'")},
-    {"pending_downloads",
-     count("SELECT count(*) FROM tracks WHERE download_state = 'pending'")},
+    {"artists", t.artists},
+    {"albums", t.albums},
+    {"tracks", t.tracks},
+    {"playlists", t.playlists},
+    {"owned_artists", t.owned_artists},
+    {"owned_albums", t.owned_albums},
+    {"owned_tracks", t.owned_tracks},
+    {"pending_downloads", t.pending_downloads},
   };
   auto day_ago = now_ms() - 24 * 3600 * 1000;
   json list = json::array();
@@ -81,8 +78,11 @@ json status_snapshot(storage::database& db,
     {"totals", totals}, {"providers", list}, {"taken_at", iso8601(now_ms())}};
 }
 
-std::vector<http::endpoint_module> default_endpoint_modules() {
-  return {http::library_api, http::playlists_api};
+http::reader_router default_reader_routes() {
+  http::reader_router r;
+  http::add_library_routes(r);
+  http::add_playlist_routes(r);
+  return r;
 }
 
 reader_actor::behavior_type
@@ -101,19 +101,17 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
       if (!st.db)
         return ex.reply(http::json_error(503, "database_unavailable",
                                          "the database cannot be read"));
+      auto route = st.config.routes.match(ex.request);
+      if (route.error)
+        return ex.reply(std::move(*route.error));
       std::optional<http::api_outcome> outcome;
       try {
-        for (auto& m : st.config.modules)
-          if ((outcome = m(ex.request, st.db)))
-            break;
+        outcome = (*route.handler)(ex.request, route.params, st.db);
       } catch (const std::exception& e) {
         st.log->error("{} {} failed: {}", ex.request.method, ex.request.path,
                       e.what());
         return ex.reply(http::json_error(500, "internal_error", e.what()));
       }
-      if (!outcome)
-        return ex.reply(http::json_error(
-          404, "not_found", "no such endpoint: " + ex.request.path));
       if (!outcome->write)
         return ex.reply(std::move(outcome->res));
       auto reply = ex.reply;

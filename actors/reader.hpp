@@ -23,8 +23,8 @@ struct reader_config {
   store_actor store;
   /// Provider settings, for "enabled" and "authenticated" in the snapshot.
   std::map<std::string, provider_config> providers;
-  /// Tried in order; the first that owns the path answers.
-  std::vector<http::endpoint_module> modules;
+  /// The read side's routes (http/api/*.cpp, one file per resource).
+  http::reader_router routes;
 };
 
 struct reader_state {
@@ -38,8 +38,8 @@ struct reader_state {
 nlohmann::json status_snapshot(storage::database& db,
                                const std::map<std::string, provider_config>& p);
 
-/// The endpoint modules that exist, in the order they are tried.
-std::vector<http::endpoint_module> default_endpoint_modules();
+/// Every route the reader answers.
+http::reader_router default_reader_routes();
 
 reader_actor::behavior_type
 reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg);

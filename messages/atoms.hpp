@@ -3,6 +3,7 @@
 #pragma once
 
 #include "messages/library.hpp"
+#include "messages/node.hpp"
 #include "messages/scan.hpp"
 #include "messages/types.hpp"
 
@@ -46,6 +47,10 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::walk_request))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::walk_result))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::read_result))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::scan_file>) )
+
+// node
+CAF_ADD_TYPE_ID(discotheque, (discotheque::node_health))
+CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::node_health>) )
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

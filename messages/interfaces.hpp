@@ -33,6 +33,15 @@ using store_actor = caf::typed_actor<
   // internal: commits the batch collected so far (sent to itself)
   caf::reacts_to<atom::flush_atom>>;
 
+/// The NODE actor interface: supervises the infrastructure actors (see
+/// actors/node.hpp); restarts what can be restarted and reports the death of
+/// what cannot, so the service shuts down in order.
+///
+/// - `(status) -> [node_health]`: every supervised actor, running or not,
+///   and how often it was restarted.
+using node_actor = caf::typed_actor<
+  caf::replies_to<atom::status>::with<std::vector<node_health>>>;
+
 /// The TASK actor interface: one actor per task of SPEC §2 (scan_local_library,
 /// sync_spotify_likes, identify_artists ...). The supervisor sends `run` when
 /// the task is due (or on Run Now) and records the result.

@@ -249,6 +249,19 @@ std::string statement::column_name(int col) const {
   return p ? p : "";
 }
 
+sql_value statement::value(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_NULL:
+      return sql_value::null();
+    case SQLITE_INTEGER:
+      return sql_value::of(int64(col));
+    case SQLITE_FLOAT:
+      return sql_value::of(real(col));
+    default:
+      return sql_value::of(text(col));
+  }
+}
+
 // -- transaction -------------------------------------------------------------
 
 transaction::transaction(database& db) : db_(db) {

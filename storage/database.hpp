@@ -125,6 +125,8 @@ public:
   std::string text(int col) const;
   std::optional<std::string> opt_text(int col) const;
   std::optional<int64_t> opt_int64(int col) const;
+  /// The column's value with the type SQLite stored it as.
+  sql_value value(int col) const;
   int columns() const;
   std::string column_name(int col) const;
 

@@ -12,9 +12,7 @@
 
 namespace discotheque::http {
 
-/// An endpoint_module (see route.hpp): answers the paths above, nullopt for
-/// every other path.
-std::optional<api_outcome> library_api(const request& req,
-                                       storage::database& ro);
+/// Adds the library routes to the read side's table.
+void add_library_routes(reader_router& r);
 
 } // namespace discotheque::http

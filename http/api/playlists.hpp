@@ -10,7 +10,7 @@
 
 namespace discotheque::http {
 
-std::optional<api_outcome> playlists_api(const request& req,
-                                         storage::database& ro);
+/// Adds the playlist routes to the read side's table.
+void add_playlist_routes(reader_router& r);
 
 } // namespace discotheque::http

@@ -1,9 +1,12 @@
-// The contract between the API actor and the read-side endpoint modules in
-// http/api/*.cpp. The API actor authenticates the request, then offers it to
-// each module in turn on a read-only database connection (in a detached
-// reader, so SQLite never blocks a scheduler or io thread).
+// The contract between the API actor and the read-side endpoints in
+// http/api/*.cpp (one file per resource). The API actor authenticates the
+// request and hands it to the reader, which matches it against the read
+// side's route table and runs the handler on its read-only database
+// connection (a detached actor, so SQLite never blocks a scheduler or io
+// thread).
 #pragma once
 
+#include "http/api/router.hpp"
 #include "http/exchange.hpp"
 #include "messages/types.hpp"
 #include "storage/database.hpp"
@@ -24,9 +27,12 @@ struct api_outcome {
   std::optional<write_request> write;
 };
 
-/// Answers the requests whose path it owns; std::nullopt for all others.
-using endpoint_module = std::function<std::optional<api_outcome>(
-  const request& req, storage::database& ro)>;
+/// A read-side endpoint: runs on the reader's read-only connection.
+using reader_handler = std::function<api_outcome(
+  const request& req, const path_params& params, storage::database& ro)>;
+
+/// The read side's route table (every route the reader answers).
+using reader_router = router<reader_handler>;
 
 /// Helpers every module uses.
 response json_ok(const nlohmann::json& body, int status = 200);

@@ -1,0 +1,105 @@
+#include "actors/node.hpp"
+
+#include "messages/error.hpp"
+#include "support/log.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+namespace discotheque {
+
+namespace {
+
+using self_ptr = node_actor::stateful_pointer<node_state>;
+
+void fatal(self_ptr self, const std::string& reason) {
+  auto& st = self->state;
+  if (st.fatal)
+    return;
+  st.fatal = true;
+  st.log->critical("{}; shutting the service down", reason);
+  if (st.on_fatal)
+    st.on_fatal(reason);
+}
+
+/// A restart within the limit, or false when it has died too often.
+bool may_restart(self_ptr self, node_state::entry& e) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  while (!e.recent.empty() && now - e.recent.front() > st.restart_window)
+    e.recent.pop_front();
+  if (static_cast<int>(e.recent.size()) >= st.max_restarts)
+    return false;
+  e.recent.push_back(now);
+  return true;
+}
+
+void on_down(self_ptr self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  for (auto& e : st.entries) {
+    auto& c = e.component;
+    if (!c.handle || c.handle->address() != msg.source)
+      continue;
+    auto why = render(msg.reason);
+    c.handle = nullptr;
+    if (!c.restart) {
+      fatal(self, "the " + c.name + " actor stopped (" + why + ")");
+      return;
+    }
+    if (!may_restart(self, e)) {
+      fatal(self, "the " + c.name + " actor failed "
+                    + std::to_string(st.max_restarts) + " times within "
+                    + std::to_string(st.restart_window.count())
+                    + " s (last: " + why + ")");
+      return;
+    }
+    c.handle = c.restart();
+    if (!c.handle) {
+      fatal(self, "the " + c.name + " actor could not be restarted");
+      return;
+    }
+    ++e.restarts;
+    st.log->error("the {} actor stopped ({}); restarted", c.name, why);
+    self->monitor(c.handle);
+    if (c.replaced)
+      c.replaced(c.handle);
+    return;
+  }
+}
+
+} // namespace
+
+node_actor::behavior_type node(node_actor::stateful_pointer<node_state> self,
+                               node_config cfg) {
+  auto& st = self->state;
+  st.log = log::get("node");
+  st.on_fatal = std::move(cfg.on_fatal);
+  st.max_restarts = cfg.max_restarts;
+  st.restart_window = cfg.restart_window;
+  for (auto& c : cfg.components) {
+    if (c.handle)
+      self->monitor(c.handle);
+    st.entries.push_back(node_state::entry{std::move(c), 0, {}});
+  }
+  self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
+  // An ordered shutdown stops the node first: nothing it watches counts as a
+  // failure after that.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& e : self->state.entries)
+      if (e.component.handle)
+        self->demonitor(e.component.handle->address());
+    self->quit(msg.reason);
+  });
+  return {
+    [self](atom::status) -> std::vector<node_health> {
+      std::vector<node_health> result;
+      for (auto& e : self->state.entries)
+        result.push_back(node_health{e.component.name,
+                                     static_cast<bool>(e.component.handle),
+                                     e.restarts});
+      return result;
+    },
+  };
+}
+
+} // namespace discotheque

@@ -1,0 +1,124 @@
+#define CAF_SUITE actors.node
+#include "fixture.hpp"
+
+#include "actors/node.hpp"
+#include "messages/error.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <memory>
+#include <vector>
+
+using namespace discotheque;
+
+namespace {
+
+/// A stand-in for a supervised actor (spawned with an argument: CAF 0.17
+/// dereferences an empty argument tuple).
+caf::behavior dummy(caf::event_based_actor*, int) {
+  return {[](int) {}};
+}
+
+struct fixture : test::fixture_base {
+  caf::actor store_hdl;
+  caf::actor reader_hdl;
+  std::shared_ptr<std::vector<std::string>> fatal
+    = std::make_shared<std::vector<std::string>>();
+  std::shared_ptr<std::vector<caf::strong_actor_ptr>> replacements
+    = std::make_shared<std::vector<caf::strong_actor_ptr>>();
+  node_actor n;
+
+  fixture() {
+    store_hdl = sys.spawn(dummy, 0);
+    reader_hdl = sys.spawn(dummy, 0);
+    node_config cfg;
+    cfg.components.push_back(
+      {"store", caf::actor_cast<caf::strong_actor_ptr>(store_hdl), {}, {}});
+    cfg.components.push_back(
+      {"reader", caf::actor_cast<caf::strong_actor_ptr>(reader_hdl),
+       [this] {
+         return caf::actor_cast<caf::strong_actor_ptr>(sys.spawn(dummy, 0));
+       },
+       [r = replacements](const caf::strong_actor_ptr& h) {
+         r->push_back(h);
+       }});
+    cfg.max_restarts = 2;
+    cfg.on_fatal = [f = fatal](const std::string& why) { f->push_back(why); };
+    n = sys.spawn(node, std::move(cfg));
+    sched.run();
+  }
+
+  ~fixture() {
+    anon_send_exit(n, caf::exit_reason::user_shutdown);
+    for (auto& r : *replacements)
+      anon_send_exit(r, caf::exit_reason::user_shutdown);
+    anon_send_exit(store_hdl, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  std::vector<node_health> health() {
+    auto result = std::make_shared<std::vector<node_health>>();
+    sys.spawn(
+      [=, n = n](caf::event_based_actor* self, int) {
+        self->request(n, caf::infinite, atom::status_v)
+          .then([=](const std::vector<node_health>& h) { *result = h; });
+      },
+      0);
+    sched.run();
+    return *result;
+  }
+
+  void kill(const caf::strong_actor_ptr& h) {
+    anon_send_exit(h, caf::exit_reason::kill);
+    sched.run();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(node_tests, fixture)
+
+CAF_TEST(a reader that dies is restarted and its users get the new one) {
+  kill(caf::actor_cast<caf::strong_actor_ptr>(reader_hdl));
+  CAF_REQUIRE_EQUAL(replacements->size(), 1u);
+  CAF_CHECK(replacements->front() != nullptr);
+  CAF_CHECK(fatal->empty());
+  // the replacement is supervised too
+  kill(replacements->front());
+  CAF_CHECK_EQUAL(replacements->size(), 2u);
+  sched.run();
+  auto h = health();
+  CAF_REQUIRE_EQUAL(h.size(), 2u);
+  CAF_CHECK_EQUAL(h[1].name, "reader");
+  CAF_CHECK_EQUAL(h[1].restarts, 2);
+  CAF_CHECK(h[1].running);
+  CAF_CHECK(h[0].running);
+}
+
+CAF_TEST(a component that keeps dying is fatal) {
+  kill(caf::actor_cast<caf::strong_actor_ptr>(reader_hdl));
+  kill(replacements->back());
+  CAF_CHECK(fatal->empty());
+  kill(replacements->back()); // the third death within the window
+  CAF_REQUIRE_EQUAL(fatal->size(), 1u);
+  CAF_CHECK(fatal->front().find("reader") != std::string::npos);
+  CAF_CHECK_EQUAL(replacements->size(), 2u);
+}
+
+CAF_TEST(the store dying is fatal and reported once) {
+  kill(caf::actor_cast<caf::strong_actor_ptr>(store_hdl));
+  CAF_REQUIRE_EQUAL(fatal->size(), 1u);
+  CAF_CHECK(fatal->front().find("store") != std::string::npos);
+  auto h = health();
+  CAF_CHECK(!h[0].running);
+}
+
+CAF_TEST(an ordered shutdown is no failure) {
+  anon_send_exit(n, caf::exit_reason::user_shutdown);
+  sched.run();
+  anon_send_exit(store_hdl, caf::exit_reason::user_shutdown);
+  sched.run();
+  CAF_CHECK(fatal->empty());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
