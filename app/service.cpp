@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -178,6 +179,20 @@ int report_command(const config& cfg, Ts&&... xs) {
 
 } // namespace
 
+std::vector<std::string> task_names() {
+  std::vector<std::string> names;
+  auto registry = task_registry::make(default_tasks(task_env{}));
+  if (registry)
+    for (const auto& def : registry->tasks())
+      names.push_back(def.name);
+  return names;
+}
+
+bool is_task_name(const std::string& name) {
+  auto names = task_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 int run_tasks(const config& cfg, const std::vector<std::string>& tasks) {
   return report_command(cfg, atom::run_v, tasks, std::string{"command"});
 }
@@ -199,6 +214,24 @@ int serve(const config& cfg) {
   configure_actor_system(sys_cfg);
   caf::actor_system sys{sys_cfg};
   caf::scoped_actor self{sys};
+  // Requests arrive only after srv.start(), when the api actor exists.
+  api_actor api_hdl;
+  http::server srv{
+    http::server_options{cfg.listen_host, cfg.listen_port, cfg.http_threads,
+                         static_cast<uint64_t>(cfg.http_max_body_bytes),
+                         cfg.http_idle_timeout_s},
+    [&api_hdl](http::request req, http::responder reply) {
+      caf::anon_send(api_hdl, atom::http_v,
+                     http_exchange{std::move(req), std::move(reply)});
+    }};
+  // Everything that can fail at start fails before a task can run: a port in
+  // use must not leave runs behind that the next start marks interrupted.
+  try {
+    srv.bind();
+  } catch (const std::exception& e) {
+    std::cerr << "discotheque: " << e.what() << '\n';
+    return 1;
+  }
   auto c = start_core(sys, self, cfg, true);
   if (!c)
     return 1;
@@ -206,22 +239,14 @@ int serve(const config& cfg) {
   rcfg.db_path = cfg.db_path();
   rcfg.store = c->store;
   rcfg.providers = cfg.providers;
-  rcfg.modules = default_endpoint_modules();
+  rcfg.routes = default_reader_routes();
   auto reader_hdl = sys.spawn<caf::detached>(reader, rcfg);
   api_config acfg;
   acfg.supervisor = c->supervisor;
   acfg.reader = reader_hdl;
   acfg.api_key = key;
   acfg.started_at = now_ms();
-  auto api_hdl = sys.spawn(api, acfg);
-  http::server srv{
-    http::server_options{cfg.listen_host, cfg.listen_port, cfg.http_threads,
-                         static_cast<uint64_t>(cfg.http_max_body_bytes),
-                         cfg.http_idle_timeout_s},
-    [api_hdl](http::request req, http::responder reply) {
-      caf::anon_send(api_hdl, atom::http_v,
-                     http_exchange{std::move(req), std::move(reply)});
-    }};
+  api_hdl = sys.spawn(api, acfg);
   auto shutdown = [&] {
     stop_and_wait(self, api_hdl);
     stop_and_wait(self, reader_hdl);

@@ -26,6 +26,10 @@ int serve(const config& cfg);
 /// report as JSON; exit code 0 if none failed, 1 otherwise, 2 on bad names.
 int run_tasks(const config& cfg, const std::vector<std::string>& tasks);
 
+/// The names of every task (SPEC §2), in dependency order.
+std::vector<std::string> task_names();
+bool is_task_name(const std::string& name);
+
 /// `discotheque cycle`: one full cycle (due rules apply), printed as JSON.
 int run_cycle(const config& cfg);
 

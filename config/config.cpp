@@ -219,24 +219,4 @@ void config::set_listen(const std::string& host_port) {
   listen_port = static_cast<uint16_t>(port);
 }
 
-void config::prepare_data_dir() const {
-  std::error_code err;
-  std::filesystem::create_directories(data_dir, err);
-  if (err)
-    throw config_error("cannot create data folder " + data_dir.string() + ": "
-                       + err.message());
-  if (!std::filesystem::is_directory(data_dir))
-    throw config_error("data folder " + data_dir.string()
-                       + " is not a directory");
-  // access() says yes to root even on a read-only mount: really try.
-  auto probe = data_dir / ".write-test";
-  {
-    std::ofstream out{probe};
-    if (!out || !(out << "ok") || !out.flush())
-      throw config_error("data folder " + data_dir.string()
-                         + " is not writable");
-  }
-  std::filesystem::remove(probe, err);
-}
-
 } // namespace discotheque

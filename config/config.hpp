@@ -60,10 +60,6 @@ struct config {
 
   /// Sets "HOST:PORT"; throws config_error on a malformed value.
   void set_listen(const std::string& host_port);
-
-  /// Checks what cannot be checked by parsing alone and prepares the data
-  /// folder: it must exist (created if missing) and be writable.
-  void prepare_data_dir() const;
 };
 
 /// The provider names the configuration accepts.

@@ -5,6 +5,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -122,6 +123,7 @@ private:
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
     version_ = req.version();
+    head_ = req.method() == bhttp::verb::head;
     request r;
     r.method = std::string{req.method_string()};
     r.target = std::string{req.target()};
@@ -188,6 +190,10 @@ private:
     res->keep_alive(keep_alive_);
     res->body() = std::move(r.body);
     res->prepare_payload();
+    // HEAD: the headers of GET (Content-Length included), never a body, or a
+    // keep-alive client would read it as the start of the next response.
+    if (head_)
+      res->body().clear();
     stream_.expires_after(std::chrono::seconds(ctx_->opts.idle_timeout_s));
     bhttp::async_write(stream_, *res,
                        [self = shared_from_this(), res](beast::error_code ec,
@@ -213,6 +219,7 @@ private:
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<const shared_context> ctx_;
   bool keep_alive_ = false;
+  bool head_ = false;
   unsigned version_ = 11;
 };
 
@@ -224,21 +231,47 @@ struct server::impl {
   std::shared_ptr<shared_context> ctx = std::make_shared<shared_context>();
   std::vector<std::thread> threads;
   std::once_flag stopped;
+  bool bound = false;
+  /// accept() keeps failing (e.g. no file descriptors left): wait before the
+  /// next try, 10 ms doubling to 1 s, and log once per 10 s, not per failure.
+  net::steady_timer backoff_timer{ioc};
+  std::chrono::milliseconds backoff{0};
+  std::chrono::steady_clock::time_point last_log{};
+  int64_t failures_since_log = 0;
 
   void do_accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec,
                                                         tcp::socket socket) {
       if (ec) {
-        if (ec == net::error::operation_aborted)
+        if (ec == net::error::operation_aborted || !acceptor.is_open())
           return;
-        ctx->log->warn("accept failed: {}", ec.message());
-      } else {
-        // Small JSON answers: do not wait for Nagle.
-        beast::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<session>(std::move(socket), ctx)->run();
+        return accept_failed(ec);
       }
+      backoff = std::chrono::milliseconds{0};
+      // Small JSON answers: do not wait for Nagle.
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<session>(std::move(socket), ctx)->run();
       do_accept();
+    });
+  }
+
+  void accept_failed(const beast::error_code& ec) {
+    using namespace std::chrono;
+    ++failures_since_log;
+    auto now = steady_clock::now();
+    if (now - last_log >= seconds(10)) {
+      ctx->log->warn("accept failed {} time(s) ({}); backing off",
+                     failures_since_log, ec.message());
+      failures_since_log = 0;
+      last_log = now;
+    }
+    backoff = backoff.count() == 0 ? milliseconds(10)
+                                   : std::min(backoff * 2, milliseconds(1000));
+    backoff_timer.expires_after(backoff);
+    backoff_timer.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec)
+        do_accept();
     });
   }
 };
@@ -254,7 +287,9 @@ server::~server() {
   stop();
 }
 
-void server::start() {
+void server::bind() {
+  if (impl_->bound)
+    return;
   auto& o = impl_->ctx->opts;
   auto where = o.host + ":" + std::to_string(o.port);
   beast::error_code ec;
@@ -282,6 +317,12 @@ void server::start() {
   impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     fail("listen");
+  impl_->bound = true;
+}
+
+void server::start() {
+  bind();
+  auto& o = impl_->ctx->opts;
   impl_->do_accept();
   for (int i = 0; i < std::max(1, o.threads); ++i)
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });

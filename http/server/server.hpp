@@ -32,8 +32,11 @@ public:
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds and starts the io threads. Throws std::runtime_error with a clear
-  /// message when the address cannot be bound (e.g. port in use).
+  /// Binds and listens, without serving yet. Throws std::runtime_error with a
+  /// clear message when the address cannot be bound (e.g. port in use), so a
+  /// service can fail before it starts anything else.
+  void bind();
+  /// Binds (unless bound) and starts the io threads.
   void start();
   /// Stops accepting, closes sessions and joins the io threads.
   void stop();

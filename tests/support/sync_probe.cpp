@@ -14,6 +14,7 @@
 #include "actors/dedup_store.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
+#include "app/data_dir.hpp"
 #include "app/service.hpp"
 #include "config/config.hpp"
 #include "messages/error.hpp"
@@ -166,7 +167,7 @@ int main(int argc, char** argv) {
   config cfg;
   try {
     cfg = config::from_file(argv[1]);
-    cfg.prepare_data_dir();
+    prepare_data_dir(cfg.data_dir);
   } catch (const config_error& e) {
     std::cerr << "sync_probe: " << e.what() << '\n';
     return 2;

@@ -1,0 +1,115 @@
+"""The command line and the data folder as a new user meets them: exit codes
+of usage errors, --version, help texts, the config file found from anywhere,
+a private data folder, one process per data folder, a moved checkout."""
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import time
+
+from harness import BIN, SOURCE, Service, check, run_tests
+
+
+def disco(*args, cwd=None, timeout=60):
+    return subprocess.run([os.path.abspath(BIN)] + list(args), capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout)
+
+
+def mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_usage_errors_exit_2_and_help_lists_shared_flags_and_tasks():
+    r = disco("run")
+    check(r.returncode == 2, f"run without a task: {r.returncode} {r.stderr}")
+    r = disco("frobnicate")
+    check(r.returncode == 2, f"unknown subcommand: {r.returncode}")
+    for flag in ("--version", "-V"):
+        r = disco(flag)
+        check(r.returncode == 0 and r.stdout.startswith("discotheque "), (flag, r))
+    r = disco("run", "--help")
+    check(r.returncode == 0, r)
+    for word in ("--data", "--music", "--config", "scan_local_library", "health_check"):
+        check(word in r.stdout, f"run --help lacks {word}:\n{r.stdout}")
+    r = disco("serve", "--help")
+    check("--listen" in r.stdout and "--log-level" in r.stdout, r.stdout)
+    tmp = tempfile.mkdtemp(prefix="disco-cli-")
+    r = disco("--data", tmp, "run", "no_such_task")
+    check(r.returncode == 2, r)
+    check("scan_local_library" in r.stderr and "no_such_task" in r.stderr, r.stderr)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_config_is_found_from_anywhere():
+    tmp = tempfile.mkdtemp(prefix="disco-cli-")
+    try:
+        # From another folder the checkout's conf/discotheque.json is used.
+        r = disco("--data", os.path.join(tmp, "d"), "--log-level", "info", "run",
+                  "health_check", cwd=tmp)
+        check(r.returncode == 0, r.stderr)
+        check("conf/discotheque.json" in r.stderr, "names the config: " + r.stderr)
+        check(os.path.join(tmp, "d") in r.stderr, "names the data folder: " + r.stderr)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_data_folder_and_files_are_private():
+    with Service() as s:
+        s.start()
+        s.get("/api/library/status")
+        check(mode(s.data) == 0o700, oct(mode(s.data)))
+        for name in os.listdir(s.data):
+            p = os.path.join(s.data, name)
+            if os.path.isfile(p):
+                check(mode(p) == 0o600, f"{name}: {oct(mode(p))}")
+        check(os.path.exists(os.path.join(s.data, "discotheque.db-wal")), os.listdir(s.data))
+        check(not os.path.exists(os.path.join(s.data, ".write-test")), "probe left behind")
+        s.stop()
+        # modes widened by hand are fixed at the next start, and logged
+        os.chmod(s.data, 0o755)
+        os.chmod(os.path.join(s.data, "discotheque.db"), 0o644)
+        s.start()
+        check(mode(s.data) == 0o700, oct(mode(s.data)))
+        check(mode(os.path.join(s.data, "discotheque.db")) == 0o600, "db mode fixed")
+        check("made " in s.output() and "private" in s.output(), s.output())
+
+
+def test_second_process_on_one_data_folder_is_refused():
+    with Service() as s:
+        s.start()
+        r = disco("--data", s.data, "--config", s.config_path, "run", "health_check")
+        check(r.returncode == 2, f"second process: {r.returncode} {r.stderr}")
+        check(f"pid {s.proc.pid}" in r.stderr, r.stderr)
+        s.stop()
+        r = disco("--data", s.data, "--config", s.config_path, "run", "health_check")
+        check(r.returncode == 0, "after the service stopped: " + r.stderr)
+
+
+def test_moved_checkout_configures_its_build_afresh():
+    tmp = tempfile.mkdtemp(prefix="disco-moved-")
+    try:
+        os.makedirs(os.path.join(tmp, "scripts"))
+        shutil.copy(os.path.join(SOURCE, "scripts", "build"), os.path.join(tmp, "scripts"))
+        with open(os.path.join(tmp, "CMakeLists.txt"), "w") as f:
+            f.write("cmake_minimum_required(VERSION 3.18)\nproject(moved NONE)\n")
+        cache_dir = os.path.join(tmp, "build", "release")
+        os.makedirs(cache_dir)
+        with open(os.path.join(cache_dir, "CMakeCache.txt"), "w") as f:
+            f.write("CMAKE_HOME_DIRECTORY:INTERNAL=/somewhere/else\n")
+        r = subprocess.run([os.path.join(tmp, "scripts", "build"), "Release"],
+                           capture_output=True, text=True, cwd=tmp, timeout=120)
+        check(r.returncode == 0, r.stdout + r.stderr)
+        check("afresh" in r.stderr, r.stderr)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    run_tests([
+        test_usage_errors_exit_2_and_help_lists_shared_flags_and_tasks,
+        test_config_is_found_from_anywhere,
+        test_data_folder_and_files_are_private,
+        test_second_process_on_one_data_folder_is_refused,
+        test_moved_checkout_configures_its_build_afresh,
+    ])
