@@ -2,6 +2,7 @@
 
 #include "storage/queries/dedup.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace discotheque::dedup {
@@ -42,8 +43,8 @@ void identity_index::clear() {
   tracks.clear();
   for (auto* idx : {&artist_by_mbid, &album_by_mbid, &track_by_path})
     idx->clear();
-  for (auto* idx : {&artist_by_provider, &album_by_provider,
-                    &track_by_provider}) {
+  for (auto* idx :
+       {&artist_by_provider, &album_by_provider, &track_by_provider}) {
     idx->clear();
     idx->resize(providers_.size());
   }
@@ -56,8 +57,7 @@ void identity_index::clear() {
 void identity_index::load(storage::database& db,
                           const std::vector<std::string>& columns) {
   clear();
-  storage::read_artist_identities(db, columns,
-                                  [this](auto& row) { add(row); });
+  storage::read_artist_identities(db, columns, [this](auto& row) { add(row); });
   storage::read_album_identities(db, columns, [this](auto& row) { add(row); });
   storage::read_track_identities(db, columns, [this](auto& row) { add(row); });
 }
@@ -113,6 +113,20 @@ void identity_index::add(const storage::track_identity& row) {
     track_by_path[row.local_path] = id;
   }
   next_track = id + 1;
+}
+
+void identity_index::insert_sorted(std::vector<int64_t>& ids, int64_t id) {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id);
+  if (it == ids.end() || *it != id)
+    ids.insert(it, id);
+}
+
+bool identity_index::free_for(const index& idx, const std::string& key,
+                              int64_t id) {
+  if (key.empty())
+    return false;
+  auto it = idx.find(key);
+  return it == idx.end() || it->second == id;
 }
 
 std::string identity_index::album_key(int64_t first_artist,

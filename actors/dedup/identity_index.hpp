@@ -70,10 +70,17 @@ public:
   /// the provider id columns in slot order (storage::provider_id_columns).
   void load(storage::database& db, const std::vector<std::string>& columns);
 
-  /// Add one known row (what load does for each row of the database).
+  /// Add one known row (what load does for each row of the database), by
+  /// ascending id.
   void add(const storage::artist_identity& row);
   void add(const storage::album_identity& row);
   void add(const storage::track_identity& row);
+
+  /// Files `id` once in a list of ascending ids.
+  static void insert_sorted(std::vector<int64_t>& ids, int64_t id);
+  /// Whether row `id` may take `key` of `idx`: never a key another row
+  /// carries (the unique indexes would reject the whole batch).
+  static bool free_for(const index& idx, const std::string& key, int64_t id);
 
   /// The key album_by_name / track_by_name file a row under.
   static std::string album_key(int64_t first_artist,

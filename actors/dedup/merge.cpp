@@ -14,7 +14,8 @@ namespace discotheque::dedup {
 
 namespace {
 
-using index = identity_index::index;
+constexpr auto free_for = &identity_index::free_for;
+constexpr auto insert_sorted = &identity_index::insert_sorted;
 
 sql_value text_or_null(const std::string& s) {
   return s.empty() ? sql_value::null() : sql_value::of(s);
@@ -31,33 +32,32 @@ std::string genres_json(const std::vector<std::string>& g) {
                                     nlohmann::json::error_handler_t::replace);
 }
 
-void insert_sorted(std::vector<int64_t>& ids, int64_t id) {
-  auto it = std::lower_bound(ids.begin(), ids.end(), id);
-  if (it == ids.end() || *it != id)
-    ids.insert(it, id);
-}
-
-/// An id may only be filled into a row when no other row carries it (the
-/// unique indexes would reject the whole batch otherwise).
-bool free_for(const index& idx, const std::string& key, int64_t id) {
-  if (key.empty())
-    return false;
-  auto it = idx.find(key);
-  return it == idx.end() || it->second == id;
-}
-
 bool mbid_compatible(const std::string& a, const std::string& b) {
   return a.empty() || b.empty() || a == b;
 }
 
-/// Whether `value_known` would fill a column not known yet (`bit` of
-/// `filled`).
-bool fills(uint8_t filled, uint8_t bit, bool value_known) {
-  return value_known && !(filled & bit);
-}
-
 uint8_t bit_if(bool known, uint8_t bit) {
   return known ? bit : 0;
+}
+
+/// The optional columns `a` knows (storage::artist_column bits); a merge
+/// writes only when one of them is still null in the row.
+uint8_t known_columns(const artist_dto& a) {
+  using namespace storage;
+  return artist_primary_source | bit_if(!a.sort_name.empty(), artist_sort_name)
+         | bit_if(!a.genres.empty(), artist_genres);
+}
+
+uint8_t known_columns(const album_dto& a) {
+  using namespace storage;
+  return album_primary_source
+         | bit_if(!a.release_group_mbid.empty(), album_release_group)
+         | bit_if(!a.upc.empty(), album_upc)
+         | bit_if(!a.album_type.empty(), album_type)
+         | bit_if(!a.release_date.empty(), album_release_date)
+         | bit_if(a.total_tracks != 0, album_total_tracks)
+         | bit_if(a.total_discs != 0, album_total_discs)
+         | bit_if(!a.genres.empty(), album_genres);
 }
 
 /// Turns one ingest_batch into statements, updating the indexes as it goes
@@ -97,8 +97,8 @@ struct batch_builder {
     w.insert_tracks(req, new_tracks);
     w.insert_credits(req, credits);
     for (auto& [type, ids] : claims)
-      storage::library_writes::upsert_claims(req, type, ids, b.source,
-                                             b.reason, b.run_id);
+      storage::library_writes::upsert_claims(req, type, ids, b.source, b.reason,
+                                             b.run_id);
     claims.clear();
   }
 
@@ -175,7 +175,6 @@ struct batch_builder {
     }
     bool changes = false;
     storage::artist_columns x;
-    x.mbid = sql_value::null();
     if (r.mbid.empty() && free_for(st.artist_by_mbid, a.mbid, id)) {
       r.mbid = a.mbid;
       st.artist_by_mbid[a.mbid] = id;
@@ -188,7 +187,7 @@ struct batch_builder {
     x.genres = text_or_null(genres_json(a.genres));
     x.owned = owned;
     x.source = b.source;
-    using namespace storage;
+    auto known = known_columns(a);
     if (created) {
       ++res.created;
       x.name = name;
@@ -196,17 +195,12 @@ struct batch_builder {
       w.insert_artist(req, std::move(x));
     } else {
       ++res.merged;
-      changes = changes || (owned && !r.settled)
-                || fills(r.filled, artist_sort_name, !a.sort_name.empty())
-                || fills(r.filled, artist_genres, !a.genres.empty())
-                || fills(r.filled, artist_primary_source, true);
+      changes = changes || (owned && !r.settled) || (known & ~r.filled);
       if (changes)
         w.fill_artist(req, std::move(x));
     }
     r.settled = r.settled || owned;
-    r.filled |= artist_primary_source
-                | bit_if(!a.sort_name.empty(), artist_sort_name)
-                | bit_if(!a.genres.empty(), artist_genres);
+    r.filled |= known;
     return id;
   }
 
@@ -270,7 +264,7 @@ struct batch_builder {
     x.genres = text_or_null(genres_json(a.genres));
     x.owned = owned;
     x.source = b.source;
-    using namespace storage;
+    auto known = known_columns(a);
     if (created) {
       ++res.created;
       x.title = title;
@@ -278,28 +272,12 @@ struct batch_builder {
       w.insert_album(req, std::move(x));
     } else {
       ++res.merged;
-      auto f = r.filled;
-      changes = changes || (owned && !r.settled)
-                || fills(f, album_release_group, !a.release_group_mbid.empty())
-                || fills(f, album_upc, !a.upc.empty())
-                || fills(f, album_type, !a.album_type.empty())
-                || fills(f, album_release_date, !a.release_date.empty())
-                || fills(f, album_total_tracks, a.total_tracks != 0)
-                || fills(f, album_total_discs, a.total_discs != 0)
-                || fills(f, album_genres, !a.genres.empty())
-                || fills(f, album_primary_source, true);
+      changes = changes || (owned && !r.settled) || (known & ~r.filled);
       if (changes)
         w.fill_album(req, std::move(x));
     }
     r.settled = r.settled || owned;
-    r.filled |= album_primary_source
-                | bit_if(!a.release_group_mbid.empty(), album_release_group)
-                | bit_if(!a.upc.empty(), album_upc)
-                | bit_if(!a.album_type.empty(), album_type)
-                | bit_if(!a.release_date.empty(), album_release_date)
-                | bit_if(a.total_tracks != 0, album_total_tracks)
-                | bit_if(a.total_discs != 0, album_total_discs)
-                | bit_if(!a.genres.empty(), album_genres);
+    r.filled |= known;
     for (auto artist_id : artist_ids) {
       auto& linked = r.artists;
       if (std::find(linked.begin(), linked.end(), artist_id) != linked.end())

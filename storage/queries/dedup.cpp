@@ -51,9 +51,9 @@ provider_id_columns(database& db, const std::vector<std::string>& providers) {
 // SQLite gives | and << the same precedence (left to right): every shifted
 // term needs its own parentheses.
 
-void read_artist_identities(
-  database& db, const std::vector<std::string>& columns,
-  const std::function<void(artist_identity&)>& f) {
+void read_artist_identities(database& db,
+                            const std::vector<std::string>& columns,
+                            const std::function<void(artist_identity&)>& f) {
   auto s = db.prepare(
     "SELECT id, normalized_name, mbid, ownership_state <> 'discovered', "
     "(sort_name IS NOT NULL) | ((genres IS NOT NULL) << 1) | ((primary_source "
@@ -79,7 +79,8 @@ void read_album_identities(database& db,
     "SELECT id, normalized_title, mbid, release_group_mbid IS NOT NULL, "
     "ownership_state <> 'discovered', (release_group_mbid IS NOT NULL) | ((upc "
     "IS NOT NULL) << 1) | ((album_type IS NOT NULL) << 2) | ((release_date IS "
-    "NOT NULL) << 3) | ((total_tracks IS NOT NULL) << 4) | ((total_discs IS NOT "
+    "NOT NULL) << 3) | ((total_tracks IS NOT NULL) << 4) | ((total_discs IS "
+    "NOT "
     "NULL) << 5) | ((genres IS NOT NULL) << 6) | ((primary_source IS NOT NULL) "
     "<< 7), title"
     + column_list(columns) + " FROM albums ORDER BY id");

@@ -75,9 +75,9 @@ struct track_identity {
 
 /// Calls `f` for every artist, album and track, by ascending id. `columns`
 /// comes from provider_id_columns.
-void read_artist_identities(
-  database& db, const std::vector<std::string>& columns,
-  const std::function<void(artist_identity&)>& f);
+void read_artist_identities(database& db,
+                            const std::vector<std::string>& columns,
+                            const std::function<void(artist_identity&)>& f);
 void read_album_identities(database& db,
                            const std::vector<std::string>& columns,
                            const std::function<void(album_identity&)>& f);

@@ -99,8 +99,9 @@ enum insert_table { tracks_table, credits_table };
 library_writes::library_writes(std::vector<std::string> provider_columns)
   : columns_(std::move(provider_columns)) {
   artist_insert_ = insert_sql(
-    "artists", concat({"id", "name", "sort_name", "normalized_name", "mbid"},
-                      columns_, {"ownership_state", "primary_source", "genres"}));
+    "artists",
+    concat({"id", "name", "sort_name", "normalized_name", "mbid"}, columns_,
+           {"ownership_state", "primary_source", "genres"}));
   // Operands of + are evaluated in no fixed order: each piece that numbers
   // parameters is its own statement.
   param_counter p;
@@ -111,12 +112,11 @@ library_writes::library_writes(std::vector<std::string> provider_columns)
   artist_fill_ += coalesce({"primary_source", "genres"}, p);
   artist_fill_ += "updated_at = " + std::string{now_sql} + " WHERE id = ?1";
   album_insert_ = insert_sql(
-    "albums", concat({"id", "title", "normalized_title", "mbid",
-                      "release_group_mbid"},
-                     columns_,
-                     {"upc", "album_type", "release_date", "total_tracks",
-                      "total_discs", "genres", "ownership_state",
-                      "primary_source"}));
+    "albums",
+    concat({"id", "title", "normalized_title", "mbid", "release_group_mbid"},
+           columns_,
+           {"upc", "album_type", "release_date", "total_tracks", "total_discs",
+            "genres", "ownership_state", "primary_source"}));
   p = {};
   album_fill_ = "UPDATE albums SET ";
   album_fill_ += coalesce({"mbid", "release_group_mbid"}, p);
@@ -143,10 +143,10 @@ library_writes::library_writes(std::vector<std::string> provider_columns)
   track_fill_ = "UPDATE tracks SET ";
   track_fill_ += coalesce({"mbid", "release_track_mbid", "isrc"}, p);
   track_fill_ += coalesce(columns_, p);
-  track_fill_ += coalesce({"album_id", "artist_id", "track_number",
-                           "track_total", "disc_number", "disc_total",
-                           "duration_ms", "genre"},
-                          p);
+  track_fill_
+    += coalesce({"album_id", "artist_id", "track_number", "track_total",
+                 "disc_number", "disc_total", "duration_ms", "genre"},
+                p);
   track_fill_ += owned_case(p());
   track_fill_ += coalesce({"primary_source"}, p);
   // The download mode: 'local' = the file is on disk, 'queue' = auto-queue,

@@ -69,22 +69,21 @@ CAF_TEST(known rows are filed under every key they carry) {
   CAF_CHECK(index.artist_by_provider[0].empty());
   CAF_CHECK_EQUAL(index.artists.at(4).ids, provider_mask{0b010});
   CAF_CHECK_EQUAL(index.artists.at(4).filled, storage::artist_genres);
-  CAF_CHECK_EQUAL(index.artist_by_name.at("beatles"),
-                  std::vector<int64_t>{4});
+  CAF_CHECK_EQUAL(index.artist_by_name.at("beatles"), std::vector<int64_t>{4});
   CAF_CHECK_EQUAL(index.albums.at(9).ids, provider_mask{0b101});
   CAF_CHECK(index.albums.at(9).rg);
-  CAF_CHECK_EQUAL(index.album_by_name.at(
-                    identity_index::album_key(4, "abbey road")),
-                  std::vector<int64_t>{9});
+  CAF_CHECK_EQUAL(
+    index.album_by_name.at(identity_index::album_key(4, "abbey road")),
+    std::vector<int64_t>{9});
   CAF_CHECK_EQUAL(index.track_by_isrc.at("GB0001"), std::vector<int64_t>{12});
   CAF_CHECK_EQUAL(index.track_by_provider[2].at("tt12"), 12);
   CAF_CHECK_EQUAL(index.track_by_path.at("/m/s.flac"), 12);
   CAF_CHECK(index.tracks.at(12).has_local);
   CAF_CHECK(index.tracks.at(12).isrc);
   CAF_CHECK(!index.tracks.at(12).rtm);
-  CAF_CHECK_EQUAL(index.track_by_name.count(
-                    identity_index::track_key(4, 9, "something")),
-                  1u);
+  CAF_CHECK_EQUAL(
+    index.track_by_name.count(identity_index::track_key(4, 9, "something")),
+    1u);
   CAF_CHECK(index.track_by_mbid.empty());
   // new rows get the next ids
   CAF_CHECK_EQUAL(index.next_artist, 5);
@@ -96,6 +95,19 @@ CAF_TEST(known rows are filed under every key they carry) {
   CAF_CHECK_EQUAL(index.track_by_provider.size(), 3u);
   CAF_CHECK(index.track_by_provider[2].empty());
   CAF_CHECK_EQUAL(index.next_track, 1);
+}
+
+CAF_TEST(a key another row carries is never filled in) {
+  identity_index::index idx{{"sp1", 1}};
+  CAF_CHECK(identity_index::free_for(idx, "sp1", 1));
+  CAF_CHECK(!identity_index::free_for(idx, "sp1", 2));
+  CAF_CHECK(identity_index::free_for(idx, "sp2", 2));
+  CAF_CHECK(!identity_index::free_for(idx, "", 2)); // nothing to fill
+  std::vector<int64_t> ids{2, 5};
+  identity_index::insert_sorted(ids, 3);
+  identity_index::insert_sorted(ids, 5);
+  identity_index::insert_sorted(ids, 1);
+  CAF_CHECK_EQUAL(ids, (std::vector<int64_t>{1, 2, 3, 5}));
 }
 
 CAF_TEST(keys join their parts with bars) {

@@ -269,7 +269,7 @@ CAF_TEST(an album without a title is never created) {
   CAF_CHECK_EQUAL(index.track_by_name.count(key), 1u);
 }
 
-CAF_TEST(new tracks go out as multi-row inserts of at most 64 rows) {
+CAF_TEST(new tracks go out as multi - row inserts of at most 64 rows) {
   auto b = batch("spotify", "liked");
   for (int i = 0; i < 70; ++i)
     b.tracks.push_back(

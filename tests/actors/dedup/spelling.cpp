@@ -28,8 +28,8 @@ CAF_TEST(an inverted article loses) {
 }
 
 CAF_TEST(the order is total so arrival order does not matter) {
-  std::vector<std::string> names{"The Beatles", "THE BEATLES", "beatles",
-                                 "Beatles, The", "Beatles", "The Beatles"};
+  std::vector<std::string> names{"The Beatles",  "THE BEATLES", "beatles",
+                                 "Beatles, The", "Beatles",     "The Beatles"};
   auto best = [](std::vector<std::string> in) {
     std::string shown = in.front();
     for (auto& n : in)

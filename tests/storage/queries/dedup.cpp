@@ -27,8 +27,8 @@ struct fixture {
 CAF_TEST_FIXTURE_SCOPE(dedup_query_tests, fixture)
 
 CAF_TEST(provider columns are checked against the schema) {
-  CAF_CHECK_EQUAL(columns, (std::vector<std::string>{"spotify_id", "deezer_id",
-                                                     "tidal_id"}));
+  CAF_CHECK_EQUAL(
+    columns, (std::vector<std::string>{"spotify_id", "deezer_id", "tidal_id"}));
   bool threw = false;
   try {
     provider_id_columns(db, {"spotify", "nosuch"});
@@ -63,8 +63,7 @@ CAF_TEST(identities come with their keys and known columns) {
   CAF_CHECK_EQUAL(artists[0].id, 3);
   CAF_CHECK_EQUAL(artists[0].normalized_name, "bjork");
   CAF_CHECK_EQUAL(artists[0].mbid, "m-b");
-  CAF_CHECK_EQUAL(artists[0].ids,
-                  (std::vector<std::string>{"", "dz3", ""}));
+  CAF_CHECK_EQUAL(artists[0].ids, (std::vector<std::string>{"", "dz3", ""}));
   CAF_CHECK(artists[0].settled);
   CAF_CHECK_EQUAL(int{artists[0].filled}, int{artist_genres});
   CAF_CHECK_EQUAL(artists[0].name, "Björk");
