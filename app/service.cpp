@@ -1,7 +1,7 @@
 #include "app/service.hpp"
 
 #include "actors/api.hpp"
-#include "actors/dedup_store.hpp"
+#include "actors/dedup/dedup_store.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
@@ -125,8 +125,9 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
     return std::nullopt;
   }
   // The dedup store loads its indexes from the database (blocking): detached.
-  c.dedup = sys.spawn<caf::detached>(dedup_store,
-                                     dedup_config{cfg.db_path(), c.store});
+  c.dedup = sys.spawn<caf::detached>(
+    dedup_store,
+    dedup_config{cfg.db_path(), c.store, {"spotify", "deezer", "tidal"}});
   task_env env;
   env.cfg = cfg;
   env.db_path = cfg.db_path();

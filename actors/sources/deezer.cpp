@@ -12,7 +12,7 @@ namespace deezer {
 artist_dto map_artist(const json& a) {
   artist_dto x;
   x.name = str(a, "name");
-  x.deezer_id = id(a);
+  set_provider_id(x, "deezer", id(a));
   x.image_url = str(a, "picture_xl");
   return x;
 }
@@ -20,7 +20,7 @@ artist_dto map_artist(const json& a) {
 album_dto map_album(const json& a) {
   album_dto x;
   x.title = str(a, "title");
-  x.deezer_id = id(a);
+  set_provider_id(x, "deezer", id(a));
   x.upc = str(a, "upc");
   x.album_type = str(a, "record_type");
   if (x.album_type == "compile")
@@ -40,7 +40,7 @@ album_dto map_album(const json& a) {
 track_dto map_track(const json& t, const album_dto* context) {
   track_dto x;
   x.title = str(t, "title");
-  x.deezer_id = id(t);
+  set_provider_id(x, "deezer", id(t));
   x.isrc = str(t, "isrc");
   // contributors (full track) name every main artist; else the one artist
   for (const auto& c : array(t, "contributors"))
@@ -144,7 +144,7 @@ std::string parse(const std::string& base, const page_request& req,
     }
     if (req.list == "followed") {
       auto a = deezer::map_artist(it);
-      if (a.deezer_id.empty()) {
+      if (provider_id(a, "deezer").empty()) {
         skip_item(out, where + ": artist without id");
         continue;
       }
@@ -153,10 +153,10 @@ std::string parse(const std::string& base, const page_request& req,
                || req.list == "album_tracks") {
       album_dto ctx;
       if (req.list == "album_tracks")
-        ctx.deezer_id = req.parent;
+        set_provider_id(ctx, "deezer", req.parent);
       auto x = deezer::map_track(it,
                                  req.list == "album_tracks" ? &ctx : nullptr);
-      if (x.deezer_id.empty()) {
+      if (provider_id(x, "deezer").empty()) {
         if (req.list != "playlist_items")
           skip_item(out, where + ": track without id");
         continue;
@@ -164,7 +164,7 @@ std::string parse(const std::string& base, const page_request& req,
       out.tracks.push_back(std::move(x));
     } else if (req.list == "saved" || req.list == "artist_albums") {
       auto a = deezer::map_album(it);
-      if (a.deezer_id.empty()) {
+      if (provider_id(a, "deezer").empty()) {
         skip_item(out, where + ": album without id");
         continue;
       }

@@ -29,7 +29,7 @@ std::vector<std::string> strings(const json& arr) {
 artist_dto map_artist(const json& a) {
   artist_dto x;
   x.name = str(a, "name");
-  x.spotify_id = id(a);
+  set_provider_id(x, "spotify", id(a));
   x.genres = strings(array(a, "genres"));
   x.image_url = first_image(a);
   return x;
@@ -38,7 +38,7 @@ artist_dto map_artist(const json& a) {
 album_dto map_album(const json& a) {
   album_dto x;
   x.title = str(a, "name");
-  x.spotify_id = id(a);
+  set_provider_id(x, "spotify", id(a));
   x.upc = str(member(a, "external_ids"), "upc");
   x.album_type = str(a, "album_type");
   x.release_date = str(a, "release_date");
@@ -54,7 +54,7 @@ album_dto map_album(const json& a) {
 track_dto map_track(const json& t, const album_dto* context) {
   track_dto x;
   x.title = str(t, "name");
-  x.spotify_id = id(t);
+  set_provider_id(x, "spotify", id(t));
   x.isrc = str(member(t, "external_ids"), "isrc");
   for (const auto& ar : array(t, "artists"))
     if (ar.is_object())
@@ -145,7 +145,7 @@ std::string parse(const std::string& base, const page_request& req,
     }
     if (req.list == "followed") {
       auto a = spotify::map_artist(it);
-      if (a.spotify_id.empty()) {
+      if (provider_id(a, "spotify").empty()) {
         skip_item(out, where + ": artist without id");
         continue;
       }
@@ -162,7 +162,7 @@ std::string parse(const std::string& base, const page_request& req,
           || member(it, "is_local") == true)
         continue; // episodes and local files are not library tracks
       auto x = spotify::map_track(t, nullptr);
-      if (x.spotify_id.empty()) {
+      if (provider_id(x, "spotify").empty()) {
         skip_item(out, where + ": track without id");
         continue;
       }
@@ -174,7 +174,7 @@ std::string parse(const std::string& base, const page_request& req,
         continue;
       }
       auto album = spotify::map_album(a);
-      if (album.spotify_id.empty()) {
+      if (provider_id(album, "spotify").empty()) {
         skip_item(out, where + ": album without id");
         continue;
       }
@@ -182,15 +182,15 @@ std::string parse(const std::string& base, const page_request& req,
         if (!t.is_object())
           continue;
         auto x = spotify::map_track(t, &album);
-        if (!x.spotify_id.empty())
+        if (!provider_id(x, "spotify").empty())
           out.tracks.push_back(std::move(x));
       }
       out.albums.push_back(std::move(album));
     } else if (req.list == "album_tracks") {
       album_dto ctx;
-      ctx.spotify_id = req.parent;
+      set_provider_id(ctx, "spotify", req.parent);
       auto x = spotify::map_track(it, &ctx);
-      if (x.spotify_id.empty()) {
+      if (provider_id(x, "spotify").empty()) {
         skip_item(out, where + ": track without id");
         continue;
       }

@@ -80,7 +80,7 @@ const json& rel_data(const json& r, const char* rel) {
 
 artist_dto map_artist(const json& r) {
   artist_dto x;
-  x.tidal_id = id(r);
+  set_provider_id(x, "tidal", id(r));
   x.name = str(attrs(r), "name");
   return x;
 }
@@ -88,7 +88,7 @@ artist_dto map_artist(const json& r) {
 album_dto map_album(const json& r, const index_t& idx) {
   album_dto x;
   const auto& a = attrs(r);
-  x.tidal_id = id(r);
+  set_provider_id(x, "tidal", id(r));
   x.title = str(a, "title");
   x.upc = str(a, "barcodeId");
   x.release_date = str(a, "releaseDate");
@@ -107,7 +107,7 @@ album_dto map_album(const json& r, const index_t& idx) {
 track_dto map_track(const json& r, const index_t& idx) {
   track_dto x;
   const auto& a = attrs(r);
-  x.tidal_id = id(r);
+  set_provider_id(x, "tidal", id(r));
   x.title = str(a, "title");
   if (auto v = str(a, "version"); !v.empty())
     x.title += " (" + v + ")";
@@ -195,14 +195,14 @@ std::string parse(const std::string& base, const page_request& req,
       auto al = map_album(*r, idx);
       if (req.list == "artist_albums" && al.artists.empty()) {
         artist_dto parent; // the followed artist whose albums these are
-        parent.tidal_id = req.parent;
+        set_provider_id(parent, "tidal", req.parent);
         al.artists.push_back(std::move(parent));
       }
       out.albums.push_back(std::move(al));
     } else if (type == "tracks") {
       auto t = map_track(*r, idx);
       if (req.list == "album_tracks") {
-        t.album.tidal_id = req.parent;
+        set_provider_id(t.album, "tidal", req.parent);
         t.track_number
           = static_cast<int32_t>(integer(member(ident, "meta"), "trackNumber"));
         t.disc_number = static_cast<int32_t>(

@@ -208,13 +208,13 @@ void on_page(self_ptr self, sync_source_state::job job, source_page page) {
     // followed artists -> their albums -> those albums' tracks
     if (job.req.list == "followed")
       for (const auto& a : page.artists) {
-        const auto& pid = provider_id(st.config.source, a);
+        const auto& pid = provider_id(a, st.config.source);
         if (!pid.empty())
           st.jobs.push_back({{"artist_albums", "", pid}, "followed"});
       }
     if (job.req.list == "artist_albums")
       for (const auto& al : page.albums) {
-        const auto& pid = provider_id(st.config.source, al);
+        const auto& pid = provider_id(al, st.config.source);
         if (!pid.empty())
           st.jobs.push_back({{"album_tracks", "", pid}, "followed"});
       }

@@ -2,7 +2,7 @@
 #include "fixture.hpp"
 #include "scan/corpus.hpp"
 
-#include "actors/dedup_store.hpp"
+#include "actors/dedup/dedup_store.hpp"
 #include "actors/store.hpp"
 #include "actors/tasks/scan_local_library.hpp"
 
@@ -42,7 +42,9 @@ struct fixture : test::fixture_base {
       anon_send_exit(dedup, caf::exit_reason::user_shutdown);
       sched.run();
     }
-    dedup = sys.spawn(dedup_store, dedup_config{dir / "library.db", st});
+    dedup = sys.spawn(
+      dedup_store,
+      dedup_config{dir / "library.db", st, {"spotify", "deezer", "tidal"}});
     sched.run();
     task_env env;
     env.cfg.music_dirs = {root};

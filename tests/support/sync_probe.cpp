@@ -11,7 +11,7 @@
 //
 // usage: sync_probe CONFIG.json TASK[,TASK...] [RUN_ID]
 #include "actors/cloud.hpp"
-#include "actors/dedup_store.hpp"
+#include "actors/dedup/dedup_store.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "app/data_dir.hpp"
@@ -73,11 +73,11 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
       auto& seen = st.seen[key];
       // what the sync handed over, in arrival order
       for (const auto& a : b.artists)
-        seen["artists"].push_back(provider_id(b.source, a));
+        seen["artists"].push_back(provider_id(a, b.source));
       for (const auto& a : b.albums)
-        seen["albums"].push_back(provider_id(b.source, a));
+        seen["albums"].push_back(provider_id(a, b.source));
       for (const auto& t : b.tracks) {
-        seen["tracks"].push_back(provider_id(b.source, t));
+        seen["tracks"].push_back(provider_id(t, b.source));
         if (!t.isrc.empty())
           seen["isrcs"].push_back(t.isrc);
       }
@@ -111,13 +111,13 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
       };
       for (const auto& a : b.artists)
         res.artist_ids.push_back(
-          row("artist", provider_id(b.source, a), a.name));
+          row("artist", provider_id(a, b.source), a.name));
       for (const auto& a : b.albums)
         res.album_ids.push_back(
-          row("album", provider_id(b.source, a), a.title));
+          row("album", provider_id(a, b.source), a.title));
       for (const auto& t : b.tracks)
         res.track_ids.push_back(
-          row("track", provider_id(b.source, t), t.title));
+          row("track", provider_id(t, b.source), t.title));
       if (req.statements.empty())
         return res;
       auto rp = self->make_response_promise<ingest_result>();
@@ -206,8 +206,9 @@ int main(int argc, char** argv) {
     dedup_store_actor real;
     if (const char* d = std::getenv("PROBE_DEDUP");
         d && std::string{d} == "real")
-      real = sys.spawn<caf::detached>(dedup_store,
-                                      dedup_config{cfg.db_path(), st});
+      real = sys.spawn<caf::detached>(
+        dedup_store,
+        dedup_config{cfg.db_path(), st, {"spotify", "deezer", "tidal"}});
     auto dedup = sys.spawn(probe_dedup, st, real, rec);
     task_env env;
     env.cfg = cfg;

@@ -1,7 +1,7 @@
-#define CAF_SUITE actors.dedup_store
+#define CAF_SUITE actors.dedup.dedup_store
 #include "fixture.hpp"
 
-#include "actors/dedup_store.hpp"
+#include "actors/dedup/dedup_store.hpp"
 #include "actors/store.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -17,7 +17,7 @@ artist_dto artist(std::string name, std::string mbid = "",
   artist_dto a;
   a.name = std::move(name);
   a.mbid = std::move(mbid);
-  a.spotify_id = std::move(spotify);
+  set_provider_id(a, "spotify", std::move(spotify));
   return a;
 }
 
@@ -31,6 +31,8 @@ track_dto track(std::string title, artist_dto a, std::string album,
   t.isrc = std::move(isrc);
   return t;
 }
+
+const std::vector<std::string> providers{"spotify", "deezer", "tidal"};
 
 const std::string m1 = "11111111-1111-1111-1111-111111111111";
 const std::string m2 = "22222222-2222-2222-2222-222222222222";
@@ -59,7 +61,7 @@ struct fixture : test::fixture_base {
       anon_send_exit(dd, caf::exit_reason::user_shutdown);
       sched.run();
     }
-    dd = sys.spawn(dedup_store, dedup_config{dir / "l.db", st});
+    dd = sys.spawn(dedup_store, dedup_config{dir / "l.db", st, providers});
     sched.run();
   }
 
@@ -137,7 +139,7 @@ CAF_TEST(ids from different sources end up on one row) {
   b3.auto_queue = true;
   auto liked = track("Joga", artist("Björk", "", "sp1"), "Homogenic",
                      "GBAAA9700001");
-  liked.spotify_id = "tr1";
+  set_provider_id(liked, "spotify", "tr1");
   b3.tracks.push_back(liked);
   merge(b3);
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM tracks"), 1);
@@ -155,21 +157,21 @@ CAF_TEST(a track naming its album only by id links to the known album) {
   auto b1 = batch("tidal", "followed");
   album_dto al;
   al.title = "Vespertine";
-  al.tidal_id = "800001";
+  set_provider_id(al, "tidal", "800001");
   al.artists.push_back(artist("Björk"));
   b1.albums.push_back(al);
   merge(b1);
   auto b2 = batch("tidal", "followed");
   track_dto t;
   t.title = "Hidden Place";
-  t.tidal_id = "900001";
+  set_provider_id(t, "tidal", "900001");
   t.artists.push_back(artist("Björk"));
-  t.album.tidal_id = "800001";
+  set_provider_id(t.album, "tidal", "800001");
   b2.tracks.push_back(t);
   track_dto unknown = t; // an album never seen: the track stays without one
   unknown.title = "Cocoon";
-  unknown.tidal_id = "900002";
-  unknown.album.tidal_id = "899999";
+  set_provider_id(unknown, "tidal", "900002");
+  set_provider_id(unknown.album, "tidal", "899999");
   b2.tracks.push_back(unknown);
   merge(b2);
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM albums"), 1);
@@ -182,11 +184,11 @@ CAF_TEST(a track naming its album only by id links to the known album) {
   // the same track from Deezer's album list (no ISRC) merges by name
   auto b3 = batch("deezer", "followed");
   track_dto dz = t;
-  dz.tidal_id.clear();
-  dz.deezer_id = "100001";
+  dz.ids.clear(); // it had only its TIDAL id
+  set_provider_id(dz, "deezer", "100001");
   dz.album = al;
-  dz.album.tidal_id.clear();
-  dz.album.deezer_id = "300001";
+  dz.album.ids.clear(); // likewise
+  set_provider_id(dz.album, "deezer", "300001");
   b3.tracks.push_back(dz);
   merge(b3);
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM tracks WHERE title = 'Hidden Place'"),
@@ -207,7 +209,7 @@ CAF_TEST(artists with different mbids never merge and known ids stay) {
   auto s = batch("spotify", "followed");
   s.artists.push_back(artist("Nirvana", m1, "spA"));
   merge(s);
-  s.artists[0].spotify_id = "spB";
+  set_provider_id(s.artists[0], "spotify", "spB");
   merge(s);
   CAF_CHECK_EQUAL(
     text("SELECT spotify_id FROM artists WHERE mbid = '" + m1 + "'"), "spA");
@@ -219,7 +221,7 @@ CAF_TEST(artists with different mbids never merge and known ids stay) {
 CAF_TEST(ignored stays ignored) {
   auto b = batch("spotify", "liked");
   b.tracks.push_back(track("Song", artist("Band"), "Album"));
-  b.tracks[0].spotify_id = "t1";
+  set_provider_id(b.tracks[0], "spotify", "t1");
   merge(b);
   {
     auto rw = storage::database::open(dir / "l.db");
@@ -244,8 +246,8 @@ CAF_TEST(reconcile releases what a run did not renew with the cascade) {
   auto run1 = batch("spotify", "liked", 1);
   run1.tracks.push_back(track("A", artist("One"), "First"));
   run1.tracks.push_back(track("B", artist("Two"), "Second"));
-  run1.tracks[0].spotify_id = "a";
-  run1.tracks[1].spotify_id = "b";
+  set_provider_id(run1.tracks[0], "spotify", "a");
+  set_provider_id(run1.tracks[1], "spotify", "b");
   merge(run1);
   // "A" is also a local file: it stays owned whatever Spotify says.
   auto local = batch("local", "file", 7);
@@ -314,7 +316,8 @@ CAF_TEST(the same input in another order gives the same library) {
   cfg.db_path = other / "l.db";
   auto st2 = sys.spawn(store, cfg);
   sched.run();
-  auto dd2 = sys.spawn(dedup_store, dedup_config{other / "l.db", st2});
+  auto dd2 = sys.spawn(dedup_store,
+                       dedup_config{other / "l.db", st2, providers});
   sched.run();
   std::swap(dir.path, other.path);
   std::swap(dd, dd2);
@@ -341,7 +344,7 @@ CAF_TEST(auto queue makes new liked tracks pending) {
   auto b = batch("deezer", "liked");
   b.auto_queue = true;
   b.tracks.push_back(track("New", artist("Someone"), "Record"));
-  b.tracks[0].deezer_id = "dz1";
+  set_provider_id(b.tracks[0], "deezer", "dz1");
   merge(b);
   CAF_CHECK_EQUAL(text("SELECT download_state FROM tracks"), "pending");
   auto none = batch("deezer", "");

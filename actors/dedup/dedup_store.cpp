@@ -1,0 +1,96 @@
+#include "actors/dedup/dedup_store.hpp"
+
+#include "actors/dedup/merge.hpp"
+#include "actors/dedup/reconcile.hpp"
+#include "messages/error.hpp"
+#include "storage/database.hpp"
+#include "storage/queries/dedup.hpp"
+#include "support/log.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+namespace discotheque {
+
+void dedup_state::warm() {
+  warmed = false;
+  auto db = storage::database::open(config.db_path,
+                                    storage::database::mode::read_only);
+  if (!writes)
+    writes.emplace(storage::provider_id_columns(db, config.providers));
+  if (!index)
+    index.emplace(config.providers);
+  index->load(db, writes->provider_columns());
+  warmed = true;
+  log->info("warmed: {} artists, {} albums, {} tracks", index->artists.size(),
+            index->albums.size(), index->tracks.size());
+}
+
+dedup_store_actor::behavior_type
+dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
+            dedup_config config) {
+  auto& st = self->state;
+  st.log = log::get("dedup");
+  st.config = std::move(config);
+  return {
+    [self](atom::merge,
+           const ingest_batch& batch) -> caf::result<ingest_result> {
+      auto& st = self->state;
+      // Warmed at the first batch, not at spawn: a rescan of an unchanged
+      // library sends none and never pays for loading every key.
+      if (!st.warmed) {
+        try {
+          st.warm();
+        } catch (const std::exception& e) {
+          st.log->error("cannot load the library: {}", e.what());
+          return make_error(ec::database_error, e.what());
+        }
+      }
+      auto out = dedup::merge(batch, *st.index, *st.writes);
+      if (out.writes.statements.empty())
+        return std::move(out.result);
+      auto rp = self->make_response_promise<ingest_result>();
+      self
+        ->request(st.config.store, caf::infinite, atom::write_v,
+                  std::move(out.writes))
+        .then([rp, res = std::move(out.result)](
+                const write_ack&) mutable { rp.deliver(std::move(res)); },
+              [self, rp](const caf::error& err) mutable {
+                // The indexes now hold rows that never landed: start over from
+                // what the database really has.
+                self->state.log->error("batch rejected: {}", to_string(err));
+                try {
+                  self->state.warm();
+                } catch (const std::exception& e) {
+                  self->state.log->error("re-warm failed: {}", e.what());
+                }
+                rp.deliver(err);
+              });
+      return rp;
+    },
+    [self](atom::reconcile, const std::string& source,
+           const std::string& reason, int64_t run_id) -> caf::result<int64_t> {
+      auto& st = self->state;
+      dedup::release_plan plan;
+      try {
+        auto db = storage::database::open(st.config.db_path,
+                                          storage::database::mode::read_only);
+        plan = dedup::plan_release(db, source, reason, run_id);
+      } catch (const std::exception& e) {
+        return make_error(ec::database_error, e.what());
+      }
+      if (plan.released == 0)
+        return int64_t{0};
+      auto rp = self->make_response_promise<int64_t>();
+      self
+        ->request(st.config.store, caf::infinite, atom::write_v,
+                  std::move(plan.writes))
+        .then([rp, released = plan.released](
+                const write_ack&) mutable { rp.deliver(released); },
+              [rp](const caf::error& err) mutable { rp.deliver(err); });
+      return rp;
+    },
+  };
+}
+
+} // namespace discotheque

@@ -1,0 +1,54 @@
+// The DEDUP STORE actor: the single place where incoming artists, albums and
+// tracks (local scan, cloud providers) are matched against the library and
+// merged (SPEC §5). It keeps every matching key in memory (identity_index),
+// warmed from a read-only connection at its first batch, allocates row ids
+// itself (it is the only inserter of entities) and turns each batch into ONE
+// write_request (merge). Reconcile releases what a run did not renew.
+#pragma once
+
+#include "actors/dedup/identity_index.hpp"
+#include "messages/interfaces.hpp"
+#include "storage/writes/library.hpp"
+
+#include <spdlog/logger.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace discotheque {
+
+struct dedup_config {
+  /// The database file, for the read-only warm-up and reconcile queries.
+  std::filesystem::path db_path;
+  /// Where every write goes.
+  store_actor store;
+  /// The providers whose ids identify entities, in the order they are
+  /// matched by; each has an id column `<name>_id` in the schema.
+  std::vector<std::string> providers;
+};
+
+struct dedup_state {
+  static inline const char* name = "dedup-store";
+
+  dedup_config config;
+  std::shared_ptr<spdlog::logger> log;
+  /// Both made at the first batch, once the provider columns are checked
+  /// against the schema.
+  std::optional<dedup::identity_index> index;
+  std::optional<storage::library_writes> writes;
+  bool warmed = false;
+
+  /// (Re)loads every index from the database.
+  void warm();
+};
+
+/// Spawn it detached in production: warm-up (at the first batch) and
+/// reconcile read SQLite.
+dedup_store_actor::behavior_type
+dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
+            dedup_config config);
+
+} // namespace discotheque

@@ -1,0 +1,111 @@
+// What the dedup store knows about every library row, in memory: the keys it
+// matches by (MBID, ISRC, provider ids, normalized names, local paths) and
+// per row what is known already (filled columns, owned or ignored), so that
+// a batch only writes what changes something. Plain data: the merge reads
+// and updates it, the warm-up fills it from the database.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace discotheque::storage {
+class database;
+struct artist_identity;
+struct album_identity;
+struct track_identity;
+} // namespace discotheque::storage
+
+namespace discotheque::dedup {
+
+/// One bit per provider slot: which provider ids a row carries.
+using provider_mask = uint32_t;
+
+class identity_index {
+public:
+  using index = std::unordered_map<std::string, int64_t>;
+  using multi_index = std::unordered_map<std::string, std::vector<int64_t>>;
+
+  struct artist_rec {
+    std::string mbid; ///< needed: artists with different MBIDs never merge
+    provider_mask ids = 0;
+    bool settled = false; ///< owned or ignored: a claim changes nothing
+    uint8_t filled = 0;   ///< storage::artist_column bits of non-null columns
+    std::string name;     ///< the displayed spelling (see better_spelling)
+  };
+  struct album_rec {
+    std::string mbid;
+    bool rg = false;
+    provider_mask ids = 0;
+    bool settled = false;
+    uint8_t filled = 0;           ///< storage::album_column bits
+    std::vector<int64_t> artists; ///< linked in album_artists, in order
+    std::string title;            ///< the displayed spelling
+  };
+  struct track_rec {
+    std::string mbid;
+    bool isrc = false, rtm = false;
+    provider_mask ids = 0;
+    bool has_local = false; ///< backed by a file on disk right now
+  };
+
+  /// One index per provider slot: provider id -> row.
+  using provider_indexes = std::vector<index>;
+
+  /// `providers`: the provider names, whose order gives their slots (and
+  /// the order of the provider id columns). At most 32.
+  explicit identity_index(std::vector<std::string> providers);
+
+  const std::vector<std::string>& providers() const {
+    return providers_;
+  }
+  /// The slot of `provider`, or providers().size() if it has none.
+  size_t slot(std::string_view provider) const;
+
+  /// Forgets everything; ids start at 1 again.
+  void clear();
+  /// Clears, then loads every row through the dedup queries. `columns` are
+  /// the provider id columns in slot order (storage::provider_id_columns).
+  void load(storage::database& db, const std::vector<std::string>& columns);
+
+  /// Add one known row (what load does for each row of the database), by
+  /// ascending id.
+  void add(const storage::artist_identity& row);
+  void add(const storage::album_identity& row);
+  void add(const storage::track_identity& row);
+
+  /// Files `id` once in a list of ascending ids.
+  static void insert_sorted(std::vector<int64_t>& ids, int64_t id);
+  /// Whether row `id` may take `key` of `idx`: never a key another row
+  /// carries (the unique indexes would reject the whole batch).
+  static bool free_for(const index& idx, const std::string& key, int64_t id);
+
+  /// The key album_by_name / track_by_name file a row under.
+  static std::string album_key(int64_t first_artist,
+                               std::string_view normalized_title);
+  static std::string track_key(int64_t artist, int64_t album,
+                               std::string_view normalized_title);
+
+  std::unordered_map<int64_t, artist_rec> artists;
+  std::unordered_map<int64_t, album_rec> albums;
+  std::unordered_map<int64_t, track_rec> tracks;
+  index artist_by_mbid;
+  provider_indexes artist_by_provider;
+  multi_index artist_by_name; ///< artist_key(name) -> ids, ascending
+  index album_by_mbid;
+  provider_indexes album_by_provider;
+  multi_index album_by_name; ///< album_key -> ids, ascending
+  multi_index track_by_mbid, track_by_isrc;
+  provider_indexes track_by_provider;
+  index track_by_path;
+  multi_index track_by_name; ///< track_key -> ids, ascending
+  /// The next row ids: the dedup store is the only inserter of entities.
+  int64_t next_artist = 1, next_album = 1, next_track = 1;
+
+private:
+  std::vector<std::string> providers_;
+};
+
+} // namespace discotheque::dedup
