@@ -94,9 +94,8 @@ node_actor::behavior_type node(node_actor::stateful_pointer<node_state> self,
     [self](atom::status) -> std::vector<node_health> {
       std::vector<node_health> result;
       for (auto& e : self->state.entries)
-        result.push_back(node_health{e.component.name,
-                                     static_cast<bool>(e.component.handle),
-                                     e.restarts});
+        result.push_back(node_health{
+          e.component.name, static_cast<bool>(e.component.handle), e.restarts});
       return result;
     },
   };

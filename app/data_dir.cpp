@@ -46,8 +46,8 @@ void probe_writable(const fs::path& dir) {
   if (err == ENOSPC || err == EDQUOT)
     throw config_error("data folder " + dir.string() + " is on a full disk");
   if (err != 0)
-    throw config_error("data folder " + dir.string() + " is not writable: "
-                       + std::strerror(err));
+    throw config_error("data folder " + dir.string()
+                       + " is not writable: " + std::strerror(err));
 }
 
 } // namespace

@@ -17,8 +17,7 @@ struct node_health {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_health& x) {
-  return f(caf::meta::type_name("node_health"), x.name, x.running,
-           x.restarts);
+  return f(caf::meta::type_name("node_health"), x.name, x.running, x.restarts);
 }
 
 } // namespace discotheque

@@ -49,8 +49,8 @@ public:
 
   router& add(std::string method, std::string pattern, Handler h) {
     auto segments = split_path(pattern);
-    routes_.push_back(
-      {std::move(method), std::move(pattern), std::move(segments), std::move(h)});
+    routes_.push_back({std::move(method), std::move(pattern),
+                       std::move(segments), std::move(h)});
     return *this;
   }
 

@@ -102,8 +102,7 @@ const char* columns(entity e) {
 std::string where(entity e, const list_filter& f,
                   std::vector<sql_value>& params) {
   std::string w = " WHERE 1 = 1";
-  auto add = [&](const std::string& cond, sql_value v,
-                 const char* tail = "") {
+  auto add = [&](const std::string& cond, sql_value v, const char* tail = "") {
     params.push_back(std::move(v));
     w += " AND " + cond + " ?" + std::to_string(params.size()) + tail;
   };
@@ -147,8 +146,8 @@ const char* playlist_columns
 int64_t count_entities(database& db, entity e, const list_filter& f) {
   std::vector<sql_value> params;
   auto w = where(e, f, params);
-  return db.query_int(std::string{"SELECT count(*) FROM "} + table(e) + w,
-                      params)
+  return db
+    .query_int(std::string{"SELECT count(*) FROM "} + table(e) + w, params)
     .value_or(0);
 }
 

@@ -41,8 +41,7 @@ struct fixture {
 
   std::string state(const std::string& table, int64_t id) {
     return db
-      .query_text("SELECT ownership_state FROM " + table
-                    + " WHERE id = ?1",
+      .query_text("SELECT ownership_state FROM " + table + " WHERE id = ?1",
                   {sql_value::of(id)})
       .value_or("<none>");
   }

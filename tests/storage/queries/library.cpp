@@ -92,7 +92,8 @@ CAF_TEST(a playlist sync mode write changes that playlist only) {
     db.run(st);
   auto changed = playlist(db, 7);
   CAF_REQUIRE(changed.has_value());
-  CAF_CHECK_EQUAL((*changed)["sync_mode"].get<std::string>(), "auto_own_tracks");
+  CAF_CHECK_EQUAL((*changed)["sync_mode"].get<std::string>(),
+                  "auto_own_tracks");
   CAF_CHECK_EQUAL(
     db.query_int("SELECT updated_at FROM playlists WHERE id = 7").value_or(0),
     5);
