@@ -213,7 +213,8 @@ http::response method_not_allowed(const std::string& allowed) {
 
 void route(self_ptr self, http_exchange& ex) {
   const auto& req = ex.request;
-  const auto& method = req.method;
+  // HEAD is answered like GET (the server drops the body).
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
   auto parts = split_path(req.path);
   auto is = [&](std::initializer_list<const char*> p) {
     if (parts.size() != p.size())

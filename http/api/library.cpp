@@ -53,6 +53,60 @@ const std::set<std::string> download_states{
 
 namespace q = storage::queries;
 
+/// Refuses a query parameter the endpoint does not know (a typo would
+/// otherwise silently list everything).
+void only_params(const request& req, std::initializer_list<const char*> known) {
+  for (const auto& [name, value] : req.query) {
+    if (name == "apikey")
+      continue;
+    bool ok = false;
+    for (auto k : known)
+      ok = ok || name == k;
+    if (!ok)
+      throw bad_request("unknown parameter '" + name + "'");
+  }
+}
+
+q::list_sort sort_param(const request& req) {
+  q::list_sort sort;
+  auto it = req.query.find("sort");
+  if (it == req.query.end() || it->second.empty())
+    return sort;
+  std::string_view v = it->second;
+  if (v.front() == '-') {
+    sort.descending = true;
+    v.remove_prefix(1);
+  }
+  if (v == "name")
+    sort.by = q::list_order::name;
+  else if (v == "created")
+    sort.by = q::list_order::created;
+  else if (v == "updated")
+    sort.by = q::list_order::updated;
+  else if (v == "id")
+    sort.by = q::list_order::id;
+  else
+    throw bad_request("sort must be name, created, updated or id (prefix - for "
+                      "descending)");
+  return sort;
+}
+
+/// A row as the API shows it: times as ISO-8601 UTC (file_mtime is stored
+/// in nanoseconds, the others in milliseconds), flags as booleans.
+json render(json row) {
+  for (const char* t :
+       {"created_at", "updated_at", "download_state_updated_at"})
+    if (auto it = row.find(t); it != row.end() && it->is_number_integer())
+      *it = iso8601(it->get<int64_t>());
+  if (auto it = row.find("file_mtime");
+      it != row.end() && it->is_number_integer())
+    *it = iso8601(it->get<int64_t>() / 1000000);
+  if (auto it = row.find("orphaned");
+      it != row.end() && it->is_number_integer())
+    *it = it->get<int64_t>() != 0;
+  return row;
+}
+
 q::entity entity_of(const std::string& kind) {
   return kind == "artists"  ? q::entity::artist
          : kind == "albums" ? q::entity::album
@@ -60,6 +114,15 @@ q::entity entity_of(const std::string& kind) {
 }
 
 response list(const request& req, storage::database& db, q::entity e) {
+  if (e == q::entity::track)
+    only_params(req, {"limit", "offset", "q", "ownership_state", "source",
+                      "sort", "download_state", "album_id", "artist_id"});
+  else if (e == q::entity::album)
+    only_params(req, {"limit", "offset", "q", "ownership_state", "source",
+                      "sort", "artist_id"});
+  else
+    only_params(req,
+                {"limit", "offset", "q", "ownership_state", "source", "sort"});
   auto limit = int_param(req, "limit", 50, 1, 500);
   auto offset = int_param(req, "offset", 0, 0, INT64_MAX);
   q::list_filter f;
@@ -72,11 +135,20 @@ response list(const request& req, storage::database& db, q::entity e) {
   if (e != q::entity::artist)
     f.artist_id = int_param(req, "artist_id", 0, 0, INT64_MAX);
   if (auto it = req.query.find("q");
-      it != req.query.end() && !it->second.empty())
-    // Folded like the stored names, so "bjork" finds "Björk".
-    f.name_contains = library::fold(it->second);
+      it != req.query.end() && !it->second.empty()) {
+    // Normalized exactly as the stored names are ("The Beatles" and
+    // "beatles" find "The Beatles", "bjork" finds "Björk"), or part of the
+    // display name as typed.
+    f.name_contains = e == q::entity::artist ? library::artist_key(it->second)
+                                             : library::fold(it->second);
+    f.display_contains = it->second;
+  }
+  auto sort = sort_param(req);
   auto total = q::count_entities(db, e, f);
-  return json_ok(json{{"items", q::list_entities(db, e, f, limit, offset)},
+  auto items = q::list_entities(db, e, f, limit, offset, sort);
+  for (auto& i : items)
+    i = render(std::move(i));
+  return json_ok(json{{"items", std::move(items)},
                       {"total", total},
                       {"limit", limit},
                       {"offset", offset}});
@@ -89,7 +161,7 @@ response one(const std::string& kind, int64_t id, storage::database& db) {
     return json_error(404, "not_found",
                       "no " + kind.substr(0, kind.size() - 1) + " "
                         + std::to_string(id));
-  auto body = std::move(*found);
+  auto body = render(std::move(*found));
   if (e == q::entity::artist) {
     body["albums"] = q::artist_albums(db, id);
     body["track_count"] = q::artist_track_count(db, id);
@@ -107,6 +179,7 @@ response one(const std::string& kind, int64_t id, storage::database& db) {
 }
 
 response scan_errors(const request& req, storage::database& db) {
+  only_params(req, {"limit", "offset"});
   auto limit = int_param(req, "limit", 50, 1, 500);
   auto offset = int_param(req, "offset", 0, 0, INT64_MAX);
   auto total = q::count_scan_errors(db);
@@ -144,16 +217,20 @@ reader_handler list_of(std::string kind) {
 }
 
 reader_handler one_of(std::string kind) {
-  return [kind](const request&, const path_params& p, storage::database& ro) {
-    const auto& tail = p.at("id");
-    int64_t id = 0;
-    auto [end, ec] = std::from_chars(tail.data(), tail.data() + tail.size(),
-                                     id);
-    if (ec != std::errc{} || end != tail.data() + tail.size() || id <= 0)
-      return api_outcome{json_error(400, "bad_request", "not an id: " + tail),
-                         std::nullopt};
-    return guarded([&] { return one(kind, id, ro); });
-  };
+  return
+    [kind](const request& req, const path_params& p, storage::database& ro) {
+      const auto& tail = p.at("id");
+      int64_t id = 0;
+      auto [end, ec] = std::from_chars(tail.data(), tail.data() + tail.size(),
+                                       id);
+      if (ec != std::errc{} || end != tail.data() + tail.size() || id <= 0)
+        return api_outcome{json_error(400, "bad_request", "not an id: " + tail),
+                           std::nullopt};
+      return guarded([&] {
+        only_params(req, {});
+        return one(kind, id, ro);
+      });
+    };
 }
 
 } // namespace

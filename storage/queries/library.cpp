@@ -122,16 +122,31 @@ std::string where(entity e, const list_filter& f,
   if (e == entity::album && f.artist_id)
     add("id IN (SELECT album_id FROM album_artists WHERE artist_id =",
         sql_value::of(f.artist_id), ")");
-  if (!f.name_contains.empty()) {
+  auto like = [](const std::string& text) {
     std::string pattern = "%";
-    for (char c : f.name_contains) {
+    for (char c : text) {
       if (c == '%' || c == '_' || c == '\\')
         pattern += '\\';
       pattern += c;
     }
-    pattern += "%";
-    add(e == entity::artist ? "normalized_name LIKE" : "normalized_title LIKE",
-        sql_value::of(pattern), " ESCAPE '\\'");
+    return pattern + "%";
+  };
+  std::vector<std::string> any;
+  auto contains = [&](const char* column, const std::string& text) {
+    if (text.empty())
+      return;
+    params.push_back(sql_value::of(like(text)));
+    any.push_back(std::string{column} + " LIKE ?"
+                  + std::to_string(params.size()) + " ESCAPE '\\'");
+  };
+  contains(e == entity::artist ? "normalized_name" : "normalized_title",
+           f.name_contains);
+  contains(e == entity::artist ? "name" : "title", f.display_contains);
+  if (!any.empty()) {
+    w += " AND (" + any[0];
+    for (size_t i = 1; i < any.size(); ++i)
+      w += " OR " + any[i];
+    w += ")";
   }
   return w;
 }
@@ -152,16 +167,43 @@ int64_t count_entities(database& db, entity e, const list_filter& f) {
 }
 
 json list_entities(database& db, entity e, const list_filter& f, int64_t limit,
-                   int64_t offset) {
+                   int64_t offset, list_sort sort) {
   std::vector<sql_value> params;
   auto w = where(e, f, params);
   auto n = params.size();
   params.push_back(sql_value::of(limit));
   params.push_back(sql_value::of(offset));
+  std::string order;
+  switch (sort.by) {
+    case list_order::name:
+      order = e == entity::artist ? "normalized_name" : "normalized_title";
+      break;
+    case list_order::created:
+      order = "created_at";
+      break;
+    case list_order::updated:
+      order = "updated_at";
+      break;
+    default:
+      order = "id";
+  }
+  auto dir = sort.descending ? " DESC" : "";
+  order += dir;
+  if (sort.by != list_order::id)
+    order += std::string{", id"} + dir;
+  std::string extra;
+  if (e == entity::album)
+    extra = ", (SELECT ar.name FROM album_artists aa JOIN artists ar ON ar.id "
+            "= aa.artist_id WHERE aa.album_id = albums.id ORDER BY "
+            "aa.position LIMIT 1) AS artist_name";
+  else if (e == entity::track)
+    extra = ", (SELECT name FROM artists WHERE artists.id = tracks.artist_id) "
+            "AS artist_name, (SELECT title FROM albums WHERE albums.id = "
+            "tracks.album_id) AS album_title";
   return rows(db,
-              std::string{"SELECT "} + columns(e) + " FROM " + table(e) + w
-                + " ORDER BY id LIMIT ?" + std::to_string(n + 1) + " OFFSET ?"
-                + std::to_string(n + 2),
+              std::string{"SELECT "} + columns(e) + extra + " FROM " + table(e)
+                + w + " ORDER BY " + order + " LIMIT ?" + std::to_string(n + 1)
+                + " OFFSET ?" + std::to_string(n + 2),
               params);
 }
 

@@ -24,16 +24,29 @@ struct list_filter {
   std::string download_state;
   int64_t album_id = 0;
   int64_t artist_id = 0;
-  /// A folded name (library::fold) that the normalized name must contain.
+  /// A name search: the normalized name (normalized as the names are) or
+  /// the display name (ASCII case ignored) must contain it.
   std::string name_contains;
+  std::string display_contains;
+};
+
+/// How a list is ordered: by id, name (or title), created_at or updated_at.
+enum class list_order { id, name, created, updated };
+
+struct list_sort {
+  list_order by = list_order::id;
+  bool descending = false;
 };
 
 /// Number of rows of `e` that pass `f`.
 int64_t count_entities(database& db, entity e, const list_filter& f);
 
-/// One page of rows of `e` that pass `f`, ordered by id.
+/// One page of rows of `e` that pass `f`, ordered by `sort` (ties by id).
+/// Albums carry `artist_name` (their first album artist), tracks
+/// `artist_name` and `album_title`.
 nlohmann::json list_entities(database& db, entity e, const list_filter& f,
-                             int64_t limit, int64_t offset);
+                             int64_t limit, int64_t offset,
+                             list_sort sort = {});
 
 /// The row of `e` with `id`, every column the API shows.
 std::optional<nlohmann::json> entity_row(database& db, entity e, int64_t id);

@@ -155,6 +155,30 @@ def test_keep_alive_serves_many_requests_on_one_connection():
         conn.close()
 
 
+def test_head_sends_headers_only_and_keeps_the_connection():
+    with Service() as svc:
+        svc.start()
+        key = svc.api_key()
+        for path, hdrs in (("/api/health", ""), ("/api/library/status", f"X-Api-Key: {key}\r\n"),
+                           ("/api/library/artists", f"X-Api-Key: {key}\r\n")):
+            with socket.create_connection(("127.0.0.1", svc.port), timeout=5) as s:
+                s.sendall(f"HEAD {path} HTTP/1.1\r\nHost: x\r\n{hdrs}\r\n".encode())
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += s.recv(4096)
+                head, rest = data.split(b"\r\n\r\n", 1)
+                check(b" 200 " in head.split(b"\r\n")[0], head)
+                length = re.search(rb"Content-Length: (\d+)", head, re.I)
+                check(length and int(length.group(1)) > 0, f"{path}: GET's Content-Length: {head!r}")
+                # A body would be read as the start of the next response:
+                # the same connection must answer a GET cleanly next.
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n{hdrs}\r\n".encode())
+                time.sleep(0.2)
+                s.settimeout(2)
+                more = rest + s.recv(65536)
+                check(more.startswith(b"HTTP/1.1 200"), f"{path}: after HEAD came {more[:80]!r}")
+
+
 def test_run_now_and_settings():
     with Service() as svc:
         svc.start()
@@ -201,7 +225,8 @@ def test_history_and_settings_survive_a_restart():
 
 
 if __name__ == "__main__":
-    run_tests([test_status_endpoints_have_the_documented_fields,
+    run_tests([test_head_sends_headers_only_and_keeps_the_connection,
+               test_status_endpoints_have_the_documented_fields,
                test_auth_and_error_statuses, test_idle_connections_are_closed,
                test_keep_alive_serves_many_requests_on_one_connection,
                test_run_now_and_settings, test_history_and_settings_survive_a_restart])

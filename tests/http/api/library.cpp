@@ -20,7 +20,8 @@ struct fixture {
     rw.exec(R"(
       INSERT INTO artists(id, name, normalized_name, mbid, ownership_state, primary_source)
         VALUES (1, 'Björk', 'bjork', 'b0000000-0000-0000-0000-000000000001', 'owned', 'local'),
-               (2, 'Daft Punk', 'daft punk', NULL, 'discovered', 'spotify');
+               (2, 'Daft Punk', 'daft punk', NULL, 'discovered', 'spotify'),
+               (3, 'The Beatles', 'beatles', NULL, 'discovered', 'local');
       INSERT INTO albums(id, title, normalized_title, ownership_state, primary_source, genres)
         VALUES (10, 'Homogenic', 'homogenic', 'owned', 'local', '["pop"]');
       INSERT INTO album_artists VALUES (10, 1, 0);
@@ -113,6 +114,60 @@ CAF_TEST(search ignores case and accents) {
   CAF_CHECK_EQUAL(b["total"].get<int64_t>(), 1);
   b = body(get("/api/library/tracks", {{"q", "100%"}}));
   CAF_CHECK_EQUAL(b["total"].get<int64_t>(), 0);
+}
+
+CAF_TEST(an exact name is found as typed and as normalized) {
+  for (const char* q :
+       {"The Beatles", "the beatles", "beatles", "Beatles, The", "BEAT"}) {
+    auto b = body(get("/api/library/artists", {{"q", q}}));
+    CHECK_MSG(b["total"].get<int64_t>() == 1, "q=" << q);
+    CAF_CHECK_EQUAL(b["items"][0]["name"].get<std::string>(), "The Beatles");
+  }
+  auto b = body(get("/api/library/artists", {{"q", "the"}}));
+  CAF_CHECK_EQUAL(b["total"].get<int64_t>(), 1); // display name only
+}
+
+CAF_TEST(times are iso 8601 and flags booleans) {
+  rw.exec("UPDATE tracks SET file_mtime = 1700000000123456789, "
+          "download_state_updated_at = 1700000000000 WHERE id = 100");
+  auto t = body(get("/api/library/tracks/100"));
+  CAF_CHECK_EQUAL(t["file_mtime"].get<std::string>(),
+                  "2023-11-14T22:13:20.123Z");
+  CAF_CHECK_EQUAL(t["download_state_updated_at"].get<std::string>(),
+                  "2023-11-14T22:13:20.000Z");
+  CAF_CHECK(t["created_at"].is_string());
+  CAF_CHECK(t["updated_at"].is_string());
+  CAF_CHECK(t["orphaned"].is_boolean());
+  auto l = body(get("/api/library/artists"));
+  CAF_CHECK(l["items"][0]["created_at"].is_string());
+}
+
+CAF_TEST(list items carry the names a client shows) {
+  auto b = body(get("/api/library/tracks", {{"album_id", "10"}}));
+  CAF_CHECK_EQUAL(b["items"][0]["artist_name"].get<std::string>(), "Björk");
+  CAF_CHECK_EQUAL(b["items"][0]["album_title"].get<std::string>(), "Homogenic");
+  b = body(get("/api/library/albums"));
+  CAF_CHECK_EQUAL(b["items"][0]["artist_name"].get<std::string>(), "Björk");
+}
+
+CAF_TEST(lists sort by name created or updated) {
+  auto b = body(get("/api/library/artists", {{"sort", "name"}}));
+  CAF_CHECK_EQUAL(b["items"][0]["name"].get<std::string>(), "The Beatles");
+  b = body(get("/api/library/artists", {{"sort", "-name"}}));
+  CAF_CHECK_EQUAL(b["items"][0]["name"].get<std::string>(), "Daft Punk");
+  b = body(get("/api/library/tracks", {{"sort", "-created"}}));
+  CAF_CHECK_EQUAL(b["items"].size(), 3u);
+  CAF_CHECK_EQUAL(status("/api/library/artists", {{"sort", "size"}}), 400);
+}
+
+CAF_TEST(unknown parameters are 400 naming them) {
+  auto o = get("/api/library/artists", {{"ownership", "owned"}});
+  CAF_REQUIRE(o);
+  CAF_CHECK_EQUAL(o->res.status, 400);
+  CAF_CHECK(o->res.body.find("ownership") != std::string::npos);
+  CAF_CHECK_EQUAL(status("/api/library/artists", {{"apikey", "k"}}), 200);
+  CAF_CHECK_EQUAL(status("/api/library/tracks/100", {{"x", "1"}}), 400);
+  CAF_CHECK_EQUAL(status("/api/library/scan/errors", {{"q", "x"}}), 400);
 }
 
 CAF_TEST(bad parameters are 400) {
