@@ -338,9 +338,9 @@ struct batch_builder {
           && mbid_compatible(a.mbid, st.artists[it->second].mbid))
         id = it->second;
     };
-    by_provider(st.artist_by_spotify, a.spotify_id);
-    by_provider(st.artist_by_deezer, a.deezer_id);
-    by_provider(st.artist_by_tidal, a.tidal_id);
+    by_provider(st.artist_by_spotify, provider_id(a, "spotify"));
+    by_provider(st.artist_by_deezer, provider_id(a, "deezer"));
+    by_provider(st.artist_by_tidal, provider_id(a, "tidal"));
     if (id == 0) {
       if (auto it = st.artist_by_name.find(key); it != st.artist_by_name.end())
         for (auto c : it->second)
@@ -366,9 +366,10 @@ struct batch_builder {
       st.artist_by_mbid[a.mbid] = id;
       mbid = sql_value::of(a.mbid);
     }
-    auto sp = fill(st.artist_by_spotify, a.spotify_id, r.spotify, id);
-    auto dz = fill(st.artist_by_deezer, a.deezer_id, r.deezer, id);
-    auto td = fill(st.artist_by_tidal, a.tidal_id, r.tidal, id);
+    auto sp = fill(st.artist_by_spotify, provider_id(a, "spotify"), r.spotify,
+                   id);
+    auto dz = fill(st.artist_by_deezer, provider_id(a, "deezer"), r.deezer, id);
+    auto td = fill(st.artist_by_tidal, provider_id(a, "tidal"), r.tidal, id);
     auto genres = text_or_null(genres_json(a.genres));
     if (created) {
       ++res.created;
@@ -403,9 +404,10 @@ struct batch_builder {
     if (!a.mbid.empty())
       if (auto it = st.album_by_mbid.find(a.mbid); it != st.album_by_mbid.end())
         return it->second;
-    for (auto [idx, pid] : {std::pair{&st.album_by_spotify, &a.spotify_id},
-                            std::pair{&st.album_by_deezer, &a.deezer_id},
-                            std::pair{&st.album_by_tidal, &a.tidal_id}}) {
+    for (auto [idx, pid] :
+         {std::pair{&st.album_by_spotify, &provider_id(a, "spotify")},
+          std::pair{&st.album_by_deezer, &provider_id(a, "deezer")},
+          std::pair{&st.album_by_tidal, &provider_id(a, "tidal")}}) {
       if (pid->empty())
         continue;
       if (auto it = idx->find(*pid);
@@ -450,9 +452,10 @@ struct batch_builder {
       st.album_by_mbid[a.mbid] = id;
       mbid = sql_value::of(a.mbid);
     }
-    auto sp = fill(st.album_by_spotify, a.spotify_id, r.spotify, id);
-    auto dz = fill(st.album_by_deezer, a.deezer_id, r.deezer, id);
-    auto td = fill(st.album_by_tidal, a.tidal_id, r.tidal, id);
+    auto sp = fill(st.album_by_spotify, provider_id(a, "spotify"), r.spotify,
+                   id);
+    auto dz = fill(st.album_by_deezer, provider_id(a, "deezer"), r.deezer, id);
+    auto td = fill(st.album_by_tidal, provider_id(a, "tidal"), r.tidal, id);
     auto genres = text_or_null(genres_json(a.genres));
     if (created) {
       ++res.created;
@@ -568,9 +571,9 @@ struct batch_builder {
     };
     scan_multi(st.track_by_mbid, t.mbid);
     scan_multi(st.track_by_isrc, t.isrc);
-    scan_one(st.track_by_spotify, t.spotify_id);
-    scan_one(st.track_by_deezer, t.deezer_id);
-    scan_one(st.track_by_tidal, t.tidal_id);
+    scan_one(st.track_by_spotify, provider_id(t, "spotify"));
+    scan_one(st.track_by_deezer, provider_id(t, "deezer"));
+    scan_one(st.track_by_tidal, provider_id(t, "tidal"));
     scan_multi(st.track_by_name, key);
     bool created = id == 0;
     if (created) {
@@ -596,9 +599,10 @@ struct batch_builder {
       r.rtm = true;
       rtm = sql_value::of(t.release_track_mbid);
     }
-    auto sp = fill(st.track_by_spotify, t.spotify_id, r.spotify, id);
-    auto dz = fill(st.track_by_deezer, t.deezer_id, r.deezer, id);
-    auto td = fill(st.track_by_tidal, t.tidal_id, r.tidal, id);
+    auto sp = fill(st.track_by_spotify, provider_id(t, "spotify"), r.spotify,
+                   id);
+    auto dz = fill(st.track_by_deezer, provider_id(t, "deezer"), r.deezer, id);
+    auto td = fill(st.track_by_tidal, provider_id(t, "tidal"), r.tidal, id);
     const char* download = has_path                ? "local"
                            : b.auto_queue && owned ? "queue"
                                                    : "";

@@ -2,6 +2,7 @@
 
 #include "actors/api.hpp"
 #include "actors/dedup_store.hpp"
+#include "actors/gateway/provider_hub.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
@@ -132,6 +133,8 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   env.store = c.store;
   env.dedup = c.dedup;
   env.detached = true;
+  // Reads the providers' persisted state here, before any actor needs it.
+  env.providers = provider_hub::start(sys, env);
   auto registry = task_registry::make(default_tasks(env));
   if (!registry) {
     std::cerr << "discotheque: " << render(registry.error()) << '\n';

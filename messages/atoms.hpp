@@ -34,6 +34,8 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::task_result))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_dto))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::album_dto))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::track_dto))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::provider_ref))
+CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::provider_ref>) )
 CAF_ADD_TYPE_ID(discotheque, (discotheque::ingest_batch))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::ingest_result))
 

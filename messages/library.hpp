@@ -1,5 +1,5 @@
-// The common library DTOs: what every source (local scan, Spotify, Deezer,
-// TIDAL, MusicBrainz) hands to the dedup store. Provider specifics end here:
+// The common library DTOs: what every source (the local scan, each cloud
+// provider) hands to the dedup store. Provider specifics end here:
 // after a source, everything speaks these types. Empty string / 0 = unknown.
 #pragma once
 
@@ -7,17 +7,28 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace discotheque {
+
+/// An entity's id at one provider, e.g. {"spotify", "3n3Ppam7vgaVa1iaRUc9Lp"}.
+/// The provider names come from the provider descriptors (actors/sources/).
+struct provider_ref {
+  std::string provider;
+  std::string id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, provider_ref& x) {
+  return f(caf::meta::type_name("provider_ref"), x.provider, x.id);
+}
 
 struct artist_dto {
   std::string name;
   std::string sort_name;
   std::string mbid;
-  std::string spotify_id;
-  std::string deezer_id;
-  std::string tidal_id;
+  std::vector<provider_ref> ids;
   std::vector<std::string> genres;
   std::string image_url;
 };
@@ -25,16 +36,14 @@ struct artist_dto {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, artist_dto& x) {
   return f(caf::meta::type_name("artist_dto"), x.name, x.sort_name, x.mbid,
-           x.spotify_id, x.deezer_id, x.tidal_id, x.genres, x.image_url);
+           x.ids, x.genres, x.image_url);
 }
 
 struct album_dto {
   std::string title;
   std::string mbid; ///< MusicBrainz release
   std::string release_group_mbid;
-  std::string spotify_id;
-  std::string deezer_id;
-  std::string tidal_id;
+  std::vector<provider_ref> ids;
   std::string upc;
   std::string album_type;   ///< album, single, ep, compilation
   std::string release_date; ///< YYYY[-MM[-DD]]
@@ -48,9 +57,8 @@ struct album_dto {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, album_dto& x) {
   return f(caf::meta::type_name("album_dto"), x.title, x.mbid,
-           x.release_group_mbid, x.spotify_id, x.deezer_id, x.tidal_id, x.upc,
-           x.album_type, x.release_date, x.total_tracks, x.total_discs,
-           x.genres, x.artists, x.image_url);
+           x.release_group_mbid, x.ids, x.upc, x.album_type, x.release_date,
+           x.total_tracks, x.total_discs, x.genres, x.artists, x.image_url);
 }
 
 struct track_dto {
@@ -58,9 +66,7 @@ struct track_dto {
   std::string mbid;               ///< MusicBrainz recording
   std::string release_track_mbid; ///< MusicBrainz track
   std::string isrc;
-  std::string spotify_id;
-  std::string deezer_id;
-  std::string tidal_id;
+  std::vector<provider_ref> ids;
   std::vector<artist_dto> artists;  ///< main artists, in credit order
   std::vector<artist_dto> featured; ///< featured artists ("feat." parts)
   album_dto album;                  ///< the album it appears on (may be empty)
@@ -79,10 +85,9 @@ struct track_dto {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, track_dto& x) {
   return f(caf::meta::type_name("track_dto"), x.title, x.mbid,
-           x.release_track_mbid, x.isrc, x.spotify_id, x.deezer_id, x.tidal_id,
-           x.artists, x.featured, x.album, x.track_number, x.track_total,
-           x.disc_number, x.disc_total, x.duration_ms, x.genre, x.local_path,
-           x.file_size, x.file_mtime);
+           x.release_track_mbid, x.isrc, x.ids, x.artists, x.featured, x.album,
+           x.track_number, x.track_total, x.disc_number, x.disc_total,
+           x.duration_ms, x.genre, x.local_path, x.file_size, x.file_mtime);
 }
 
 /// A batch of entities from one source, all claimed for one reason. What the
@@ -95,7 +100,7 @@ typename Inspector::result_type inspect(Inspector& f, track_dto& x) {
 ///   tracks of a reference_only playlist.
 /// `ignored` entities are never turned owned by a batch.
 struct ingest_batch {
-  std::string source; ///< local, spotify, deezer, tidal
+  std::string source; ///< "local" or a provider name
   std::string reason; ///< file, followed, saved, liked, or "" (no claim)
   int64_t run_id = 0; ///< task_runs.id of the sync run (for reconcile)
   bool auto_queue = false;
@@ -134,18 +139,28 @@ typename Inspector::result_type inspect(Inspector& f, ingest_result& x) {
            x.gone);
 }
 
-/// The id `dto` (an artist_dto, album_dto or track_dto) has at `provider`
-/// (spotify, deezer, tidal); empty for any other source.
+/// The id `dto` (an artist_dto, album_dto or track_dto) has at `provider`;
+/// empty when it has none.
 template <class Dto>
-const std::string& provider_id(const std::string& provider, const Dto& dto) {
+const std::string& provider_id(const Dto& dto, std::string_view provider) {
   static const std::string none;
-  if (provider == "spotify")
-    return dto.spotify_id;
-  if (provider == "deezer")
-    return dto.deezer_id;
-  if (provider == "tidal")
-    return dto.tidal_id;
+  for (const auto& ref : dto.ids)
+    if (ref.provider == provider)
+      return ref.id;
   return none;
+}
+
+/// Sets (or replaces) the id `dto` has at `provider`; an empty id is ignored.
+template <class Dto>
+void set_provider_id(Dto& dto, std::string_view provider, std::string id) {
+  if (id.empty())
+    return;
+  for (auto& ref : dto.ids)
+    if (ref.provider == provider) {
+      ref.id = std::move(id);
+      return;
+    }
+  dto.ids.push_back(provider_ref{std::string{provider}, std::move(id)});
 }
 
 } // namespace discotheque

@@ -2,6 +2,8 @@
 
 #include "messages/error.hpp"
 #include "storage/database.hpp"
+#include "storage/queries/providers.hpp"
+#include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -17,9 +19,7 @@ bool read_auto_queue(const std::filesystem::path& db_path) {
   try {
     auto db = storage::database::open(db_path,
                                       storage::database::mode::read_only);
-    auto v = db.query_text(
-      "SELECT value FROM settings WHERE key = 'library.auto_queue_downloads'");
-    return v && *v == "true";
+    return storage::read_auto_queue(db);
   } catch (const std::exception&) {
     return false;
   }
@@ -55,21 +55,15 @@ using self_ptr = task_actor::stateful_pointer<sync_source_state>;
 void pump(self_ptr self);
 void fetch_page(self_ptr self, sync_source_state::job job);
 
-std::string id_column(const std::string& source) {
-  return source + "_id"; // spotify_id, deezer_id, tidal_id
-}
-
 /// Records an entity-level error on the entity's row (if it exists yet).
-void record_entity_error(self_ptr self, const std::string& table,
+void record_entity_error(self_ptr self, storage::provider_entity kind,
                          const std::string& provider_id,
                          const std::string& error) {
   auto& st = self->state;
   if (!st.config.env.store || provider_id.empty())
     return;
-  write_request req{
-    {sql_stmt{"UPDATE " + table + " SET last_error = ?1 WHERE "
-                + id_column(st.config.source) + " = ?2",
-              {sql_value::of(error), sql_value::of(provider_id)}}}};
+  auto req = storage::record_entity_error(kind, st.config.source, provider_id,
+                                          error);
   self->request(st.config.env.store, caf::infinite, atom::write_v, req)
     .then([](const write_ack&) {}, [](const caf::error&) {});
 }
@@ -208,13 +202,13 @@ void on_page(self_ptr self, sync_source_state::job job, source_page page) {
     // followed artists -> their albums -> those albums' tracks
     if (job.req.list == "followed")
       for (const auto& a : page.artists) {
-        const auto& pid = provider_id(st.config.source, a);
+        const auto& pid = provider_id(a, st.config.source);
         if (!pid.empty())
           st.jobs.push_back({{"artist_albums", "", pid}, "followed"});
       }
     if (job.req.list == "artist_albums")
       for (const auto& al : page.albums) {
-        const auto& pid = provider_id(st.config.source, al);
+        const auto& pid = provider_id(al, st.config.source);
         if (!pid.empty())
           st.jobs.push_back({{"album_tracks", "", pid}, "followed"});
       }
@@ -274,9 +268,11 @@ void fetch_page(self_ptr self, sync_source_state::job job) {
           st.incomplete.insert(job.reason);
           note_error(self, what);
           if (job.req.list == "artist_albums")
-            record_entity_error(self, "artists", job.req.parent, what);
+            record_entity_error(self, storage::provider_entity::artist,
+                                job.req.parent, what);
           else if (job.req.list == "album_tracks")
-            record_entity_error(self, "albums", job.req.parent, what);
+            record_entity_error(self, storage::provider_entity::album,
+                                job.req.parent, what);
         }
         pump(self);
       });

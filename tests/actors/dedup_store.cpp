@@ -17,7 +17,7 @@ artist_dto artist(std::string name, std::string mbid = "",
   artist_dto a;
   a.name = std::move(name);
   a.mbid = std::move(mbid);
-  a.spotify_id = std::move(spotify);
+  set_provider_id(a, "spotify", std::move(spotify));
   return a;
 }
 
@@ -137,7 +137,7 @@ CAF_TEST(ids from different sources end up on one row) {
   b3.auto_queue = true;
   auto liked = track("Joga", artist("Björk", "", "sp1"), "Homogenic",
                      "GBAAA9700001");
-  liked.spotify_id = "tr1";
+  set_provider_id(liked, "spotify", "tr1");
   b3.tracks.push_back(liked);
   merge(b3);
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM tracks"), 1);
@@ -155,21 +155,21 @@ CAF_TEST(a track naming its album only by id links to the known album) {
   auto b1 = batch("tidal", "followed");
   album_dto al;
   al.title = "Vespertine";
-  al.tidal_id = "800001";
+  set_provider_id(al, "tidal", "800001");
   al.artists.push_back(artist("Björk"));
   b1.albums.push_back(al);
   merge(b1);
   auto b2 = batch("tidal", "followed");
   track_dto t;
   t.title = "Hidden Place";
-  t.tidal_id = "900001";
+  set_provider_id(t, "tidal", "900001");
   t.artists.push_back(artist("Björk"));
-  t.album.tidal_id = "800001";
+  set_provider_id(t.album, "tidal", "800001");
   b2.tracks.push_back(t);
   track_dto unknown = t; // an album never seen: the track stays without one
   unknown.title = "Cocoon";
-  unknown.tidal_id = "900002";
-  unknown.album.tidal_id = "899999";
+  set_provider_id(unknown, "tidal", "900002");
+  set_provider_id(unknown.album, "tidal", "899999");
   b2.tracks.push_back(unknown);
   merge(b2);
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM albums"), 1);
@@ -182,11 +182,11 @@ CAF_TEST(a track naming its album only by id links to the known album) {
   // the same track from Deezer's album list (no ISRC) merges by name
   auto b3 = batch("deezer", "followed");
   track_dto dz = t;
-  dz.tidal_id.clear();
-  dz.deezer_id = "100001";
+  dz.ids.clear();
+  set_provider_id(dz, "deezer", "100001");
   dz.album = al;
-  dz.album.tidal_id.clear();
-  dz.album.deezer_id = "300001";
+  dz.album.ids.clear();
+  set_provider_id(dz.album, "deezer", "300001");
   b3.tracks.push_back(dz);
   merge(b3);
   CAF_CHECK_EQUAL(q("SELECT count(*) FROM tracks WHERE title = 'Hidden Place'"),
@@ -207,7 +207,7 @@ CAF_TEST(artists with different mbids never merge and known ids stay) {
   auto s = batch("spotify", "followed");
   s.artists.push_back(artist("Nirvana", m1, "spA"));
   merge(s);
-  s.artists[0].spotify_id = "spB";
+  set_provider_id(s.artists[0], "spotify", "spB");
   merge(s);
   CAF_CHECK_EQUAL(
     text("SELECT spotify_id FROM artists WHERE mbid = '" + m1 + "'"), "spA");
@@ -219,7 +219,7 @@ CAF_TEST(artists with different mbids never merge and known ids stay) {
 CAF_TEST(ignored stays ignored) {
   auto b = batch("spotify", "liked");
   b.tracks.push_back(track("Song", artist("Band"), "Album"));
-  b.tracks[0].spotify_id = "t1";
+  set_provider_id(b.tracks[0], "spotify", "t1");
   merge(b);
   {
     auto rw = storage::database::open(dir / "l.db");
@@ -244,8 +244,8 @@ CAF_TEST(reconcile releases what a run did not renew with the cascade) {
   auto run1 = batch("spotify", "liked", 1);
   run1.tracks.push_back(track("A", artist("One"), "First"));
   run1.tracks.push_back(track("B", artist("Two"), "Second"));
-  run1.tracks[0].spotify_id = "a";
-  run1.tracks[1].spotify_id = "b";
+  set_provider_id(run1.tracks[0], "spotify", "a");
+  set_provider_id(run1.tracks[1], "spotify", "b");
   merge(run1);
   // "A" is also a local file: it stays owned whatever Spotify says.
   auto local = batch("local", "file", 7);
@@ -341,7 +341,7 @@ CAF_TEST(auto queue makes new liked tracks pending) {
   auto b = batch("deezer", "liked");
   b.auto_queue = true;
   b.tracks.push_back(track("New", artist("Someone"), "Record"));
-  b.tracks[0].deezer_id = "dz1";
+  set_provider_id(b.tracks[0], "deezer", "dz1");
   merge(b);
   CAF_CHECK_EQUAL(text("SELECT download_state FROM tracks"), "pending");
   auto none = batch("deezer", "");

@@ -1,5 +1,5 @@
 // Test and benchmark helper: runs cloud sync tasks with the real actors
-// (store, cloud_hub: gateways, rate limiters, breakers, token refreshers,
+// (store, provider_hub: gateways, rate limiters, breakers, token refreshers,
 // sources, sync_source / sync_playlists) against whatever the config's
 // api_base points at (the fake providers), with a recording stand-in for
 // the dedup store. Prints one JSON document: every task result, every
@@ -10,8 +10,8 @@
 // matching rules themselves are the dedup store's job (tested there).
 //
 // usage: sync_probe CONFIG.json TASK[,TASK...] [RUN_ID]
-#include "actors/cloud.hpp"
 #include "actors/dedup_store.hpp"
+#include "actors/gateway/provider_hub.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
 #include "app/service.hpp"
@@ -72,11 +72,11 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
       auto& seen = st.seen[key];
       // what the sync handed over, in arrival order
       for (const auto& a : b.artists)
-        seen["artists"].push_back(provider_id(b.source, a));
+        seen["artists"].push_back(provider_id(a, b.source));
       for (const auto& a : b.albums)
-        seen["albums"].push_back(provider_id(b.source, a));
+        seen["albums"].push_back(provider_id(a, b.source));
       for (const auto& t : b.tracks) {
-        seen["tracks"].push_back(provider_id(b.source, t));
+        seen["tracks"].push_back(provider_id(t, b.source));
         if (!t.isrc.empty())
           seen["isrcs"].push_back(t.isrc);
       }
@@ -110,13 +110,13 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
       };
       for (const auto& a : b.artists)
         res.artist_ids.push_back(
-          row("artist", provider_id(b.source, a), a.name));
+          row("artist", provider_id(a, b.source), a.name));
       for (const auto& a : b.albums)
         res.album_ids.push_back(
-          row("album", provider_id(b.source, a), a.title));
+          row("album", provider_id(a, b.source), a.title));
       for (const auto& t : b.tracks)
         res.track_ids.push_back(
-          row("track", provider_id(b.source, t), t.title));
+          row("track", provider_id(t, b.source), t.title));
       if (req.statements.empty())
         return res;
       auto rp = self->make_response_promise<ingest_result>();
@@ -214,6 +214,7 @@ int main(int argc, char** argv) {
     env.store = st;
     env.dedup = dedup;
     env.detached = true;
+    env.providers = provider_hub::start(sys, env);
     auto defs = default_tasks(env);
     auto started = now_ms();
     std::vector<task_actor> actors;

@@ -45,11 +45,12 @@ CAF_TEST(spotify liked tracks carry every id) {
                        fixture("spotify/java_GetUsersSavedTracksRequest.json"));
   CAF_REQUIRE_EQUAL(page.tracks.size(), 1u);
   const auto& t = page.tracks[0];
-  CAF_CHECK_EQUAL(t.spotify_id, "2jpDioAB9tlYXMdXDK3BGl");
+  CAF_CHECK_EQUAL(provider_id(t, "spotify"), "2jpDioAB9tlYXMdXDK3BGl");
   CAF_CHECK_EQUAL(t.title, "Good Enough For Granddad");
   CAF_CHECK_EQUAL(t.isrc, "USMA20215185");
-  CAF_CHECK_EQUAL(t.album.spotify_id, "63GBbuUNBel2ovJjUrfh5r");
-  CAF_CHECK(!t.artists.empty() && !t.artists[0].spotify_id.empty());
+  CAF_CHECK_EQUAL(provider_id(t.album, "spotify"), "63GBbuUNBel2ovJjUrfh5r");
+  CAF_CHECK(!t.artists.empty()
+            && !provider_id(t.artists[0], "spotify").empty());
   CAF_CHECK(t.duration_ms > 0);
   CAF_CHECK_EQUAL(page.total, 53);
   // offset paging: every further page is known from the first one
@@ -79,19 +80,21 @@ CAF_TEST(spotify saved albums carry upc artists and tracks) {
     = parse_ok(spotify_wire(), sp, {"saved", "", ""},
                fixture("spotify/java_GetCurrentUsersSavedAlbumsRequest.json"));
   CAF_REQUIRE_EQUAL(page.albums.size(), 1u);
-  CAF_CHECK_EQUAL(page.albums[0].spotify_id, "5m4VYOPoIpkV0XgOiRKkWC");
+  CAF_CHECK_EQUAL(provider_id(page.albums[0], "spotify"),
+                  "5m4VYOPoIpkV0XgOiRKkWC");
   CAF_CHECK_EQUAL(page.albums[0].upc, "00602537623730");
   CAF_CHECK(!page.albums[0].artists.empty());
   CAF_CHECK_EQUAL(page.tracks.size(), 2u);
   for (const auto& t : page.tracks)
-    CAF_CHECK_EQUAL(t.album.spotify_id, "5m4VYOPoIpkV0XgOiRKkWC");
+    CAF_CHECK_EQUAL(provider_id(t.album, "spotify"), "5m4VYOPoIpkV0XgOiRKkWC");
 }
 
 CAF_TEST(spotify followed artists use cursor paging) {
   auto page = parse_ok(spotify_wire(), sp, {"followed", "", ""},
                        fixture("spotify/js_followed_artists.json"));
   CAF_CHECK_EQUAL(page.artists.size(), 20u);
-  CAF_CHECK_EQUAL(page.artists[0].spotify_id, "00FQb4jTyendYWaN8pK0wa");
+  CAF_CHECK_EQUAL(provider_id(page.artists[0], "spotify"),
+                  "00FQb4jTyendYWaN8pK0wa");
   CAF_CHECK_EQUAL(page.artists[0].name, "Lana Del Rey");
   CAF_CHECK(page.next.find("after=1MbqzxZvHtdClX1cBKU2OG")
             != std::string::npos);
@@ -114,13 +117,14 @@ CAF_TEST(spotify playlists and playlist items) {
                         fixture("spotify/java_GetPlaylistsItemsRequest.json"));
   // the second item's track is null (removed content): nothing to link
   CAF_CHECK_EQUAL(items.tracks.size(), 1u);
-  CAF_CHECK_EQUAL(items.tracks[0].spotify_id, "7pk3EpFtmsOdj8iUhjmeCM");
+  CAF_CHECK_EQUAL(provider_id(items.tracks[0], "spotify"),
+                  "7pk3EpFtmsOdj8iUhjmeCM");
   // the 2026 shape: "item" instead of "track"
   auto renamed = parse_ok(
     spotify_wire(), sp, {"playlist_items", "", "x"},
     R"({"items":[{"added_at":"2026-03-01T00:00:00Z","is_local":false,"item":{"id":"abc","name":"New","type":"track","artists":[{"id":"a1","name":"A"}]}}],"next":null,"total":1})");
   CAF_REQUIRE_EQUAL(renamed.tracks.size(), 1u);
-  CAF_CHECK_EQUAL(renamed.tracks[0].spotify_id, "abc");
+  CAF_CHECK_EQUAL(provider_id(renamed.tracks[0], "spotify"), "abc");
   CAF_CHECK_EQUAL(
     spotify_wire().fallback_url(sp + "/playlists/p1/items?limit=50", 404),
     sp + "/playlists/p1/tracks?limit=50");
@@ -130,21 +134,21 @@ CAF_TEST(deezer lists map ids and strip the token from next) {
   auto t = parse_ok(deezer_wire(), dz, {"liked", "", ""},
                     fixture("deezer/user_me_tracks.json"));
   CAF_REQUIRE_EQUAL(t.tracks.size(), 3u);
-  CAF_CHECK_EQUAL(t.tracks[0].deezer_id, "1374789602");
+  CAF_CHECK_EQUAL(provider_id(t.tracks[0], "deezer"), "1374789602");
   CAF_CHECK_EQUAL(t.tracks[0].title, "Flyover");
   CAF_CHECK_EQUAL(t.tracks[0].duration_ms, 258000);
-  CAF_CHECK(!t.tracks[0].album.deezer_id.empty());
+  CAF_CHECK(!provider_id(t.tracks[0].album, "deezer").empty());
   CAF_CHECK(!t.tracks[0].artists.empty());
   CAF_CHECK(t.next.empty());
   auto al = parse_ok(deezer_wire(), dz, {"saved", "", ""},
                      fixture("deezer/user_me_albums.json"));
   CAF_REQUIRE_EQUAL(al.albums.size(), 2u);
-  CAF_CHECK_EQUAL(al.albums[0].deezer_id, "357404");
+  CAF_CHECK_EQUAL(provider_id(al.albums[0], "deezer"), "357404");
   CAF_CHECK_EQUAL(al.albums[0].title, "OK Cowboy");
   auto ar = parse_ok(deezer_wire(), dz, {"followed", "", ""},
                      fixture("deezer/user_me_artists.json"));
   CAF_REQUIRE_EQUAL(ar.artists.size(), 4u);
-  CAF_CHECK_EQUAL(ar.artists[0].deezer_id, "243");
+  CAF_CHECK_EQUAL(provider_id(ar.artists[0], "deezer"), "243");
   CAF_CHECK_EQUAL(ar.artists[0].name, "Wax Tailor");
   auto pl = parse_ok(deezer_wire(), dz, {"playlist_items", "", "9200461"},
                      fixture("deezer/playlist_9200461_tracks.json"));
@@ -209,9 +213,9 @@ CAF_TEST(tidal playlists name their owner and artist albums their artist) {
     "included":[{"id":"800001","type":"albums","attributes":{"title":"First","barcodeId":"00602475093060"}}],
     "links":{"self":"/artists/700001/relationships/albums"}})");
   CAF_REQUIRE_EQUAL(als.albums.size(), 1u);
-  CAF_CHECK_EQUAL(als.albums[0].tidal_id, "800001");
+  CAF_CHECK_EQUAL(provider_id(als.albums[0], "tidal"), "800001");
   CAF_REQUIRE_EQUAL(als.albums[0].artists.size(), 1u);
-  CAF_CHECK_EQUAL(als.albums[0].artists[0].tidal_id, "700001");
+  CAF_CHECK_EQUAL(provider_id(als.albums[0].artists[0], "tidal"), "700001");
 }
 
 CAF_TEST(deezer full track gives isrc and an error in HTTP 200 is an error) {
@@ -236,11 +240,11 @@ CAF_TEST(tidal relationship documents resolve included resources) {
   CAF_CHECK_EQUAL(page.tracks.size() + static_cast<size_t>(page.skipped), 20u);
   CAF_REQUIRE(!page.tracks.empty());
   const auto& t = page.tracks[0];
-  CAF_CHECK_EQUAL(t.tidal_id, "396698939");
+  CAF_CHECK_EQUAL(provider_id(t, "tidal"), "396698939");
   CAF_CHECK_EQUAL(t.title, "HUM");
   CAF_CHECK_EQUAL(t.isrc, "AUNMG2400031");
   CAF_CHECK_EQUAL(t.duration_ms, 159000);
-  CAF_CHECK_EQUAL(t.album.tidal_id, "396698918");
+  CAF_CHECK_EQUAL(provider_id(t.album, "tidal"), "396698918");
   CAF_REQUIRE(!t.artists.empty());
   CAF_CHECK_EQUAL(t.artists[0].name, "Air Max '97");
   CAF_CHECK_EQUAL(
@@ -283,7 +287,7 @@ CAF_TEST(hostile bodies give recorded errors never crashes) {
   CAF_CHECK(page.next.empty());
   CAF_CHECK_EQUAL(page.total, -1);
   // a numeric id is read as text; wrong-typed fields are empty
-  CAF_CHECK_EQUAL(page.tracks[0].spotify_id, "7");
+  CAF_CHECK_EQUAL(provider_id(page.tracks[0], "spotify"), "7");
   CAF_CHECK_EQUAL(page.tracks[0].title, "");
   CAF_CHECK_EQUAL(page.tracks[0].duration_ms, 0);
   // huge strings are cut, invalid UTF-8 is replaced

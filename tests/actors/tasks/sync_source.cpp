@@ -74,21 +74,21 @@ dedup_store_actor::behavior_type recording_dedup(dedup_store_actor::pointer,
 track_dto track(const std::string& id) {
   track_dto t;
   t.title = "t" + id;
-  t.spotify_id = id;
+  set_provider_id(t, "spotify", id);
   return t;
 }
 
 artist_dto artist(const std::string& id) {
   artist_dto a;
   a.name = "a" + id;
-  a.spotify_id = id;
+  set_provider_id(a, "spotify", id);
   return a;
 }
 
 album_dto album(const std::string& id) {
   album_dto a;
   a.title = "al" + id;
-  a.spotify_id = id;
+  set_provider_id(a, "spotify", id);
   return a;
 }
 
@@ -162,11 +162,11 @@ struct fixture : test::fixture_base {
     for (const auto& b : rec->batches)
       if (b.reason == reason) {
         for (const auto& a : b.artists)
-          out.push_back(a.spotify_id);
+          out.push_back(provider_id(a, "spotify"));
         for (const auto& a : b.albums)
-          out.push_back(a.spotify_id);
+          out.push_back(provider_id(a, "spotify"));
         for (const auto& t : b.tracks)
-          out.push_back(t.spotify_id);
+          out.push_back(provider_id(t, "spotify"));
       }
     return out;
   }
