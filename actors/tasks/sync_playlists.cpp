@@ -7,6 +7,7 @@
 #include "support/log.hpp"
 #include "support/time.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <nlohmann/json.hpp>
@@ -63,23 +64,48 @@ void finish(self_ptr self) {
   st.promise.deliver(std::move(r));
 }
 
-/// The stored sync modes of the current provider's playlists, read once per
-/// provider (a playlist without a row gets the schema's default).
-void load_modes(self_ptr self) {
+/// A one-shot reader of a provider's stored playlist modes: SQLite blocks,
+/// so in production it runs detached, off the scheduler threads.
+caf::behavior mode_reader(caf::event_based_actor* self,
+                          std::filesystem::path db_path, std::string provider) {
+  return {
+    [self, db_path, provider](atom::get_atom) {
+      playlist_modes out;
+      out.provider = provider;
+      self->quit();
+      if (db_path.empty() || !std::filesystem::exists(db_path))
+        return out;
+      try {
+        auto db = storage::database::open(db_path,
+                                          storage::database::mode::read_only);
+        out.modes = storage::read_playlist_modes(db, provider);
+      } catch (const std::exception& e) {
+        log::get("sync_playlists")
+          ->warn("{} playlist modes unreadable (reference_only assumed): {}",
+                 provider, e.what());
+      }
+      return out;
+    },
+  };
+}
+
+/// Reads the stored sync modes of the current provider's playlists once
+/// (a playlist without a row gets the schema's default), then `then`.
+void load_modes(self_ptr self, std::function<void()> then) {
   auto& st = self->state;
   st.modes.clear();
-  const auto& db_path = st.config.env.db_path;
-  if (db_path.empty() || !std::filesystem::exists(db_path))
-    return;
-  try {
-    auto db = storage::database::open(db_path,
-                                      storage::database::mode::read_only);
-    st.modes = storage::playlist_modes(db, provider_name(self));
-  } catch (const std::exception& e) {
-    log::get("sync_playlists")
-      ->warn("{} playlist modes unreadable (reference_only assumed): {}",
-             provider_name(self), e.what());
-  }
+  const auto& env = st.config.env;
+  auto reader = env.detached
+                  ? self->spawn<caf::detached>(mode_reader, env.db_path,
+                                               provider_name(self))
+                  : self->spawn(mode_reader, env.db_path, provider_name(self));
+  self->request(reader, caf::infinite, atom::get_atom_v)
+    .then(
+      [self, then](playlist_modes& m) {
+        self->state.modes = std::move(m.modes);
+        then();
+      },
+      [then](const caf::error&) { then(); });
 }
 
 void write(self_ptr self, write_request req, std::function<void()> then) {
@@ -224,15 +250,14 @@ void list_page(self_ptr self, std::string cursor) {
           list_page(self, page.next);
           return;
         }
-        load_modes(self);
-        next_playlist(self);
+        load_modes(self, [self] { next_playlist(self); });
       },
       [self](const caf::error& err) {
         auto& st = self->state;
         note_error(self, provider_name(self) + " playlists: " + render(err));
         st.playlists_complete = false;
-        load_modes(self);
-        next_playlist(self); // sync what was listed so far
+        // sync what was listed so far
+        load_modes(self, [self] { next_playlist(self); });
       });
 }
 

@@ -2,8 +2,8 @@
 
 namespace discotheque::storage {
 
-std::map<std::string, std::string> playlist_modes(database& db,
-                                                  const std::string& provider) {
+std::map<std::string, std::string>
+read_playlist_modes(database& db, const std::string& provider) {
   std::map<std::string, std::string> out;
   auto st = db.prepare(
     "SELECT provider_id, sync_mode FROM playlists WHERE provider = ?1");

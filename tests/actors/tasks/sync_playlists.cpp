@@ -126,6 +126,7 @@ CAF_TEST(stored modes decide what happens to each playlist) {
   auto rec = std::make_shared<recorded>();
   sync_playlists_config cfg;
   cfg.env.db_path = db_path;
+  cfg.env.detached = false; // the mode reader stays on the test coordinator
   cfg.env.dedup = sys.spawn(recording_dedup, rec);
   auto src = sys.spawn(scripted_source, script);
   cfg.sources = {{"spotify", src}, {"deezer", source_actor{}}};

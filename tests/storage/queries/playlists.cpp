@@ -15,10 +15,10 @@ CAF_TEST(playlist modes are read per provider in one query) {
           " ('a', 'deezer', '1', 'disabled'),"
           " ('b', 'deezer', '2', 'reference_only'),"
           " ('c', 'tidal', '1', 'auto_own_tracks')");
-  auto modes = playlist_modes(db, "deezer");
+  auto modes = read_playlist_modes(db, "deezer");
   CAF_CHECK_EQUAL(modes.size(), 2u);
   CAF_CHECK_EQUAL(modes.at("1"), "disabled");
   CAF_CHECK_EQUAL(modes.at("2"), "reference_only");
-  CAF_CHECK_EQUAL(playlist_modes(db, "tidal").at("1"), "auto_own_tracks");
-  CAF_CHECK(playlist_modes(db, "spotify").empty());
+  CAF_CHECK_EQUAL(read_playlist_modes(db, "tidal").at("1"), "auto_own_tracks");
+  CAF_CHECK(read_playlist_modes(db, "spotify").empty());
 }

@@ -50,7 +50,8 @@ CAF_TEST(an upsert keeps sync_mode and an unknown owner keeps is_owner) {
   CAF_CHECK_EQUAL(db.query_text("SELECT name FROM playlists"),
                   std::optional<std::string>{"Mix 2"});
   CAF_CHECK_EQUAL(db.query_int("SELECT is_owner FROM playlists"), 1);
-  CAF_CHECK_EQUAL(playlist_modes(db, "spotify").at("p1"), "auto_own_tracks");
+  CAF_CHECK_EQUAL(read_playlist_modes(db, "spotify").at("p1"),
+                  "auto_own_tracks");
   apply(upsert_playlist(p, 30, true));
   CAF_CHECK_EQUAL(db.query_int("SELECT is_owner FROM playlists"), 0);
 }
