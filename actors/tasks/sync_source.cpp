@@ -7,6 +7,7 @@
 #include "support/log.hpp"
 #include "support/time.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <nlohmann/json.hpp>
@@ -278,6 +279,50 @@ void fetch_page(self_ptr self, sync_source_state::job job) {
       });
 }
 
+/// A one-shot reader of the auto-queue setting: SQLite blocks, so in
+/// production it runs detached, off the scheduler threads.
+caf::behavior auto_queue_reader(caf::event_based_actor* self,
+                                std::filesystem::path db_path) {
+  return {
+    [self, db_path](atom::get_atom) {
+      self->quit();
+      return read_auto_queue(db_path);
+    },
+  };
+}
+
+void list_all(self_ptr self) {
+  auto& st = self->state;
+  for (const auto& list : st.config.lists)
+    st.jobs.push_back({{list, "", ""}, list});
+  log::get(st.config.task)
+    ->info("DISCOVER: syncing {} ({}), auto_queue={}", st.config.source,
+           st.request.trigger, st.auto_queue);
+  pump(self);
+}
+
+/// Reads auto_queue (off the scheduler when there is a database), then
+/// queues the first page of every list.
+void start_listing(self_ptr self) {
+  auto& st = self->state;
+  const auto& env = st.config.env;
+  st.auto_queue = false;
+  if (env.db_path.empty()) {
+    list_all(self);
+    return;
+  }
+  auto reader = env.detached
+                  ? self->spawn<caf::detached>(auto_queue_reader, env.db_path)
+                  : self->spawn(auto_queue_reader, env.db_path);
+  self->request(reader, caf::infinite, atom::get_atom_v)
+    .then(
+      [self](bool auto_queue) {
+        self->state.auto_queue = auto_queue;
+        list_all(self);
+      },
+      [self](const caf::error&) { list_all(self); });
+}
+
 } // namespace
 
 task_actor::behavior_type
@@ -321,13 +366,7 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
                 make_error(ec::invalid_config, "no dedup store to merge into"));
               return;
             }
-            st.auto_queue = read_auto_queue(st.config.env.db_path);
-            for (const auto& list : st.config.lists)
-              st.jobs.push_back({{list, "", ""}, list});
-            log::get(st.config.task)
-              ->info("DISCOVER: syncing {} ({}), auto_queue={}",
-                     st.config.source, st.request.trigger, st.auto_queue);
-            pump(self);
+            start_listing(self);
           },
           [self](const caf::error& err) {
             auto& st = self->state;
