@@ -3,8 +3,10 @@
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
+#include "actors/sources/providers.hpp"
 #include "messages/error.hpp"
 #include "storage/queries/library.hpp"
+#include "storage/queries/providers.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -38,7 +40,10 @@ json status_snapshot(storage::database& db,
            {"last_error", nullptr},
            {"errors_24h", 0}};
     auto cfg = providers.find(name);
-    bool needs_auth = name == "spotify" || name == "deezer" || name == "tidal";
+    // Providers without a descriptor (musicbrainz, coverartarchive) or with
+    // public endpoints need no credential.
+    const auto* d = find_provider(name);
+    bool needs_auth = d && d->needs_auth();
     if (cfg != providers.end()) {
       p["enabled"] = cfg->second.enabled;
       p["authenticated"] = !needs_auth || !cfg->second.refresh_token.empty()
@@ -46,32 +51,21 @@ json status_snapshot(storage::database& db,
     } else {
       p["authenticated"] = !needs_auth;
     }
-    auto tok = db.prepare(
-      "SELECT count(*) FROM provider_tokens WHERE provider = ?1 AND "
-      "(access_token IS NOT NULL OR refresh_token IS NOT NULL)");
-    tok.bind(1, std::string_view{name});
-    if (tok.step() && tok.int64(0) > 0)
+    auto saved = storage::read_provider(db, name, day_ago);
+    if (saved.has_tokens)
       p["authenticated"] = true;
-    auto st = db.prepare(
-      "SELECT breaker_state, last_success_at, last_error, "
-      "blocked_until FROM provider_state WHERE provider = ?1");
-    st.bind(1, std::string_view{name});
-    if (st.step()) {
-      p["circuit_breaker"] = st.text(0);
-      p["circuit_breaker_open"] = st.text(0) != "closed";
-      if (auto t = st.opt_int64(1))
-        p["last_successful_call"] = iso8601(*t);
-      if (auto e = st.opt_text(2))
-        p["last_error"] = *e;
-      if (auto b = st.opt_int64(3); b && *b > now_ms())
-        p["blocked_until"] = iso8601(*b);
+    if (saved.has_state) {
+      const auto& s = saved.status;
+      p["circuit_breaker"] = s.breaker_state;
+      p["circuit_breaker_open"] = s.breaker_state != "closed";
+      if (s.last_success_at != 0)
+        p["last_successful_call"] = iso8601(s.last_success_at);
+      if (!s.last_error.empty())
+        p["last_error"] = s.last_error;
+      if (s.blocked_until > now_ms())
+        p["blocked_until"] = iso8601(s.blocked_until);
     }
-    auto errs = db.prepare(
-      "SELECT count(*) FROM provider_errors WHERE provider = ?1 AND at >= ?2");
-    errs.bind(1, std::string_view{name});
-    errs.bind(2, day_ago);
-    if (errs.step())
-      p["errors_24h"] = errs.int64(0);
+    p["errors_24h"] = static_cast<int64_t>(saved.errors.size());
     list.push_back(p);
   }
   return json{

@@ -1,9 +1,11 @@
 #include "actors/registry.hpp"
 
-#include "actors/cloud.hpp"
-
+#include "actors/gateway/provider_hub.hpp"
+#include "actors/sources/providers.hpp"
 #include "actors/tasks/health_check.hpp"
 #include "actors/tasks/scan_local_library.hpp"
+#include "actors/tasks/sync_playlists.hpp"
+#include "actors/tasks/sync_source.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "messages/error.hpp"
 
@@ -70,6 +72,47 @@ const task_def* task_registry::find(const std::string& name) const {
   return i < 0 ? nullptr : &tasks_[static_cast<size_t>(i)];
 }
 
+namespace {
+
+/// The task definition of a provider task: a sync_source run bound to the
+/// provider's source actor.
+task_def provider_task_def(const task_env& env, const provider_descriptor& d,
+                           const provider_task& t) {
+  task_def def{t.name,       t.phase, {}, t.interval, t.enabled_by_default,
+               t.time_limit, {}};
+  def.spawn = [env, provider = d.name, t](caf::actor_system& sys) {
+    sync_source_config sc;
+    sc.env = env;
+    sc.task = t.name;
+    sc.source = provider;
+    sc.lists = t.lists;
+    sc.expand_followed = t.expand_followed;
+    if (env.providers)
+      if (const auto* p = env.providers->find(provider))
+        sc.src = p->source;
+    return task_actor{sys.spawn(sync_source, sc)};
+  };
+  return def;
+}
+
+task_factory sync_playlists_factory(const task_env& env) {
+  return [env](caf::actor_system& sys) {
+    sync_playlists_config pc;
+    pc.env = env;
+    for (const auto& d : providers())
+      if (d.playlists) {
+        source_actor src;
+        if (env.providers)
+          if (const auto* p = env.providers->find(d.name))
+            src = p->source;
+        pc.sources.emplace_back(d.name, src);
+      }
+    return task_actor{sys.spawn(sync_playlists, pc)};
+  };
+}
+
+} // namespace
+
 std::vector<task_def> default_tasks(const task_env& env) {
   using namespace std::chrono_literals;
   using std::chrono::hours;
@@ -86,10 +129,7 @@ std::vector<task_def> default_tasks(const task_env& env) {
     (void) detached;
     return sys.spawn(scan_local_library, env);
   };
-  const std::vector<std::string> syncs{
-    "sync_spotify_likes", "sync_deezer_favorites", "sync_tidal_favorites"};
-  std::vector<std::string> library_tasks{"scan_local_library"};
-  library_tasks.insert(library_tasks.end(), syncs.begin(), syncs.end());
+  // The provider tasks come from the descriptors (actors/sources/).
   std::vector<task_def> defs{
     {"scan_local_library",
      "discover",
@@ -98,10 +138,20 @@ std::vector<task_def> default_tasks(const task_env& env) {
      true,
      hours(6),
      scan_factory},
-    {"sync_spotify_likes", "discover", {}, minutes(30), true, hours(2), {}},
-    {"sync_deezer_favorites", "discover", {}, minutes(30), true, hours(2), {}},
-    {"sync_tidal_favorites", "discover", {}, minutes(30), true, hours(2), {}},
-    {"sync_playlists", "discover", syncs, hours(1), true, hours(2), {}},
+  };
+  std::vector<std::string> library_tasks{"scan_local_library"};
+  std::vector<std::string> playlist_inputs;
+  for (const auto& d : providers())
+    for (const auto& t : d.tasks) {
+      defs.push_back(provider_task_def(env, d, t));
+      if (t.library)
+        library_tasks.push_back(t.name);
+      if (t.feeds_playlists)
+        playlist_inputs.push_back(t.name);
+    }
+  std::vector<task_def> rest{
+    {"sync_playlists", "discover", playlist_inputs, hours(1), true, hours(2),
+     sync_playlists_factory(env)},
     {"identify_artists",
      "identify",
      library_tasks,
@@ -166,7 +216,8 @@ std::vector<task_def> default_tasks(const task_env& env) {
      hours(2),
      {}},
   };
-  attach_cloud_tasks(defs, env); // sync_* tasks (actors/cloud.cpp)
+  defs.insert(defs.end(), std::make_move_iterator(rest.begin()),
+              std::make_move_iterator(rest.end()));
   return defs;
 }
 

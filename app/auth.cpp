@@ -1,19 +1,20 @@
 #include "app/auth.hpp"
 
-#include "actors/cloud.hpp"
+#include "actors/gateway/oauth.hpp"
 #include "actors/gateway/token_refresher.hpp"
+#include "actors/sources/providers.hpp"
 #include "actors/store.hpp"
 #include "app/service.hpp"
 #include "http/client/client.hpp"
 #include "http/server/server.hpp"
 #include "messages/error.hpp"
+#include "storage/writes/provider_state.hpp"
 #include "support/time.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <nlohmann/json.hpp>
-#include <openssl/sha.h>
 
 #include <sys/stat.h>
 
@@ -39,67 +40,7 @@ std::string random_state() {
   return random_string(32, "0123456789abcdef");
 }
 
-std::string base64url(const unsigned char* data, size_t n) {
-  auto s = base64(std::string_view{reinterpret_cast<const char*>(data), n});
-  for (auto& c : s)
-    c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!s.empty() && s.back() == '=')
-    s.pop_back();
-  return s;
-}
-
 } // namespace
-
-std::string pkce_challenge(const std::string& verifier) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()),
-         verifier.size(), digest);
-  return base64url(digest, sizeof digest);
-}
-
-std::optional<oauth_flow> flow_for(const std::string& provider,
-                                   const provider_config& pc) {
-  auto defs = defaults_for(provider);
-  if (!defs || defs->token_path.empty())
-    return std::nullopt;
-  auto auth_base = trim_slash(pc.auth_base.empty() ? defs->auth_base
-                                                   : pc.auth_base);
-  oauth_flow f;
-  f.provider = provider;
-  f.token_url = auth_base + defs->token_path;
-  if (provider == "spotify") {
-    f.display = "Spotify";
-    f.authorize_url = auth_base + "/authorize";
-    f.scopes = "user-follow-read user-library-read playlist-read-private "
-               "playlist-read-collaborative";
-    f.needs_secret = true;
-  } else if (provider == "tidal") {
-    // TIDAL: authorization code with PKCE; the login page has its own host.
-    f.display = "TIDAL";
-    f.authorize_url = "https://login.tidal.com/authorize";
-    f.scopes = "collection.read playlists.read user.read";
-    f.pkce = true;
-  } else {
-    return std::nullopt; // a provider with OAuth but no flow written yet
-  }
-  if (!pc.authorize_url.empty()) // tests, or a provider that moved its page
-    f.authorize_url = pc.authorize_url;
-  return f;
-}
-
-std::string authorize_url(const oauth_flow& flow, const std::string& client_id,
-                          const std::string& redirect_uri,
-                          const std::string& state,
-                          const std::string& code_verifier) {
-  auto url = flow.authorize_url + "?client_id=" + form_encode(client_id)
-             + "&response_type=code&redirect_uri=" + form_encode(redirect_uri)
-             + "&scope=" + form_encode(flow.scopes)
-             + "&state=" + form_encode(state);
-  if (flow.pkce)
-    url += "&code_challenge_method=S256&code_challenge="
-           + pkce_challenge(code_verifier);
-  return url;
-}
 
 int run_auth(const config& cfg, const auth_options& opts) {
   provider_config pc;
@@ -107,9 +48,17 @@ int run_auth(const config& cfg, const auth_options& opts) {
     pc = it->second;
   auto flow = flow_for(opts.provider, pc);
   if (!flow) {
-    std::cerr << "discotheque: auth supports spotify and tidal; for "
+    std::string with_flows;
+    for (const auto& d : providers())
+      if (flow_for(d.name, provider_config{}))
+        with_flows += (with_flows.empty() ? "" : " and ") + d.name;
+    const auto* d = find_provider(opts.provider);
+    std::cerr << "discotheque: auth supports " << with_flows << "; for "
               << opts.provider << " put an access_token into providers."
-              << opts.provider << " (Deezer no longer registers new apps)\n";
+              << opts.provider
+              << (d && !d->token_note.empty() ? " (" + d->token_note + ")"
+                                              : std::string{})
+              << '\n';
     return 2;
   }
   if (pc.client_id.empty()
@@ -244,9 +193,9 @@ int run_auth(const config& cfg, const auth_options& opts) {
     auto st = sys.spawn<caf::detached>(store, scfg);
     self
       ->request(st, std::chrono::seconds(60), atom::write_v,
-                persist_tokens(opts.provider, text("access_token"),
-                               text("refresh_token"),
-                               now_ms() + expires_in * 1000, text("scope")))
+                storage::persist_tokens(
+                  opts.provider, text("access_token"), text("refresh_token"),
+                  now_ms() + expires_in * 1000, text("scope")))
       .receive([](const write_ack&) {},
                [&](const caf::error& err) { failure = render(err); });
     self->send_exit(st, caf::exit_reason::user_shutdown);

@@ -2,8 +2,10 @@
 
 #include "actors/api.hpp"
 #include "actors/dedup/dedup_store.hpp"
+#include "actors/gateway/provider_hub.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
+#include "actors/sources/providers.hpp"
 #include "actors/store.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/tasks/task_env.hpp"
@@ -126,14 +128,15 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   }
   // The dedup store loads its indexes from the database (blocking): detached.
   c.dedup = sys.spawn<caf::detached>(
-    dedup_store,
-    dedup_config{cfg.db_path(), c.store, {"spotify", "deezer", "tidal"}});
+    dedup_store, dedup_config{cfg.db_path(), c.store, provider_names()});
   task_env env;
   env.cfg = cfg;
   env.db_path = cfg.db_path();
   env.store = c.store;
   env.dedup = c.dedup;
   env.detached = true;
+  // Reads the providers' persisted state here, before any actor needs it.
+  env.providers = provider_hub::start(sys, env);
   auto registry = task_registry::make(default_tasks(env));
   if (!registry) {
     std::cerr << "discotheque: " << render(registry.error()) << '\n';

@@ -10,6 +10,7 @@
 #include <caf/type_id.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,18 @@ typename Inspector::result_type inspect(Inspector& f, playlist_dto& x) {
   return f(caf::meta::type_name("playlist_dto"), x.provider, x.provider_id,
            x.name, x.description, x.is_followed, x.is_owner, x.cover_url,
            x.track_count, x.snapshot_id, x.owner_id);
+}
+
+/// The stored sync modes of one provider's playlists (by provider_id), read
+/// for sync_playlists off the scheduler threads.
+struct playlist_modes {
+  std::string provider;
+  std::map<std::string, std::string> modes;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, playlist_modes& x) {
+  return f(caf::meta::type_name("playlist_modes"), x.provider, x.modes);
 }
 
 /// What a sync asks a source for: one page of one list.
@@ -187,5 +200,6 @@ CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::playlist_dto))
 CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::page_request))
 CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_page))
 CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_info))
+CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::playlist_modes))
 
 CAF_END_TYPE_ID_BLOCK(discotheque_cloud)

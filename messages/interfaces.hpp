@@ -167,7 +167,7 @@ using circuit_breaker_actor
 
 /// The PROVIDER GATEWAY actor interface: the only way a source talks to its
 /// provider. Per call: blocked-until check, breaker, rate limiter, auth
-/// (bearer token or Deezer access_token), HTTP, then retry with backoff
+/// (where the provider's descriptor puts it), HTTP, then retry with backoff
 /// (1 s, 2 s, 4 s ..., honouring Retry-After) on timeouts, 5xx and 429.
 ///
 /// - `(pfetch, http_call) -> http_reply`: the final answer (2xx, or a
@@ -196,10 +196,10 @@ using token_refresher_actor = caf::typed_actor<
   // internal: refresh ahead of expiry (sent to itself)
   caf::reacts_to<atom::tok_tick>>;
 
-/// The SOURCE actor interface: one per cloud provider (spotify_source,
-/// deezer_source, tidal_source). Knows the provider's wire format, pages
-/// through its lists and maps them to the common DTOs; knows nothing about
-/// the database. A new provider is one new actor behind this interface.
+/// The SOURCE actor interface: one per cloud provider (the generic source
+/// with the wire of the provider's descriptor). Knows the provider's wire
+/// format, pages through its lists and maps them to the common DTOs; knows
+/// nothing about the database. A new provider is one new descriptor.
 ///
 /// - `(src_info) -> source_info`: configured and authenticated?
 /// - `(src_page, page_request) -> source_page`: one page of a list, or an

@@ -1,5 +1,5 @@
-// The common library DTOs: what every source (local scan, Spotify, Deezer,
-// TIDAL, MusicBrainz) hands to the dedup store. Provider specifics end here:
+// The common library DTOs: what every source (the local scan, each cloud
+// provider) hands to the dedup store. Provider specifics end here:
 // after a source, everything speaks these types. Empty string / 0 = unknown.
 #pragma once
 
@@ -100,7 +100,7 @@ typename Inspector::result_type inspect(Inspector& f, track_dto& x) {
 ///   tracks of a reference_only playlist.
 /// `ignored` entities are never turned owned by a batch.
 struct ingest_batch {
-  std::string source; ///< local, spotify, deezer, tidal
+  std::string source; ///< "local" or a provider name
   std::string reason; ///< file, followed, saved, liked, or "" (no claim)
   int64_t run_id = 0; ///< task_runs.id of the sync run (for reconcile)
   bool auto_queue = false;

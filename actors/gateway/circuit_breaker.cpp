@@ -1,5 +1,6 @@
 #include "actors/gateway/circuit_breaker.hpp"
 
+#include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -10,10 +11,6 @@ namespace discotheque {
 namespace {
 
 constexpr int64_t day_ms = 24 * 3600 * 1000;
-
-sql_value opt_time(int64_t v) {
-  return v > 0 ? sql_value::of(v) : sql_value::null();
-}
 
 } // namespace
 
@@ -26,25 +23,6 @@ void circuit_breaker_state::prune() {
   while (!errors.empty() && errors.front() < cutoff)
     errors.pop_front();
   status.errors_24h = static_cast<int64_t>(errors.size());
-}
-
-write_request persist_provider_state(const provider_status& s) {
-  return write_request{{sql_stmt{
-    "INSERT INTO provider_state(provider, breaker_state, consecutive_failures,"
-    " opened_at, blocked_until, last_success_at, last_error, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-    " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"
-    " ON CONFLICT(provider) DO UPDATE SET breaker_state = "
-    "excluded.breaker_state,"
-    " consecutive_failures = excluded.consecutive_failures,"
-    " opened_at = excluded.opened_at," // blocked_until is the gateway's
-    " last_success_at = excluded.last_success_at,"
-    " last_error = excluded.last_error, updated_at = excluded.updated_at",
-    {sql_value::of(s.provider), sql_value::of(s.breaker_state),
-     sql_value::of(static_cast<int64_t>(s.consecutive_failures)),
-     opt_time(s.opened_at), opt_time(s.blocked_until),
-     opt_time(s.last_success_at),
-     s.last_error.empty() ? sql_value::null() : sql_value::of(s.last_error)}}}};
 }
 
 circuit_breaker_actor::behavior_type circuit_breaker(
@@ -70,13 +48,10 @@ circuit_breaker_actor::behavior_type circuit_breaker(
     auto& st = self->state;
     if (!st.config.store)
       return;
-    auto req = persist_provider_state(st.status);
+    auto req = storage::persist_provider_state(st.status);
     if (error)
       req.statements.push_back(
-        sql_stmt{"INSERT INTO provider_errors(provider, at, message) VALUES "
-                 "(?1, ?2, ?3)",
-                 {sql_value::of(st.status.provider), sql_value::of(st.now()),
-                  sql_value::of(*error)}});
+        storage::record_provider_error(st.status.provider, st.now(), *error));
     self->request(st.config.store, caf::infinite, atom::write_v, std::move(req))
       .then([](const write_ack&) {},
             [log](const caf::error& err) {

@@ -45,7 +45,4 @@ circuit_breaker_actor::behavior_type circuit_breaker(
   circuit_breaker_actor::stateful_pointer<circuit_breaker_state> self,
   circuit_breaker_config config);
 
-/// The write that persists `s` into provider_state (upsert).
-write_request persist_provider_state(const provider_status& s);
-
 } // namespace discotheque

@@ -2,12 +2,11 @@
 
 #include "http/client/client.hpp"
 #include "messages/error.hpp"
+#include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
-
-#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -21,35 +20,6 @@ reply_class classify_http(const http_reply& r) {
   if (r.status >= 200 && r.status < 300)
     return reply_class::ok;
   return reply_class::final_error;
-}
-
-reply_class classify_deezer(const http_reply& r) {
-  auto base = classify_http(r);
-  if (base != reply_class::ok && base != reply_class::final_error)
-    return base;
-  // Cheap pre-check before parsing: an error document starts with "error".
-  auto pos = r.body.find_first_not_of(" \t\r\n");
-  if (pos == std::string::npos || r.body.compare(pos, 1, "{") != 0
-      || r.body.find("\"error\"") == std::string::npos)
-    return base;
-  auto doc = nlohmann::json::parse(r.body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("error")
-      || !doc["error"].is_object())
-    return base;
-  const auto& err = doc["error"];
-  int64_t code = err.contains("code") && err["code"].is_number_integer()
-                   ? err["code"].get<int64_t>()
-                   : -1;
-  switch (code) {
-    case 4:
-      return reply_class::rate_limited;
-    case 700:
-      return reply_class::transient;
-    case 300:
-      return reply_class::auth;
-    default:
-      return reply_class::final_error;
-  }
 }
 
 std::chrono::milliseconds backoff_delay(int retry,
@@ -117,11 +87,8 @@ void block_until(self_ptr self, int64_t until, std::function<void()> then) {
     then();
     return;
   }
-  write_request req{{sql_stmt{
-    "INSERT INTO provider_state(provider, blocked_until) VALUES (?1, ?2)"
-    " ON CONFLICT(provider) DO UPDATE SET blocked_until = "
-    "excluded.blocked_until",
-    {sql_value::of(st.config.provider), sql_value::of(st.blocked_until)}}}};
+  auto req = storage::persist_blocked_until(st.config.provider,
+                                            st.blocked_until);
   // answer once it is stored: a restart right after must still see it
   self
     ->request(st.config.store, std::chrono::seconds{30}, atom::write_v,
@@ -266,7 +233,9 @@ void send_call(self_ptr self, uint64_t id, size_t client) {
     if (st.config.auth == auth_mode::bearer)
       call.headers.push_back("Authorization: Bearer " + pc.token);
     else if (st.config.auth == auth_mode::query_token)
-      call.url = add_query_param(call.url, "access_token", pc.token);
+      call.url = add_query_param(call.url, st.config.auth_param, pc.token);
+    else if (st.config.auth == auth_mode::header_key)
+      call.headers.push_back(st.config.auth_param + ": " + pc.token);
   }
   ++st.requests;
   auto timeout = st.config.client_timeout

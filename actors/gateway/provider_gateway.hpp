@@ -22,7 +22,7 @@ enum class reply_class {
   ok,           ///< deliver
   final_error,  ///< a definite answer (404, 400 ...): deliver, do not retry
   auth,         ///< the token was rejected: renew once, then give up
-  rate_limited, ///< 429 (or Deezer's quota error): retry after Retry-After
+  rate_limited, ///< 429 (or a provider's quota error): retry after Retry-After
   transient,    ///< timeout, connection error, 5xx: retry, counts for breaker
 };
 
@@ -30,14 +30,12 @@ enum class reply_class {
 /// transient, anything else final_error.
 reply_class classify_http(const http_reply& r);
 
-/// Deezer answers most errors inside HTTP 200: {"error":{"code":N,...}}.
-/// Code 4 (quota) is rate_limited, 700 (busy) transient, 300 (token) auth.
-reply_class classify_deezer(const http_reply& r);
-
+/// Where the credential goes on each call (the provider descriptors choose).
 enum class auth_mode {
   none,        ///< public endpoints
-  bearer,      ///< Authorization: Bearer <token> (Spotify, TIDAL)
-  query_token, ///< ?access_token=<token> (Deezer)
+  bearer,      ///< Authorization: Bearer <token>
+  query_token, ///< ?<auth_param>=<token>
+  header_key,  ///< <auth_param>: <token> (API-key headers)
 };
 
 struct provider_gateway_config {
@@ -47,6 +45,8 @@ struct provider_gateway_config {
   /// Calls go round-robin over these (detached, one curl handle each).
   std::vector<http_client_actor> clients;
   auth_mode auth = auth_mode::none;
+  /// The query parameter (query_token) or header (header_key) name.
+  std::string auth_param = "access_token";
   /// Where bearer/query tokens come from (null: none -> unauthenticated).
   token_refresher_actor tokens;
   std::function<reply_class(const http_reply&)> classify = classify_http;

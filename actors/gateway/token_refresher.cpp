@@ -1,6 +1,7 @@
 #include "actors/gateway/token_refresher.hpp"
 
 #include "messages/error.hpp"
+#include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -51,23 +52,6 @@ std::string form_encode(std::string_view in) {
     }
   }
   return out;
-}
-
-write_request persist_tokens(const std::string& provider,
-                             const std::string& access,
-                             const std::string& refresh, int64_t expires_at,
-                             const std::string& scope) {
-  return write_request{{sql_stmt{
-    "INSERT INTO provider_tokens(provider, access_token, refresh_token,"
-    " expires_at, scope, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-    " CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))"
-    " ON CONFLICT(provider) DO UPDATE SET access_token = excluded.access_token,"
-    " refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,"
-    " scope = COALESCE(excluded.scope, provider_tokens.scope),"
-    " updated_at = excluded.updated_at",
-    {sql_value::of(provider), sql_value::of(access), sql_value::of(refresh),
-     sql_value::of(expires_at),
-     scope.empty() ? sql_value::null() : sql_value::of(scope)}}}};
 }
 
 int64_t token_refresher_state::now() const {
@@ -180,9 +164,9 @@ void refresh(self_ptr self) {
         if (st.config.store)
           self
             ->request(st.config.store, caf::infinite, atom::write_v,
-                      persist_tokens(st.config.provider, access,
-                                     st.config.refresh_token,
-                                     st.config.expires_at, text("scope")))
+                      storage::persist_tokens(
+                        st.config.provider, access, st.config.refresh_token,
+                        st.config.expires_at, text("scope")))
             .then([](const write_ack&) {},
                   [log](const caf::error&) {
                     log->warn("cannot persist refreshed token");

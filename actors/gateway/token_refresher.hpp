@@ -18,7 +18,8 @@ namespace discotheque {
 struct token_refresher_config {
   std::string provider;
   /// The OAuth token endpoint (e.g. https://accounts.spotify.com/api/token).
-  /// Empty: the access token is static (Deezer) and cannot be refreshed.
+  /// Empty: the access token is static (from the config) and cannot be
+  /// refreshed.
   std::string token_url;
   std::string client_id;
   std::string client_secret;
@@ -51,11 +52,5 @@ token_refresher_actor::behavior_type token_refresher(
 
 std::string base64(std::string_view in);
 std::string form_encode(std::string_view in);
-
-/// The provider_tokens upsert for the given values.
-write_request persist_tokens(const std::string& provider,
-                             const std::string& access,
-                             const std::string& refresh, int64_t expires_at,
-                             const std::string& scope);
 
 } // namespace discotheque

@@ -1,5 +1,7 @@
 #include "actors/sources/deezer.hpp"
 
+#include "actors/sources/providers.hpp"
+
 #include <cctype>
 
 namespace discotheque {
@@ -7,12 +9,19 @@ namespace discotheque {
 using nlohmann::json;
 using namespace wire;
 
+namespace {
+
+/// The descriptor name: config key, provider_ref.provider, playlist provider.
+constexpr const char* provider_name = "deezer";
+
+} // namespace
+
 namespace deezer {
 
 artist_dto map_artist(const json& a) {
   artist_dto x;
   x.name = str(a, "name");
-  set_provider_id(x, "deezer", id(a));
+  set_provider_id(x, provider_name, id(a));
   x.image_url = str(a, "picture_xl");
   return x;
 }
@@ -20,7 +29,7 @@ artist_dto map_artist(const json& a) {
 album_dto map_album(const json& a) {
   album_dto x;
   x.title = str(a, "title");
-  set_provider_id(x, "deezer", id(a));
+  set_provider_id(x, provider_name, id(a));
   x.upc = str(a, "upc");
   x.album_type = str(a, "record_type");
   if (x.album_type == "compile")
@@ -40,7 +49,7 @@ album_dto map_album(const json& a) {
 track_dto map_track(const json& t, const album_dto* context) {
   track_dto x;
   x.title = str(t, "title");
-  set_provider_id(x, "deezer", id(t));
+  set_provider_id(x, provider_name, id(t));
   x.isrc = str(t, "isrc");
   // contributors (full track) name every main artist; else the one artist
   for (const auto& c : array(t, "contributors"))
@@ -144,7 +153,7 @@ std::string parse(const std::string& base, const page_request& req,
     }
     if (req.list == "followed") {
       auto a = deezer::map_artist(it);
-      if (provider_id(a, "deezer").empty()) {
+      if (provider_id(a, provider_name).empty()) {
         skip_item(out, where + ": artist without id");
         continue;
       }
@@ -153,10 +162,10 @@ std::string parse(const std::string& base, const page_request& req,
                || req.list == "album_tracks") {
       album_dto ctx;
       if (req.list == "album_tracks")
-        set_provider_id(ctx, "deezer", req.parent);
+        set_provider_id(ctx, provider_name, req.parent);
       auto x = deezer::map_track(it,
                                  req.list == "album_tracks" ? &ctx : nullptr);
-      if (provider_id(x, "deezer").empty()) {
+      if (provider_id(x, provider_name).empty()) {
         if (req.list != "playlist_items")
           skip_item(out, where + ": track without id");
         continue;
@@ -164,14 +173,14 @@ std::string parse(const std::string& base, const page_request& req,
       out.tracks.push_back(std::move(x));
     } else if (req.list == "saved" || req.list == "artist_albums") {
       auto a = deezer::map_album(it);
-      if (provider_id(a, "deezer").empty()) {
+      if (provider_id(a, provider_name).empty()) {
         skip_item(out, where + ": album without id");
         continue;
       }
       out.albums.push_back(std::move(a));
     } else if (req.list == "playlists") {
       playlist_dto p;
-      p.provider = "deezer";
+      p.provider = provider_name;
       p.provider_id = id(it);
       if (p.provider_id.empty()) {
         skip_item(out, where + ": playlist without id");
@@ -193,16 +202,63 @@ std::string parse(const std::string& base, const page_request& req,
 } // namespace
 
 const source_wire& deezer_wire() {
-  static const source_wire w{"deezer", "application/json", first_url, parse,
-                             nullptr};
+  static const source_wire w{provider_name, "application/json", first_url,
+                             parse, nullptr};
   return w;
 }
 
-source_actor::behavior_type
-deezer_source(source_actor::stateful_pointer<source_state> self,
-              source_config config) {
-  config.wire = deezer_wire();
-  return cloud_source(self, std::move(config));
+reply_class classify_deezer(const http_reply& r) {
+  auto base = classify_http(r);
+  if (base != reply_class::ok && base != reply_class::final_error)
+    return base;
+  // Cheap pre-check before parsing: an error document starts with "error".
+  auto pos = r.body.find_first_not_of(" \t\r\n");
+  if (pos == std::string::npos || r.body.compare(pos, 1, "{") != 0
+      || r.body.find("\"error\"") == std::string::npos)
+    return base;
+  auto doc = nlohmann::json::parse(r.body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("error")
+      || !doc["error"].is_object())
+    return base;
+  const auto& err = doc["error"];
+  int64_t code = err.contains("code") && err["code"].is_number_integer()
+                   ? err["code"].get<int64_t>()
+                   : -1;
+  switch (code) {
+    case 4:
+      return reply_class::rate_limited;
+    case 700:
+      return reply_class::transient;
+    case 300:
+      return reply_class::auth;
+    default:
+      return reply_class::final_error;
+  }
+}
+
+const provider_descriptor& deezer_provider() {
+  static const provider_descriptor d = [] {
+    provider_descriptor x;
+    x.name = provider_name;
+    // measured 50 requests / 5 s per IP (wire notes); no OAuth refresh:
+    // Deezer no longer registers new apps, tokens come from the config
+    x.defaults = {"https://api.deezer.com", "", "", 10};
+    x.auth = auth_mode::query_token;
+    x.auth_param = "access_token";
+    x.token_note = "Deezer no longer registers new apps";
+    x.classify = classify_deezer;
+    x.wire = &deezer_wire();
+    x.tasks = {provider_task{.name = "sync_deezer_favorites",
+                             .phase = "discover",
+                             .interval = std::chrono::minutes{30},
+                             .time_limit = std::chrono::hours{2},
+                             .library = true,
+                             .feeds_playlists = true,
+                             .lists = {"followed", "saved", "liked"}}};
+    x.playlists = true;
+    return x;
+  }();
+  return d;
 }
 
 } // namespace discotheque

@@ -3,13 +3,14 @@
 // inside HTTP 200 as {"error":{...}}; paging by index/limit with `next`.
 #pragma once
 
+#include "actors/gateway/provider_gateway.hpp"
 #include "actors/sources/source.hpp"
 
 namespace discotheque {
 
-source_actor::behavior_type
-deezer_source(source_actor::stateful_pointer<source_state> self,
-              source_config config);
+/// Deezer answers most errors inside HTTP 200: {"error":{"code":N,...}}.
+/// Code 4 (quota) is rate_limited, 700 (busy) transient, 300 (token) auth.
+reply_class classify_deezer(const http_reply& r);
 
 namespace deezer {
 artist_dto map_artist(const nlohmann::json& a);

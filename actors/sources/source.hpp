@@ -1,7 +1,7 @@
 // The generic cloud SOURCE actor and what a provider plugs into it: its wire
 // format (first-page URLs, page parsing into the common DTOs, the next-page
-// cursor). spotify_source, deezer_source and tidal_source are this actor
-// with their provider's wire; a new provider is one more wire and one spawn.
+// cursor). Every cloud source is this actor with its provider's wire (from
+// the provider's descriptor, actors/sources/providers.hpp).
 #pragma once
 
 #include "messages/interfaces.hpp"

@@ -1,9 +1,18 @@
 #include "actors/sources/spotify.hpp"
 
+#include "actors/sources/providers.hpp"
+
 namespace discotheque {
 
 using nlohmann::json;
 using namespace wire;
+
+namespace {
+
+/// The descriptor name: config key, provider_ref.provider, playlist provider.
+constexpr const char* provider_name = "spotify";
+
+} // namespace
 
 namespace spotify {
 
@@ -29,7 +38,7 @@ std::vector<std::string> strings(const json& arr) {
 artist_dto map_artist(const json& a) {
   artist_dto x;
   x.name = str(a, "name");
-  set_provider_id(x, "spotify", id(a));
+  set_provider_id(x, provider_name, id(a));
   x.genres = strings(array(a, "genres"));
   x.image_url = first_image(a);
   return x;
@@ -38,7 +47,7 @@ artist_dto map_artist(const json& a) {
 album_dto map_album(const json& a) {
   album_dto x;
   x.title = str(a, "name");
-  set_provider_id(x, "spotify", id(a));
+  set_provider_id(x, provider_name, id(a));
   x.upc = str(member(a, "external_ids"), "upc");
   x.album_type = str(a, "album_type");
   x.release_date = str(a, "release_date");
@@ -54,7 +63,7 @@ album_dto map_album(const json& a) {
 track_dto map_track(const json& t, const album_dto* context) {
   track_dto x;
   x.title = str(t, "name");
-  set_provider_id(x, "spotify", id(t));
+  set_provider_id(x, provider_name, id(t));
   x.isrc = str(member(t, "external_ids"), "isrc");
   for (const auto& ar : array(t, "artists"))
     if (ar.is_object())
@@ -145,7 +154,7 @@ std::string parse(const std::string& base, const page_request& req,
     }
     if (req.list == "followed") {
       auto a = spotify::map_artist(it);
-      if (provider_id(a, "spotify").empty()) {
+      if (provider_id(a, provider_name).empty()) {
         skip_item(out, where + ": artist without id");
         continue;
       }
@@ -162,7 +171,7 @@ std::string parse(const std::string& base, const page_request& req,
           || member(it, "is_local") == true)
         continue; // episodes and local files are not library tracks
       auto x = spotify::map_track(t, nullptr);
-      if (provider_id(x, "spotify").empty()) {
+      if (provider_id(x, provider_name).empty()) {
         skip_item(out, where + ": track without id");
         continue;
       }
@@ -174,7 +183,7 @@ std::string parse(const std::string& base, const page_request& req,
         continue;
       }
       auto album = spotify::map_album(a);
-      if (provider_id(album, "spotify").empty()) {
+      if (provider_id(album, provider_name).empty()) {
         skip_item(out, where + ": album without id");
         continue;
       }
@@ -182,22 +191,22 @@ std::string parse(const std::string& base, const page_request& req,
         if (!t.is_object())
           continue;
         auto x = spotify::map_track(t, &album);
-        if (!provider_id(x, "spotify").empty())
+        if (!provider_id(x, provider_name).empty())
           out.tracks.push_back(std::move(x));
       }
       out.albums.push_back(std::move(album));
     } else if (req.list == "album_tracks") {
       album_dto ctx;
-      set_provider_id(ctx, "spotify", req.parent);
+      set_provider_id(ctx, provider_name, req.parent);
       auto x = spotify::map_track(it, &ctx);
-      if (provider_id(x, "spotify").empty()) {
+      if (provider_id(x, provider_name).empty()) {
         skip_item(out, where + ": track without id");
         continue;
       }
       out.tracks.push_back(std::move(x));
     } else if (req.list == "playlists") {
       playlist_dto p;
-      p.provider = "spotify";
+      p.provider = provider_name;
       p.provider_id = id(it);
       if (p.provider_id.empty()) {
         skip_item(out, where + ": playlist without id");
@@ -227,16 +236,37 @@ std::string parse(const std::string& base, const page_request& req,
 } // namespace
 
 const source_wire& spotify_wire() {
-  static const source_wire w{"spotify", "application/json", first_url, parse,
-                             fallback_url};
+  static const source_wire w{provider_name, "application/json", first_url,
+                             parse, fallback_url};
   return w;
 }
 
-source_actor::behavior_type
-spotify_source(source_actor::stateful_pointer<source_state> self,
-               source_config config) {
-  config.wire = spotify_wire();
-  return cloud_source(self, std::move(config));
+const provider_descriptor& spotify_provider() {
+  static const provider_descriptor d = [] {
+    provider_descriptor x;
+    x.name = provider_name;
+    x.defaults = {"https://api.spotify.com/v1", "https://accounts.spotify.com",
+                  "/api/token", 10};
+    x.auth = auth_mode::bearer;
+    x.wire = &spotify_wire();
+    oauth_descriptor o;
+    o.display = "Spotify";
+    o.authorize_path = "/authorize";
+    o.scopes = "user-follow-read user-library-read playlist-read-private "
+               "playlist-read-collaborative";
+    o.needs_secret = true;
+    x.oauth = o;
+    x.tasks = {provider_task{.name = "sync_spotify_likes",
+                             .phase = "discover",
+                             .interval = std::chrono::minutes{30},
+                             .time_limit = std::chrono::hours{2},
+                             .library = true,
+                             .feeds_playlists = true,
+                             .lists = {"followed", "saved", "liked"}}};
+    x.playlists = true;
+    return x;
+  }();
+  return d;
 }
 
 } // namespace discotheque

@@ -9,10 +9,6 @@
 
 namespace discotheque {
 
-source_actor::behavior_type
-spotify_source(source_actor::stateful_pointer<source_state> self,
-               source_config config);
-
 namespace spotify {
 artist_dto map_artist(const nlohmann::json& a);
 album_dto map_album(const nlohmann::json& a);

@@ -1,5 +1,7 @@
 #include "actors/sources/tidal.hpp"
 
+#include "actors/sources/providers.hpp"
+
 #include "library/normalize.hpp"
 
 #include <cctype>
@@ -9,6 +11,13 @@ namespace discotheque {
 
 using nlohmann::json;
 using namespace wire;
+
+namespace {
+
+/// The descriptor name: config key, provider_ref.provider, playlist provider.
+constexpr const char* provider_name = "tidal";
+
+} // namespace
 
 namespace tidal {
 
@@ -80,7 +89,7 @@ const json& rel_data(const json& r, const char* rel) {
 
 artist_dto map_artist(const json& r) {
   artist_dto x;
-  set_provider_id(x, "tidal", id(r));
+  set_provider_id(x, provider_name, id(r));
   x.name = str(attrs(r), "name");
   return x;
 }
@@ -88,7 +97,7 @@ artist_dto map_artist(const json& r) {
 album_dto map_album(const json& r, const index_t& idx) {
   album_dto x;
   const auto& a = attrs(r);
-  set_provider_id(x, "tidal", id(r));
+  set_provider_id(x, provider_name, id(r));
   x.title = str(a, "title");
   x.upc = str(a, "barcodeId");
   x.release_date = str(a, "releaseDate");
@@ -107,7 +116,7 @@ album_dto map_album(const json& r, const index_t& idx) {
 track_dto map_track(const json& r, const index_t& idx) {
   track_dto x;
   const auto& a = attrs(r);
-  set_provider_id(x, "tidal", id(r));
+  set_provider_id(x, provider_name, id(r));
   x.title = str(a, "title");
   if (auto v = str(a, "version"); !v.empty())
     x.title += " (" + v + ")";
@@ -195,14 +204,14 @@ std::string parse(const std::string& base, const page_request& req,
       auto al = map_album(*r, idx);
       if (req.list == "artist_albums" && al.artists.empty()) {
         artist_dto parent; // the followed artist whose albums these are
-        set_provider_id(parent, "tidal", req.parent);
+        set_provider_id(parent, provider_name, req.parent);
         al.artists.push_back(std::move(parent));
       }
       out.albums.push_back(std::move(al));
     } else if (type == "tracks") {
       auto t = map_track(*r, idx);
       if (req.list == "album_tracks") {
-        set_provider_id(t.album, "tidal", req.parent);
+        set_provider_id(t.album, provider_name, req.parent);
         t.track_number
           = static_cast<int32_t>(integer(member(ident, "meta"), "trackNumber"));
         t.disc_number = static_cast<int32_t>(
@@ -211,7 +220,7 @@ std::string parse(const std::string& base, const page_request& req,
       out.tracks.push_back(std::move(t));
     } else if (type == "playlists") {
       playlist_dto p;
-      p.provider = "tidal";
+      p.provider = provider_name;
       p.provider_id = id(*r);
       p.name = str(attrs(*r), "name");
       p.description = str(attrs(*r), "description");
@@ -231,16 +240,37 @@ std::string parse(const std::string& base, const page_request& req,
 } // namespace
 
 const source_wire& tidal_wire() {
-  static const source_wire w{"tidal", "application/vnd.api+json", first_url,
-                             parse, nullptr};
+  static const source_wire w{provider_name, "application/vnd.api+json",
+                             first_url, parse, nullptr};
   return w;
 }
 
-source_actor::behavior_type
-tidal_source(source_actor::stateful_pointer<source_state> self,
-             source_config config) {
-  config.wire = tidal_wire();
-  return cloud_source(self, std::move(config));
+const provider_descriptor& tidal_provider() {
+  static const provider_descriptor d = [] {
+    provider_descriptor x;
+    x.name = provider_name;
+    x.defaults = {"https://openapi.tidal.com/v2", "https://auth.tidal.com",
+                  "/v1/oauth2/token", 5};
+    x.auth = auth_mode::bearer;
+    x.wire = &tidal_wire();
+    // authorization code with PKCE; the login page has its own host
+    oauth_descriptor o;
+    o.display = "TIDAL";
+    o.authorize_url = "https://login.tidal.com/authorize";
+    o.scopes = "collection.read playlists.read user.read";
+    o.pkce = true;
+    x.oauth = o;
+    x.tasks = {provider_task{.name = "sync_tidal_favorites",
+                             .phase = "discover",
+                             .interval = std::chrono::minutes{30},
+                             .time_limit = std::chrono::hours{2},
+                             .library = true,
+                             .feeds_playlists = true,
+                             .lists = {"followed", "saved", "liked"}}};
+    x.playlists = true;
+    return x;
+  }();
+  return d;
 }
 
 } // namespace discotheque

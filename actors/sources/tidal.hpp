@@ -8,10 +8,6 @@
 
 namespace discotheque {
 
-source_actor::behavior_type
-tidal_source(source_actor::stateful_pointer<source_state> self,
-             source_config config);
-
 namespace tidal {
 /// ISO-8601 duration ("PT4M12S", "PT1H2M3.5S") in milliseconds; 0 if bad.
 int64_t parse_duration_ms(const std::string& iso);

@@ -2,77 +2,26 @@
 
 #include "messages/error.hpp"
 #include "storage/database.hpp"
+#include "storage/queries/playlists.hpp"
+#include "storage/writes/playlists.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <nlohmann/json.hpp>
 
 namespace discotheque {
 
-write_request upsert_playlist(const playlist_dto& p, int64_t now,
-                              bool owner_known) {
-  auto opt = [](const std::string& s) {
-    return s.empty() ? sql_value::null() : sql_value::of(s);
-  };
-  return write_request{{sql_stmt{
-    "INSERT INTO playlists(name, provider, provider_id, description,"
-    " is_followed, is_owner, cover_url, track_count, snapshot_id, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, 0), ?7, ?8, ?9, ?10)"
-    " ON CONFLICT(provider, provider_id) DO UPDATE SET name = excluded.name,"
-    " description = excluded.description, is_followed = excluded.is_followed,"
-    " is_owner = COALESCE(?6, is_owner), cover_url = excluded.cover_url,"
-    " track_count = excluded.track_count, snapshot_id = excluded.snapshot_id,"
-    " updated_at = excluded.updated_at",
-    {sql_value::of(p.name), sql_value::of(p.provider),
-     sql_value::of(p.provider_id), opt(p.description),
-     sql_value::of(int64_t{p.is_followed ? 1 : 0}),
-     owner_known ? sql_value::of(int64_t{p.is_owner ? 1 : 0})
-                 : sql_value::null(),
-     opt(p.cover_url), sql_value::of(std::max<int64_t>(0, p.track_count)),
-     opt(p.snapshot_id), sql_value::of(now)}}}};
+std::string playlist_mode(const std::map<std::string, std::string>& modes,
+                          const std::string& provider_id) {
+  auto it = modes.find(provider_id);
+  return it == modes.end() ? "reference_only" : it->second;
 }
 
-write_request link_playlist_tracks(const playlist_dto& p,
-                                   const std::vector<int64_t>& track_ids,
-                                   int64_t now, const std::string& error) {
-  const std::string pid = "(SELECT id FROM playlists WHERE provider = ?1 AND "
-                          "provider_id = ?2)";
-  write_request req;
-  auto key = [&] {
-    return std::vector<sql_value>{sql_value::of(p.provider),
-                                  sql_value::of(p.provider_id)};
-  };
-  if (error.empty()) {
-    req.statements.push_back(
-      {"DELETE FROM playlist_tracks WHERE playlist_id = " + pid, key()});
-    for (size_t i = 0; i < track_ids.size(); ++i) {
-      auto params = key();
-      params.push_back(sql_value::of(static_cast<int64_t>(i)));
-      params.push_back(sql_value::of(track_ids[i]));
-      req.statements.push_back(
-        {"INSERT INTO playlist_tracks(playlist_id, position, track_id)"
-         " SELECT id, ?3, ?4 FROM playlists WHERE provider = ?1 AND"
-         " provider_id = ?2",
-         std::move(params)});
-    }
-    auto params = key();
-    params.push_back(sql_value::of(now));
-    params.push_back(sql_value::of(static_cast<int64_t>(track_ids.size())));
-    req.statements.push_back(
-      {"UPDATE playlists SET last_synced_at = ?3, last_error = NULL,"
-       " track_count = ?4 WHERE provider = ?1 AND provider_id = ?2",
-       std::move(params)});
-  } else {
-    auto params = key();
-    params.push_back(sql_value::of(error));
-    req.statements.push_back(
-      {"UPDATE playlists SET last_error = ?3 WHERE provider = ?1 AND "
-       "provider_id = ?2",
-       std::move(params)});
-  }
-  return req;
+bool owned_by(const playlist_dto& p, const std::string& me) {
+  return !me.empty() && p.owner_id == me;
 }
 
 namespace {
@@ -115,21 +64,48 @@ void finish(self_ptr self) {
   st.promise.deliver(std::move(r));
 }
 
-std::string read_mode(self_ptr self, const playlist_dto& p) {
-  const auto& db_path = self->state.config.env.db_path;
-  if (db_path.empty() || !std::filesystem::exists(db_path))
-    return "reference_only";
-  try {
-    auto db = storage::database::open(db_path,
-                                      storage::database::mode::read_only);
-    return db
-      .query_text("SELECT sync_mode FROM playlists WHERE provider = ?1 AND "
-                  "provider_id = ?2",
-                  {sql_value::of(p.provider), sql_value::of(p.provider_id)})
-      .value_or("reference_only");
-  } catch (const std::exception&) {
-    return "reference_only";
-  }
+/// A one-shot reader of a provider's stored playlist modes: SQLite blocks,
+/// so in production it runs detached, off the scheduler threads.
+caf::behavior mode_reader(caf::event_based_actor* self,
+                          std::filesystem::path db_path, std::string provider) {
+  return {
+    [self, db_path, provider](atom::get_atom) {
+      playlist_modes out;
+      out.provider = provider;
+      self->quit();
+      if (db_path.empty() || !std::filesystem::exists(db_path))
+        return out;
+      try {
+        auto db = storage::database::open(db_path,
+                                          storage::database::mode::read_only);
+        out.modes = storage::read_playlist_modes(db, provider);
+      } catch (const std::exception& e) {
+        log::get("sync_playlists")
+          ->warn("{} playlist modes unreadable (reference_only assumed): {}",
+                 provider, e.what());
+      }
+      return out;
+    },
+  };
+}
+
+/// Reads the stored sync modes of the current provider's playlists once
+/// (a playlist without a row gets the schema's default), then `then`.
+void load_modes(self_ptr self, std::function<void()> then) {
+  auto& st = self->state;
+  st.modes.clear();
+  const auto& env = st.config.env;
+  auto reader = env.detached
+                  ? self->spawn<caf::detached>(mode_reader, env.db_path,
+                                               provider_name(self))
+                  : self->spawn(mode_reader, env.db_path, provider_name(self));
+  self->request(reader, caf::infinite, atom::get_atom_v)
+    .then(
+      [self, then](playlist_modes& m) {
+        self->state.modes = std::move(m.modes);
+        then();
+      },
+      [then](const caf::error&) { then(); });
 }
 
 void write(self_ptr self, write_request req, std::function<void()> then) {
@@ -155,7 +131,9 @@ void finish_playlist(self_ptr self, const std::string& error) {
       st.auto_own_complete = false;
   }
   ++st.counts["playlists_synced"];
-  write(self, link_playlist_tracks(st.current, st.track_ids, now_ms(), error),
+  write(self,
+        storage::link_playlist_tracks(st.current, st.track_ids, now_ms(),
+                                      error),
         [self] { next_playlist(self); });
 }
 
@@ -237,18 +215,19 @@ void next_playlist(self_ptr self) {
   st.current = std::move(st.playlists.front());
   st.playlists.pop_front();
   st.track_ids.clear();
-  write(self, upsert_playlist(st.current, now_ms(), !st.me.empty()), [self] {
-    auto& st = self->state;
-    st.mode = read_mode(self, st.current);
-    ++st.counts[st.mode];
-    if (st.mode == "disabled") {
-      next_playlist(self);
-      return;
-    }
-    if (st.mode == "auto_own_tracks")
-      st.any_auto_own = true;
-    items_page(self, "");
-  });
+  write(self, storage::upsert_playlist(st.current, now_ms(), !st.me.empty()),
+        [self] {
+          auto& st = self->state;
+          st.mode = playlist_mode(st.modes, st.current.provider_id);
+          ++st.counts[st.mode];
+          if (st.mode == "disabled") {
+            next_playlist(self);
+            return;
+          }
+          if (st.mode == "auto_own_tracks")
+            st.any_auto_own = true;
+          items_page(self, "");
+        });
 }
 
 void list_page(self_ptr self, std::string cursor) {
@@ -264,19 +243,21 @@ void list_page(self_ptr self, std::string cursor) {
           st.playlists_complete = false;
         st.counts["playlists"] += static_cast<int64_t>(page.playlists.size());
         for (auto& p : page.playlists) {
-          p.is_owner = !st.me.empty() && p.owner_id == st.me;
+          p.is_owner = owned_by(p, st.me);
           st.playlists.push_back(std::move(p));
         }
-        if (!page.next.empty())
+        if (!page.next.empty()) {
           list_page(self, page.next);
-        else
-          next_playlist(self);
+          return;
+        }
+        load_modes(self, [self] { next_playlist(self); });
       },
       [self](const caf::error& err) {
         auto& st = self->state;
         note_error(self, provider_name(self) + " playlists: " + render(err));
         st.playlists_complete = false;
-        next_playlist(self); // sync what was listed so far
+        // sync what was listed so far
+        load_modes(self, [self] { next_playlist(self); });
       });
 }
 

@@ -40,6 +40,8 @@ struct sync_playlists_state {
   // the current playlist
   playlist_dto current;
   std::string mode;
+  /// sync_mode by provider_id for the current provider (read once).
+  std::map<std::string, std::string> modes;
   std::vector<int64_t> track_ids;
   bool current_complete = true;
   std::map<std::string, int64_t> counts;
@@ -51,15 +53,13 @@ task_actor::behavior_type
 sync_playlists(task_actor::stateful_pointer<sync_playlists_state> self,
                sync_playlists_config config);
 
-/// The playlist upsert (keeps sync_mode) for `p`. is_owner is taken from
-/// `p` when `owner_known`, else an existing row keeps its value.
-write_request upsert_playlist(const playlist_dto& p, int64_t now,
-                              bool owner_known = true);
+/// Is `p` the user's own playlist? `me` is the user's id at the provider
+/// (empty when unknown: then no playlist counts as owned).
+bool owned_by(const playlist_dto& p, const std::string& me);
 
-/// Replaces the playlist's track links by `track_ids` in order (0-based
-/// positions) and records the sync time / error.
-write_request link_playlist_tracks(const playlist_dto& p,
-                                   const std::vector<int64_t>& track_ids,
-                                   int64_t now, const std::string& error);
+/// The sync mode of playlist `provider_id` in `modes` (stored modes of one
+/// provider); reference_only when it has none stored.
+std::string playlist_mode(const std::map<std::string, std::string>& modes,
+                          const std::string& provider_id);
 
 } // namespace discotheque

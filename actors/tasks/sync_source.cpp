@@ -2,9 +2,12 @@
 
 #include "messages/error.hpp"
 #include "storage/database.hpp"
+#include "storage/queries/providers.hpp"
+#include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <nlohmann/json.hpp>
@@ -17,9 +20,7 @@ bool read_auto_queue(const std::filesystem::path& db_path) {
   try {
     auto db = storage::database::open(db_path,
                                       storage::database::mode::read_only);
-    auto v = db.query_text(
-      "SELECT value FROM settings WHERE key = 'library.auto_queue_downloads'");
-    return v && *v == "true";
+    return storage::read_auto_queue(db);
   } catch (const std::exception&) {
     return false;
   }
@@ -55,21 +56,15 @@ using self_ptr = task_actor::stateful_pointer<sync_source_state>;
 void pump(self_ptr self);
 void fetch_page(self_ptr self, sync_source_state::job job);
 
-std::string id_column(const std::string& source) {
-  return source + "_id"; // spotify_id, deezer_id, tidal_id
-}
-
 /// Records an entity-level error on the entity's row (if it exists yet).
-void record_entity_error(self_ptr self, const std::string& table,
+void record_entity_error(self_ptr self, storage::provider_entity kind,
                          const std::string& provider_id,
                          const std::string& error) {
   auto& st = self->state;
   if (!st.config.env.store || provider_id.empty())
     return;
-  write_request req{
-    {sql_stmt{"UPDATE " + table + " SET last_error = ?1 WHERE "
-                + id_column(st.config.source) + " = ?2",
-              {sql_value::of(error), sql_value::of(provider_id)}}}};
+  auto req = storage::record_entity_error(kind, st.config.source, provider_id,
+                                          error);
   self->request(st.config.env.store, caf::infinite, atom::write_v, req)
     .then([](const write_ack&) {}, [](const caf::error&) {});
 }
@@ -274,12 +269,58 @@ void fetch_page(self_ptr self, sync_source_state::job job) {
           st.incomplete.insert(job.reason);
           note_error(self, what);
           if (job.req.list == "artist_albums")
-            record_entity_error(self, "artists", job.req.parent, what);
+            record_entity_error(self, storage::provider_entity::artist,
+                                job.req.parent, what);
           else if (job.req.list == "album_tracks")
-            record_entity_error(self, "albums", job.req.parent, what);
+            record_entity_error(self, storage::provider_entity::album,
+                                job.req.parent, what);
         }
         pump(self);
       });
+}
+
+/// A one-shot reader of the auto-queue setting: SQLite blocks, so in
+/// production it runs detached, off the scheduler threads.
+caf::behavior auto_queue_reader(caf::event_based_actor* self,
+                                std::filesystem::path db_path) {
+  return {
+    [self, db_path](atom::get_atom) {
+      self->quit();
+      return read_auto_queue(db_path);
+    },
+  };
+}
+
+void list_all(self_ptr self) {
+  auto& st = self->state;
+  for (const auto& list : st.config.lists)
+    st.jobs.push_back({{list, "", ""}, list});
+  log::get(st.config.task)
+    ->info("DISCOVER: syncing {} ({}), auto_queue={}", st.config.source,
+           st.request.trigger, st.auto_queue);
+  pump(self);
+}
+
+/// Reads auto_queue (off the scheduler when there is a database), then
+/// queues the first page of every list.
+void start_listing(self_ptr self) {
+  auto& st = self->state;
+  const auto& env = st.config.env;
+  st.auto_queue = false;
+  if (env.db_path.empty()) {
+    list_all(self);
+    return;
+  }
+  auto reader = env.detached
+                  ? self->spawn<caf::detached>(auto_queue_reader, env.db_path)
+                  : self->spawn(auto_queue_reader, env.db_path);
+  self->request(reader, caf::infinite, atom::get_atom_v)
+    .then(
+      [self](bool auto_queue) {
+        self->state.auto_queue = auto_queue;
+        list_all(self);
+      },
+      [self](const caf::error&) { list_all(self); });
 }
 
 } // namespace
@@ -325,13 +366,7 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
                 make_error(ec::invalid_config, "no dedup store to merge into"));
               return;
             }
-            st.auto_queue = read_auto_queue(st.config.env.db_path);
-            for (const auto& list : st.config.lists)
-              st.jobs.push_back({{list, "", ""}, list});
-            log::get(st.config.task)
-              ->info("DISCOVER: syncing {} ({}), auto_queue={}",
-                     st.config.source, st.request.trigger, st.auto_queue);
-            pump(self);
+            start_listing(self);
           },
           [self](const caf::error& err) {
             auto& st = self->state;

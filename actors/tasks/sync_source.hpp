@@ -1,9 +1,9 @@
-// The generic SYNC task (sync_spotify_likes, sync_deezer_favorites,
-// sync_tidal_favorites): one actor bound to one source actor. Pages through
-// the source's followed artists (and, where the source has them, their
-// albums and those albums' tracks), saved albums and liked tracks, hands
-// every page to the dedup store as an ingest_batch with the claim reason,
-// and reconciles each reason whose listing came through complete (so
+// The generic SYNC task (every provider task of the descriptors in
+// actors/sources/, e.g. sync_spotify_likes): one actor bound to one source
+// actor. Pages through the source's followed artists (and, where the source
+// has them, their albums and those albums' tracks), saved albums and liked
+// tracks, hands every page to the dedup store as an ingest_batch with the claim
+// reason, and reconciles each reason whose listing came through complete (so
 // something no longer liked goes back to discovered, SPEC §4).
 //
 // A list that could not be read completely (a page failed after its retries,
@@ -25,7 +25,7 @@ namespace discotheque {
 struct sync_source_config {
   task_env env;
   std::string task;   ///< e.g. sync_spotify_likes
-  std::string source; ///< spotify, deezer, tidal
+  std::string source; ///< the provider (descriptor name)
   source_actor src;
   /// The lists to read, in order: followed, saved, liked.
   std::vector<std::string> lists{"followed", "saved", "liked"};

@@ -6,8 +6,11 @@
 #include "messages/interfaces.hpp"
 
 #include <filesystem>
+#include <memory>
 
 namespace discotheque {
+
+class provider_hub;
 
 struct task_env {
   /// The whole service configuration (music_dirs, data_dir, providers ...).
@@ -19,6 +22,9 @@ struct task_env {
   /// Spawn blocking helpers detached (production) or scheduled (tests with
   /// the deterministic coordinator, where detached actors would escape it).
   bool detached = true;
+  /// The cloud providers' actors, spawned at start-up by the wiring
+  /// (provider_hub::start); null: no providers (their tasks are skipped).
+  std::shared_ptr<const provider_hub> providers;
 };
 
 } // namespace discotheque

@@ -8,6 +8,7 @@
 //
 // usage: bench_status [--rate N] [--seconds S] [--connections C]
 #include "actors/api.hpp"
+#include "actors/gateway/provider_hub.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
@@ -158,6 +159,7 @@ int main(int argc, char** argv) {
   env.cfg = cfg;
   env.db_path = cfg.db_path();
   env.store = st;
+  env.providers = provider_hub::start(sys, env);
   supervisor_config sup_cfg;
   sup_cfg.registry = *task_registry::make(default_tasks(env));
   sup_cfg.store = st;

@@ -1,5 +1,5 @@
 // Test and benchmark helper: runs cloud sync tasks with the real actors
-// (store, cloud_hub: gateways, rate limiters, breakers, token refreshers,
+// (store, provider_hub: gateways, rate limiters, breakers, token refreshers,
 // sources, sync_source / sync_playlists) against whatever the config's
 // api_base points at (the fake providers), with a recording stand-in for
 // the dedup store. Prints one JSON document: every task result, every
@@ -10,9 +10,10 @@
 // matching rules themselves are the dedup store's job (tested there).
 //
 // usage: sync_probe CONFIG.json TASK[,TASK...] [RUN_ID]
-#include "actors/cloud.hpp"
 #include "actors/dedup/dedup_store.hpp"
+#include "actors/gateway/provider_hub.hpp"
 #include "actors/registry.hpp"
+#include "actors/sources/providers.hpp"
 #include "actors/store.hpp"
 #include "app/data_dir.hpp"
 #include "app/service.hpp"
@@ -207,8 +208,7 @@ int main(int argc, char** argv) {
     if (const char* d = std::getenv("PROBE_DEDUP");
         d && std::string{d} == "real")
       real = sys.spawn<caf::detached>(
-        dedup_store,
-        dedup_config{cfg.db_path(), st, {"spotify", "deezer", "tidal"}});
+        dedup_store, dedup_config{cfg.db_path(), st, provider_names()});
     auto dedup = sys.spawn(probe_dedup, st, real, rec);
     task_env env;
     env.cfg = cfg;
@@ -216,6 +216,7 @@ int main(int argc, char** argv) {
     env.store = st;
     env.dedup = dedup;
     env.detached = true;
+    env.providers = provider_hub::start(sys, env);
     auto defs = default_tasks(env);
     auto started = now_ms();
     std::vector<task_actor> actors;

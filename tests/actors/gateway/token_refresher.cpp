@@ -1,4 +1,4 @@
-#define CAF_SUITE actors.token_refresher
+#define CAF_SUITE actors.gateway.token_refresher
 #include "fixture.hpp"
 
 #include "actors/gateway/token_refresher.hpp"

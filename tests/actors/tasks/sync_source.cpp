@@ -3,6 +3,8 @@
 
 #include "actors/tasks/sync_source.hpp"
 #include "messages/error.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -206,6 +208,33 @@ CAF_TEST(a full sync merges every page with its reason and reconciles) {
   auto stats = nlohmann::json::parse(r.stats_json);
   CAF_CHECK_EQUAL(stats["tracks"].get<int64_t>(), 4);
   CAF_CHECK_EQUAL(stats["pages"].get<int64_t>(), 6);
+}
+
+CAF_TEST(the auto queue setting is read from the database for the run) {
+  test::temp_dir dir;
+  {
+    auto db = storage::database::open(dir / "library.db");
+    storage::migrate(db);
+    db.exec("UPDATE settings SET value = 'true' WHERE key = "
+            "'library.auto_queue_downloads'");
+  }
+  sync_source_config cfg;
+  cfg.task = "sync_spotify_likes";
+  cfg.source = "spotify";
+  cfg.src = src;
+  cfg.env.dedup = dedup;
+  cfg.env.db_path = dir / "library.db";
+  cfg.env.detached = false; // its reader stays on the test coordinator
+  anon_send_exit(task, caf::exit_reason::user_shutdown);
+  task = sys.spawn(sync_source, cfg);
+  script_account();
+  auto r = run();
+  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_REQUIRE(!rec->batches.empty());
+  for (const auto& b : rec->batches)
+    CAF_CHECK_EQUAL(b.auto_queue, true);
+  auto stats = nlohmann::json::parse(r.stats_json);
+  CAF_CHECK_EQUAL(stats["auto_queue"].get<bool>(), true);
 }
 
 CAF_TEST(a page failing after its retries leaves that list unreconciled) {

@@ -1,7 +1,7 @@
-#define CAF_SUITE app.auth
+#define CAF_SUITE actors.gateway.oauth
 #include "fixture.hpp"
 
-#include "app/auth.hpp"
+#include "actors/gateway/oauth.hpp"
 
 using namespace discotheque;
 

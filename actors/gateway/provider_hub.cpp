@@ -1,0 +1,147 @@
+#include "actors/gateway/provider_hub.hpp"
+
+#include "actors/gateway/circuit_breaker.hpp"
+#include "actors/gateway/provider_gateway.hpp"
+#include "actors/gateway/rate_limiter.hpp"
+#include "actors/gateway/token_refresher.hpp"
+#include "http/client/client.hpp"
+#include "support/log.hpp"
+#include "support/time.hpp"
+
+#include <caf/send.hpp>
+
+namespace discotheque {
+
+provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
+                               const provider_descriptor& d,
+                               const storage::provider_record& saved) {
+  provider_actors p;
+  p.descriptor = &d;
+  provider_config pc;
+  if (auto c = env.cfg.providers.find(d.name); c != env.cfg.providers.end())
+    pc = c->second;
+  auto api_base = trim_slash(pc.api_base.empty() ? d.defaults.api_base
+                                                 : pc.api_base);
+  auto auth_base = trim_slash(pc.auth_base.empty() ? d.defaults.auth_base
+                                                   : pc.auth_base);
+  auto rate = pc.rate_per_second > 0 ? pc.rate_per_second
+                                     : d.defaults.rate_per_second;
+  rate_limiter_config rl{d.name, rate, 1.05};
+  auto pacer = std::make_shared<http::request_pacer>(rl.interval());
+  auto spawn_client = [&](bool paced) -> http_client_actor {
+    http::client_options opts;
+    if (paced && rate > 0)
+      opts.pacer = pacer;
+    if (pc.timeout_s > 0)
+      opts.timeout = std::chrono::milliseconds{pc.timeout_s * 1000};
+    if (env.detached)
+      return sys.spawn<caf::detached>(http::http_client, opts);
+    return sys.spawn(http::http_client, opts);
+  };
+  p.limiter = sys.spawn(rate_limiter, rl);
+  circuit_breaker_config bc;
+  bc.provider = d.name;
+  bc.failure_threshold = pc.breaker_failures > 0 ? pc.breaker_failures : 5;
+  bc.open_for = std::chrono::milliseconds{
+    (pc.breaker_open_s > 0 ? pc.breaker_open_s : 300) * 1000};
+  bc.store = env.store;
+  bc.initial = saved.status;
+  bc.initial.provider = d.name;
+  bc.recent_errors = saved.errors;
+  p.breaker = sys.spawn(circuit_breaker, bc);
+  for (int i = 0; i < 2; ++i)
+    p.clients.push_back(spawn_client(true));
+  if (d.needs_auth()) {
+    token_refresher_config tc;
+    tc.provider = d.name;
+    if (d.refreshable()) {
+      // Tokens: the database (auth helper, earlier refreshes) wins over the
+      // config file's refresh token.
+      tc.token_url = auth_base + d.defaults.token_path;
+      tc.client_id = pc.client_id;
+      tc.client_secret = pc.client_secret;
+      tc.refresh_token = !saved.refresh_token.empty() ? saved.refresh_token
+                                                      : pc.refresh_token;
+      tc.access_token = saved.access_token;
+      tc.expires_at = saved.expires_at;
+      if (tc.access_token.empty() && !pc.access_token.empty()) {
+        tc.access_token = pc.access_token; // a short-lived token from config
+        tc.expires_at = now_ms() + 3600 * 1000;
+      }
+      p.auth_client = spawn_client(false);
+      tc.http = p.auth_client;
+      tc.store = env.store;
+    } else {
+      // A static token (or key): the config file wins, it cannot expire.
+      tc.access_token = !pc.access_token.empty() ? pc.access_token
+                                                 : saved.access_token;
+    }
+    p.authenticated = !tc.refresh_token.empty() || !tc.access_token.empty();
+    if (p.authenticated)
+      p.tokens = sys.spawn(token_refresher, tc);
+  }
+  provider_gateway_config gc;
+  gc.provider = d.name;
+  gc.limiter = p.limiter;
+  gc.breaker = p.breaker;
+  gc.clients = p.clients;
+  gc.auth = d.auth;
+  if (!d.auth_param.empty())
+    gc.auth_param = d.auth_param;
+  gc.tokens = p.tokens;
+  gc.classify = d.classify ? d.classify : classify_http;
+  gc.blocked_until = saved.status.blocked_until;
+  gc.store = env.store;
+  gc.enabled = pc.enabled;
+  p.gateway = sys.spawn(provider_gateway, gc);
+  if (d.wire) {
+    source_config sc;
+    sc.wire = *d.wire;
+    sc.api_base = api_base;
+    sc.enabled = pc.enabled;
+    sc.authenticated = p.authenticated;
+    sc.gateway = p.gateway;
+    p.source = sys.spawn(cloud_source, sc);
+  }
+  return p;
+}
+
+std::shared_ptr<const provider_hub> provider_hub::start(caf::actor_system& sys,
+                                                        const task_env& env) {
+  auto since = now_ms() - 24 * 3600 * 1000;
+  std::vector<provider_actors> all;
+  for (const auto& d : providers()) {
+    std::string error;
+    auto saved = storage::load_provider(env.db_path, d.name, since, &error);
+    if (!error.empty())
+      log::get(d.name)->warn("cannot read provider state: {}", error);
+    all.push_back(spawn_provider(sys, env, d, saved));
+  }
+  return std::make_shared<const provider_hub>(std::move(all));
+}
+
+provider_hub::provider_hub(std::vector<provider_actors> all)
+  : all_(std::move(all)) {
+}
+
+provider_hub::~provider_hub() {
+  for (auto& p : all_) {
+    caf::anon_send_exit(p.source, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(p.gateway, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(p.tokens, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(p.breaker, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(p.limiter, caf::exit_reason::user_shutdown);
+    for (auto& c : p.clients)
+      caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(p.auth_client, caf::exit_reason::user_shutdown);
+  }
+}
+
+const provider_actors* provider_hub::find(std::string_view name) const {
+  for (const auto& p : all_)
+    if (p.descriptor && p.descriptor->name == name)
+      return &p;
+  return nullptr;
+}
+
+} // namespace discotheque

@@ -1,0 +1,68 @@
+// The cloud providers of one service: per provider descriptor a rate
+// limiter, a circuit breaker, HTTP clients, a token refresher, the gateway
+// and the source actor, spawned once at start-up and shared by every task
+// that talks to that provider (so concurrent tasks share one rate limit).
+//
+// The persisted state they start from (provider_state, provider_errors,
+// provider_tokens) is read before spawning, on the caller's thread with a
+// read-only connection: no actor blocks on SQLite to get it.
+#pragma once
+
+#include "actors/sources/providers.hpp"
+#include "actors/tasks/task_env.hpp"
+#include "messages/interfaces.hpp"
+#include "storage/queries/providers.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace discotheque {
+
+struct provider_actors {
+  const provider_descriptor* descriptor = nullptr;
+  rate_limiter_actor limiter;
+  circuit_breaker_actor breaker;
+  std::vector<http_client_actor> clients;
+  http_client_actor auth_client;
+  token_refresher_actor tokens; ///< null: not authenticated (or no auth)
+  provider_gateway_actor gateway;
+  source_actor source; ///< null: the provider has no source actor yet
+  bool authenticated = false;
+};
+
+/// Spawns the actors of `d` from `cfg` (its providers.NAME entry) and the
+/// persisted `saved` state. `env.detached` chooses how HTTP clients run.
+provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
+                               const provider_descriptor& d,
+                               const storage::provider_record& saved);
+
+/// Owns the actors of every provider; stops them when destroyed (delayed
+/// messages such as token ticks would keep them alive otherwise).
+class provider_hub {
+public:
+  /// Reads the persisted state of every provider in providers() from
+  /// env.db_path (blocking: call it from the wiring, not from an actor),
+  /// then spawns their actors.
+  static std::shared_ptr<const provider_hub> start(caf::actor_system& sys,
+                                                   const task_env& env);
+
+  explicit provider_hub(std::vector<provider_actors> all);
+  ~provider_hub();
+  provider_hub(const provider_hub&) = delete;
+  provider_hub& operator=(const provider_hub&) = delete;
+
+  /// The actors of provider `name`, or null.
+  const provider_actors* find(std::string_view name) const;
+
+  const std::vector<provider_actors>& all() const {
+    return all_;
+  }
+
+private:
+  std::vector<provider_actors> all_;
+};
+
+} // namespace discotheque

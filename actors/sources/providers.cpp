@@ -1,0 +1,35 @@
+#include "actors/sources/providers.hpp"
+
+namespace discotheque {
+
+const std::vector<provider_descriptor>& providers() {
+  // A new provider: its file exports a descriptor, and it gets one line here.
+  static const std::vector<provider_descriptor> all{
+    spotify_provider(),
+    deezer_provider(),
+    tidal_provider(),
+  };
+  return all;
+}
+
+std::vector<std::string> provider_names() {
+  std::vector<std::string> names;
+  for (const auto& p : providers())
+    names.push_back(p.name);
+  return names;
+}
+
+const provider_descriptor* find_provider(std::string_view name) {
+  for (const auto& p : providers())
+    if (p.name == name)
+      return &p;
+  return nullptr;
+}
+
+std::string trim_slash(std::string s) {
+  while (!s.empty() && s.back() == '/')
+    s.pop_back();
+  return s;
+}
+
+} // namespace discotheque

@@ -1,0 +1,107 @@
+// Every cloud provider as data: one descriptor per provider, each exported
+// by the provider's own file (spotify.cpp, deezer.cpp, tidal.cpp), and one
+// list naming them all. The wiring (spawning the actors), the task registry,
+// the reader's provider status, the OAuth command and the id selection
+// iterate this list, so that a new provider is one more file plus one line
+// in providers.cpp, with no `if (name == ...)` anywhere else.
+#pragma once
+
+#include "actors/gateway/provider_gateway.hpp"
+#include "actors/sources/source.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace discotheque {
+
+/// Built-in defaults of a provider (SPEC §7 rates, public base URLs); the
+/// config file's providers.NAME entries override them.
+struct provider_defaults {
+  std::string api_base;
+  std::string auth_base;
+  std::string token_path; ///< appended to auth_base; empty: no OAuth refresh
+  double rate_per_second = 1;
+};
+
+/// How the one-time authorization (`discotheque auth NAME`) works.
+struct oauth_descriptor {
+  std::string display;        ///< "Spotify", "TIDAL"
+  std::string authorize_path; ///< appended to auth_base ...
+  std::string authorize_url;  ///< ... unless the login page has its own host
+  std::string scopes;         ///< space-separated
+  bool pkce = false;          ///< RFC 7636, S256
+  bool needs_secret = false;  ///< a confidential client
+};
+
+/// A task a provider serves, with its registry entry. Every provider task
+/// today is a sync_source run over `lists`.
+struct provider_task {
+  std::string name; ///< e.g. sync_deezer_favorites
+  std::string phase = "discover";
+  std::chrono::seconds interval{30 * 60};
+  bool enabled_by_default = true;
+  std::chrono::seconds time_limit{2 * 3600};
+  /// Its claims make up the library that identify_artists works on.
+  bool library = true;
+  /// sync_playlists runs after it (it links the tracks it brought in).
+  bool feeds_playlists = true;
+  /// The lists read in order (list name == claim reason).
+  std::vector<std::string> lists{"followed", "saved", "liked"};
+  /// Also read the albums (and their tracks) of followed artists.
+  bool expand_followed = true;
+};
+
+struct provider_descriptor {
+  /// The provider's name in config keys, ids (provider_ref), task results.
+  std::string name;
+  provider_defaults defaults;
+  /// Where the credential goes on each call. `auth_param` names the query
+  /// parameter (query_token) or header (header_key) for key-style auth.
+  auth_mode auth = auth_mode::none;
+  std::string auth_param;
+  /// Answers the gateway must judge beyond the HTTP status (e.g. errors
+  /// inside HTTP 200).
+  reply_class (*classify)(const http_reply&) = classify_http;
+  /// The wire format of its source actor; null: no source actor yet.
+  const source_wire* wire = nullptr;
+  /// Present for providers with a browser authorization and refreshable
+  /// tokens (needs defaults.token_path).
+  std::optional<oauth_descriptor> oauth;
+  /// Why a static token must come from the config (told by `auth`).
+  std::string token_note;
+  std::vector<provider_task> tasks;
+  /// The user's playlists are read by sync_playlists.
+  bool playlists = false;
+
+  /// Calls need a credential (an OAuth token or a static token / key).
+  bool needs_auth() const {
+    return auth != auth_mode::none;
+  }
+  /// Its tokens are refreshed through an OAuth token endpoint.
+  bool refreshable() const {
+    return !defaults.token_path.empty();
+  }
+};
+
+/// Every provider, in a fixed order (it is the order of their tasks in the
+/// registry and of sync_playlists' walk).
+const std::vector<provider_descriptor>& providers();
+
+/// The descriptor named `name`, or null.
+const provider_descriptor* find_provider(std::string_view name);
+
+/// The names of every provider of the list, in its order (the dedup store's
+/// provider id slots).
+std::vector<std::string> provider_names();
+
+/// A base URL without its trailing slashes (config values may carry them).
+std::string trim_slash(std::string s);
+
+/// The descriptors each provider file exports.
+const provider_descriptor& spotify_provider();
+const provider_descriptor& deezer_provider();
+const provider_descriptor& tidal_provider();
+
+} // namespace discotheque

@@ -1,0 +1,101 @@
+#define CAF_SUITE actors.gateway.provider_hub
+#include "fixture.hpp"
+
+#include "actors/gateway/provider_hub.hpp"
+#include "storage/migrations.hpp"
+#include "storage/writes/provider_state.hpp"
+#include "support/time.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+using namespace discotheque;
+
+namespace {
+
+struct fixture : test::fixture_base {
+  test::temp_dir dir;
+  task_env env;
+
+  fixture() {
+    env.detached = false; // stay on the deterministic coordinator
+    env.db_path = dir / "library.db";
+    auto db = storage::database::open(env.db_path);
+    storage::migrate(db);
+  }
+
+  template <class Handle, class... Ts>
+  auto ask(Handle h, Ts... xs) {
+    using reply = std::conditional_t<std::is_same_v<Handle, source_actor>,
+                                     source_info, provider_status>;
+    auto out = std::make_shared<reply>();
+    sys.spawn([=](caf::event_based_actor* self) {
+      self->request(h, caf::infinite, xs...).then([=](const reply& r) {
+        *out = r;
+      });
+    });
+    sched.run();
+    return *out;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(provider_hub_tests, fixture)
+
+CAF_TEST(a provider starts from its persisted state and its config) {
+  provider_config pc;
+  pc.enabled = true;
+  pc.access_token = "static";
+  env.cfg.providers["deezer"] = pc;
+  storage::provider_record saved;
+  saved.has_state = true;
+  saved.status.breaker_state = "open";
+  saved.status.opened_at = now_ms(); // just opened: stays open
+  saved.status.blocked_until = 4'000'000'000'000;
+  saved.errors = {1, 2};
+  auto p = spawn_provider(sys, env, deezer_provider(), saved);
+  CAF_CHECK(p.descriptor == &deezer_provider());
+  CAF_CHECK(p.authenticated);
+  CAF_REQUIRE(p.source);
+  auto info = ask(p.source, atom::src_info_v);
+  CAF_CHECK_EQUAL(info.name, "deezer");
+  CAF_CHECK(info.enabled);
+  CAF_CHECK(info.authenticated);
+  auto s = ask(p.gateway, atom::status_v);
+  CAF_CHECK_EQUAL(s.provider, "deezer");
+  CAF_CHECK_EQUAL(s.breaker_state, "open");
+  CAF_CHECK_EQUAL(s.blocked_until, 4'000'000'000'000);
+  CAF_CHECK(s.authenticated);
+  provider_hub hub{std::vector<provider_actors>{p}}; // stops them at the end
+}
+
+CAF_TEST(the hub spawns every provider and reads tokens before) {
+  {
+    auto db = storage::database::open(env.db_path);
+    for (const auto& s :
+         storage::persist_tokens("spotify", "acc", "ref", 4'000'000'000'000, "")
+           .statements)
+      db.run(s);
+  }
+  env.cfg.providers["spotify"].enabled = true;
+  auto hub = provider_hub::start(sys, env);
+  CAF_REQUIRE_EQUAL(hub->all().size(), providers().size());
+  for (const auto& d : providers()) {
+    const auto* p = hub->find(d.name);
+    CAF_REQUIRE(p != nullptr);
+    CAF_CHECK(p->descriptor == &d);
+    CAF_CHECK(p->gateway);
+    CAF_CHECK_EQUAL(static_cast<bool>(p->source), d.wire != nullptr);
+  }
+  CAF_CHECK(hub->find("spotify")->authenticated);
+  CAF_CHECK(!hub->find("tidal")->authenticated);
+  CAF_CHECK(!hub->find("deezer")->authenticated);
+  CAF_CHECK(hub->find("nope") == nullptr);
+  auto info = ask(hub->find("spotify")->source, atom::src_info_v);
+  CAF_CHECK(info.enabled);
+  CAF_CHECK(info.authenticated);
+  hub.reset();
+  sched.run();
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
