@@ -43,7 +43,7 @@ void store_state::run_request(pending& p) {
       st.reset();
       st.bind_all(s.params, /*borrow=*/true);
       while (st.step()) {
-        // drain rows of e.g. INSERT ... RETURNING
+        // drain the rows of a statement with a RETURNING clause
       }
       p.ack.changes.push_back(db.changes());
     }

@@ -1,5 +1,6 @@
 #include "http/api/library.hpp"
 
+#include "actors/sources/providers.hpp"
 #include "library/normalize.hpp"
 #include "storage/queries/library.hpp"
 #include "support/time.hpp"
@@ -47,7 +48,16 @@ std::string enum_param(const request& req, const std::string& name,
 }
 
 const std::set<std::string> ownership_states{"owned", "discovered", "ignored"};
-const std::set<std::string> sources{"local", "spotify", "deezer", "tidal"};
+/// Where an entity came from: the local files or one of the providers.
+const std::set<std::string>& sources() {
+  static const auto all = [] {
+    std::set<std::string> s{"local"};
+    for (const auto& name : provider_names())
+      s.insert(name);
+    return s;
+  }();
+  return all;
+}
 const std::set<std::string> download_states{
   "not_needed", "pending", "downloading", "downloaded", "failed"};
 
@@ -127,7 +137,7 @@ response list(const request& req, storage::database& db, q::entity e) {
   auto offset = int_param(req, "offset", 0, 0, INT64_MAX);
   q::list_filter f;
   f.ownership_state = enum_param(req, "ownership_state", ownership_states);
-  f.source = enum_param(req, "source", sources);
+  f.source = enum_param(req, "source", sources());
   if (e == q::entity::track) {
     f.download_state = enum_param(req, "download_state", download_states);
     f.album_id = int_param(req, "album_id", 0, 0, INT64_MAX);
