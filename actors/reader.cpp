@@ -29,7 +29,9 @@ json status_snapshot(storage::database& db,
   };
   auto day_ago = now_ms() - 24 * 3600 * 1000;
   json list = json::array();
-  for (const auto& name : known_providers()) {
+  // Only providers that exist as descriptors: MusicBrainz and Cover Art
+  // Archive are accepted config keys, but not shown before they are built.
+  for (const auto& name : provider_names()) {
     json p{{"name", name},
            {"enabled", false},
            {"authenticated", false},
@@ -40,8 +42,7 @@ json status_snapshot(storage::database& db,
            {"last_error", nullptr},
            {"errors_24h", 0}};
     auto cfg = providers.find(name);
-    // Providers without a descriptor (musicbrainz, coverartarchive) or with
-    // public endpoints need no credential.
+    // Providers with public endpoints need no credential.
     const auto* d = find_provider(name);
     bool needs_auth = d && d->needs_auth();
     if (cfg != providers.end()) {
