@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace discotheque {
@@ -94,39 +95,48 @@ cycle_report report_of(int64_t id, const std::string& trigger,
 }
 
 int64_t retry_delay_ms(const planned_task& t) {
-  return t.interval_ms;
+  const auto& h = t.hist;
+  if (h.last_run_at == 0 || h.last_status != run_status::failed
+      || h.consecutive_failures <= 0)
+    return t.interval_ms;
+  // Retry soon after a first failure, then less and less often, but never
+  // later than the interval would have run it anyway.
+  constexpr int64_t minute = 60 * 1000;
+  auto n = h.consecutive_failures;
+  int64_t backoff = n == 1 ? 5 * minute : n == 2 ? 15 * minute : 60 * minute;
+  return std::min(backoff, t.interval_ms);
 }
 
 int64_t due_at(const planned_task& t) {
-  if (t.hist.last_completed_at == 0)
+  if (!t.implemented)
+    return -1;
+  if (t.hist.last_run_at == 0)
     return 0;
-  return t.hist.last_completed_at + retry_delay_ms(t);
+  return t.hist.last_run_at + retry_delay_ms(t);
 }
 
 bool is_due(const planned_task& t, int64_t now) {
-  return now >= due_at(t);
+  auto at = due_at(t);
+  return at >= 0 && now >= at;
 }
 
 std::vector<bool> wanted(const std::vector<planned_task>& tasks, int64_t now) {
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < tasks.size(); ++i)
-    index[tasks[i].name] = i;
+  // Only due tasks: a dependency that is not due is not re-run for its
+  // dependents, its last result stands in for it (see satisfies).
   std::vector<bool> result(tasks.size(), false);
   for (size_t i = 0; i < tasks.size(); ++i)
     result[i] = tasks[i].enabled && is_due(tasks[i], now);
-  // A due task pulls its enabled dependencies in, so that "succeeded in the
-  // same cycle" can hold (dependents come later in topological order).
-  for (size_t i = tasks.size(); i-- > 0;)
-    if (result[i])
-      for (const auto& dep : tasks[i].depends_on)
-        if (auto d = index.find(dep); d != index.end())
-          if (tasks[d->second].enabled)
-            result[d->second] = true;
   return result;
 }
 
-bool satisfies(const planned_task&, const task_result& r) {
-  return r.satisfies_dependents();
+bool satisfies(const planned_task& dep, const task_result& r) {
+  if (r.satisfies_dependents())
+    return true;
+  // Not due: fresh when its last run counted as done (succeeded or
+  // provider_unavailable); a failed one still in its backoff is not.
+  const auto& h = dep.hist;
+  return r.status == run_status::skipped && r.reason == skip_reason::not_due
+         && h.last_run_at != 0 && h.last_completed_at == h.last_run_at;
 }
 
 decision decide(const planned_task& t, bool scheduled, bool wanted,
@@ -139,6 +149,9 @@ decision decide(const planned_task& t, bool scheduled, bool wanted,
   }
   if (scheduled && !t.enabled)
     return {step::skip, skip_reason::disabled};
+  // Never due, but said as what it is rather than "not_due".
+  if (scheduled && !t.implemented)
+    return {step::skip, skip_reason::not_implemented};
   if (scheduled && !wanted)
     return {step::skip, skip_reason::not_due};
   if (!deps_ok)

@@ -64,11 +64,13 @@ cycle_report report_of(int64_t id, const std::string& trigger,
                        const std::map<std::string, task_result>& results);
 
 /// How long after its last run a task is due again: its interval, or after
-/// failures the backoff.
+/// 1, 2, 3+ consecutive failures 5 min, 15 min, 1 h (each at most the
+/// interval).
 int64_t retry_delay_ms(const planned_task& t);
 
-/// Whether the task should run in a scheduled cycle at `now` (enabled or
-/// not: the caller skips disabled tasks with their own reason).
+/// Whether the task is due at `now` (SPEC §2): it never ran, or its retry
+/// delay has passed since its last run. A task that is not built is never
+/// due. (Enabled or not: the caller skips disabled tasks with their reason.)
 bool is_due(const planned_task& t, int64_t now);
 
 /// When the task is due next (0 = at once), for the API's next_run; -1 when
@@ -76,11 +78,14 @@ bool is_due(const planned_task& t, int64_t now);
 int64_t due_at(const planned_task& t);
 
 /// The tasks (same order as `tasks`, which is topological) that a scheduled
-/// cycle at `now` runs.
+/// cycle at `now` runs: the enabled due ones. Dependencies are not pulled
+/// in: one that is not due counts by its last result (satisfies).
 std::vector<bool> wanted(const std::vector<planned_task>& tasks, int64_t now);
 
 /// Whether a dependency that ended this cycle's set with `r` lets its
-/// dependents run. `dep` is the dependency's task (its history before r).
+/// dependents run: it succeeded or was provider_unavailable in this cycle,
+/// or it was not due and its last run was one of those (still fresh). A
+/// dependency in its failure backoff, disabled or not built does not.
 bool satisfies(const planned_task& dep, const task_result& r);
 
 /// A dependency of a pending task, as far as the current set knows it.

@@ -179,3 +179,88 @@ CAF_TEST(a report sorts the results into completed skipped and failed) {
   CAF_CHECK_EQUAL(rep.failed[0].error, "boom");
   CAF_CHECK(!rep.succeeded());
 }
+
+// -- the dependency rule of SPEC §2 ----------------------------------------
+
+CAF_TEST(a failed task is retried after 5 min then 15 min then every hour) {
+  auto t = task("identify", 2 * hour);
+  auto at = 10 * hour;
+  ran(t, at, result(run_status::failed));
+  CAF_CHECK(!is_due(t, at + 4 * minute));
+  CAF_CHECK(is_due(t, at + 5 * minute));
+  at += 5 * minute;
+  ran(t, at, result(run_status::failed));
+  CAF_CHECK(!is_due(t, at + 14 * minute));
+  CAF_CHECK_EQUAL(due_at(t), at + 15 * minute);
+  at += 15 * minute;
+  ran(t, at, result(run_status::failed));
+  CAF_CHECK_EQUAL(due_at(t), at + hour);
+  at += hour;
+  ran(t, at, result(run_status::failed));
+  CAF_CHECK_EQUAL(due_at(t), at + hour);
+  // A success ends the backoff: the interval counts again.
+  at += hour;
+  ran(t, at, result(run_status::succeeded));
+  CAF_CHECK_EQUAL(due_at(t), at + 2 * hour);
+}
+
+CAF_TEST(the backoff is at most the interval) {
+  auto t = task("health", 5 * minute);
+  ran(t, hour, result(run_status::failed));
+  ran(t, hour + 5 * minute, result(run_status::failed));
+  CAF_CHECK_EQUAL(retry_delay_ms(t), 5 * minute);
+  auto sync = task("sync", 30 * minute);
+  for (int i = 0; i < 3; ++i)
+    ran(sync, hour + i * minute, result(run_status::failed));
+  CAF_CHECK_EQUAL(retry_delay_ms(sync), 30 * minute);
+}
+
+CAF_TEST(a task that is not built is never due and pulls nothing in) {
+  std::vector<planned_task> tasks{task("scan", hour),
+                                  task("identify", 2 * hour, {"scan"})};
+  tasks[1].implemented = false;
+  ran(tasks[0], hour, result(run_status::succeeded));
+  CAF_CHECK(!is_due(tasks[1], 100 * hour));
+  CAF_CHECK_EQUAL(due_at(tasks[1]), -1);
+  auto w = wanted(tasks, hour + minute);
+  CAF_CHECK(!w[0]);
+  CAF_CHECK(!w[1]);
+  CAF_CHECK_EQUAL(words(decide(tasks[1], true, false, {{true, true}})),
+                  "skip:not_implemented");
+}
+
+CAF_TEST(a due task does not re run a fresh dependency) {
+  std::vector<planned_task> tasks{task("scan", hour),
+                                  task("enrich", 3 * hour, {"scan"})};
+  ran(tasks[0], hour, result(run_status::succeeded));
+  auto w = wanted(tasks, hour + minute);
+  CAF_CHECK(!w[0]);
+  CAF_CHECK(w[1]); // never ran
+  auto not_due = task_result::skipped("scan", skip_reason::not_due);
+  CAF_CHECK(satisfies(tasks[0], not_due));
+  CAF_CHECK_EQUAL(
+    words(decide(tasks[1], true, true, {{true, satisfies(tasks[0], not_due)}})),
+    "start");
+}
+
+CAF_TEST(a dependency in its backoff makes the dependent skip) {
+  auto dep = task("scan", hour);
+  ran(dep, hour, result(run_status::succeeded));
+  ran(dep, 2 * hour, result(run_status::failed));
+  auto not_due = task_result::skipped("scan", skip_reason::not_due);
+  CAF_CHECK(!is_due(dep, 2 * hour + minute));
+  CAF_CHECK(!satisfies(dep, not_due));
+  auto t = task("enrich", 3 * hour, {"scan"});
+  CAF_CHECK_EQUAL(
+    words(decide(t, true, true, {{true, satisfies(dep, not_due)}})),
+    "skip:dependencies_not_met");
+  // provider_unavailable is fresh too.
+  auto sync = task("sync", 30 * minute);
+  ran(sync, hour,
+      result(run_status::skipped, skip_reason::provider_unavailable));
+  CAF_CHECK(satisfies(sync, not_due));
+  // A dependency that never ran is due, so it is never skipped as not_due;
+  // one that is disabled does not satisfy.
+  CAF_CHECK(!satisfies(task("x", hour),
+                       task_result::skipped("x", skip_reason::disabled)));
+}

@@ -227,20 +227,28 @@ CAF_TEST(a failed identify skips enrich and expand but not unrelated tasks) {
   CAF_CHECK_EQUAL(t["last_status"], "failed");
   CAF_CHECK_EQUAL(t["last_error"],
                   "identify_tracks could not reach MusicBrainz");
-  // The next cycle retries the failed task (it is still due) and its
-  // dependents, but not the tasks that succeeded.
+  // Right after the failure identify_tracks is in its backoff: not due, and
+  // its dependents cannot run on its failed result.
+  auto soon = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
+  CAF_CHECK_EQUAL(soon["identify_tracks"], "skipped:not_due");
+  CAF_CHECK_EQUAL(soon["enrich_metadata"], "skipped:dependencies_not_met");
+  // Five minutes later it is retried, and its dependents run, but not the
+  // tasks that succeeded and are not due: their result is still fresh.
   p->plan["identify_tracks"].outcome = "succeeded";
   p->started.clear();
+  sched.advance_time(5min);
+  sched.run();
   auto again = outcomes(
     json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(again["identify_tracks"], "completed");
   CAF_CHECK_EQUAL(again["enrich_metadata"], "completed");
   CAF_CHECK_EQUAL(again["expand_discography"], "completed");
   CAF_CHECK_EQUAL(again["cleanup_library"], "completed");
-  // identify_tracks pulled its dependencies in (they must succeed in the same
-  // cycle), but the unrelated health_check was not due.
-  CAF_CHECK_EQUAL(again["identify_albums"], "completed");
-  CAF_CHECK_EQUAL(again["health_check"], "skipped:not_due");
+  CAF_CHECK_EQUAL(again["identify_albums"], "skipped:not_due");
+  CAF_CHECK_EQUAL(again["scan_local_library"], "skipped:not_due");
+  CAF_CHECK_EQUAL(
+    std::count(p->started.begin(), p->started.end(), "identify_albums"), 0);
 }
 
 CAF_TEST(a task that is not due is skipped with not_due) {
@@ -442,6 +450,41 @@ CAF_TEST(one - shot runs follow the DAG among the named tasks) {
   CAF_CHECK_EQUAL(o["identify_albums"], "skipped:dependencies_not_met");
   CAF_CHECK_EQUAL(o["health_check"], "completed");
   CAF_CHECK_EQUAL(o.count("scan_local_library"), 0u);
+}
+
+CAF_TEST(over simulated hours each task runs as often as its interval says) {
+  // As with the default configuration: only these tasks are built, so
+  // identify_artists (which depends on the scan and the syncs) never runs.
+  std::set<std::string> built{"scan_local_library",    "sync_spotify_likes",
+                              "sync_deezer_favorites", "sync_tidal_favorites",
+                              "sync_playlists",        "health_check"};
+  auto defs = spec_tasks();
+  for (auto& d : defs)
+    if (built.count(d.name) == 0)
+      d.spawn = {};
+  p->plan["sync_playlists"].outcome = "failed";
+  supervisor_config cfg;
+  cfg.check_interval = 60s;
+  start(std::move(defs), cfg, true); // the first cycle runs at once
+  for (int minute = 1; minute <= 180; ++minute) {
+    sched.advance_time(1min);
+    sched.run();
+  }
+  // Start minutes of each task's runs over 3 h of 60 s cycles.
+  std::map<std::string, std::vector<int64_t>> at;
+  auto t0 = p->starts.at(0).second;
+  for (const auto& [name, ms] : p->starts)
+    at[name].push_back((ms - t0) / 60000);
+  using minutes_list = std::vector<int64_t>;
+  CAF_CHECK_EQUAL(at["scan_local_library"], (minutes_list{0, 60, 120, 180}));
+  for (auto n :
+       {"sync_spotify_likes", "sync_deezer_favorites", "sync_tidal_favorites"})
+    CAF_CHECK_EQUAL(at[n], (minutes_list{0, 30, 60, 90, 120, 150, 180}));
+  CAF_CHECK_EQUAL(at["health_check"].size(), 37u);
+  // The failing task is retried after 5 min, 15 min, then every hour.
+  CAF_CHECK_EQUAL(at["sync_playlists"], (minutes_list{0, 5, 20, 80, 140}));
+  CAF_CHECK_EQUAL(at.count("identify_artists"), 0u);
+  CAF_CHECK_EQUAL(field("sync_playlists", "last_status"), "failed");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
