@@ -1,6 +1,7 @@
 #include "actors/api.hpp"
 
 #include "http/api/route.hpp"
+#include "http/api/tasks.hpp"
 #include "messages/error.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -97,8 +98,8 @@ void get_health(self_ptr self, http::responder reply) {
     ->request(cfg.supervisor, cfg.timeout, atom::status_v,
               std::string{"health_check"})
     .then(
-      [self, reply](const std::string& s) {
-        auto task = parse(s);
+      [self, reply](const task_status& t) {
+        auto task = http::task_json(t);
         json stats = task["last_status"] == "succeeded" ? task["stats"]
                                                         : json(nullptr);
         auto state = overall_state(stats, self->state.snapshot);
@@ -122,18 +123,18 @@ void get_health(self_ptr self, http::responder reply) {
 
 void get_status(self_ptr self, http::responder reply) {
   auto& cfg = self->state.config;
-  auto answer = [self, reply](const std::string& sup) {
+  auto answer = [self, reply](const supervisor_status& sup) {
     auto& cache = self->state.status_cache;
     auto& snap = self->state.snapshot;
     auto up = uptime_s(self);
     if (cache.uptime_s == up
         && cache.snapshot_version == self->state.snapshot_version
-        && cache.supervisor == sup) {
+        && cache.supervisor_version == sup.version) {
       http::response r;
       r.body = cache.body;
       return reply(std::move(r));
     }
-    auto s = parse(sup);
+    auto s = http::supervisor_json(sup);
     auto health = health_stats_of(s["tasks"]);
     json body{
       {"status", overall_state(health, snap)},
@@ -149,7 +150,7 @@ void get_status(self_ptr self, http::responder reply) {
       {"health", health},
     };
     auto res = http::json_ok(body);
-    cache.supervisor = sup;
+    cache.supervisor_version = sup.version;
     cache.snapshot_version = self->state.snapshot_version;
     cache.uptime_s = up;
     cache.body = res.body;
@@ -174,21 +175,33 @@ void get_status(self_ptr self, http::responder reply) {
       [reply](const caf::error& err) { reply(error_to_response(err)); });
 }
 
-/// Answers a supervisor request's string reply as JSON with `status`.
-template <class... Ts>
+/// Asks the supervisor and answers its typed reply `R`, rendered by
+/// `render`, as JSON with `status`.
+template <class R, class Render, class... Ts>
 void forward(self_ptr self, const http::responder& reply, int status,
-             Ts&&... xs) {
+             Render render, Ts&&... xs) {
   self
     ->request(self->state.config.supervisor, self->state.config.timeout,
               std::forward<Ts>(xs)...)
-    .then(
-      [reply, status](const std::string& s) {
-        http::response r;
-        r.status = status;
-        r.body = s;
-        reply(std::move(r));
-      },
-      [reply](const caf::error& err) { reply(error_to_response(err)); });
+    .then([reply, status,
+           render](const R& x) { reply(http::json_ok(render(x), status)); },
+          [reply](const caf::error& err) { reply(error_to_response(err)); });
+}
+
+/// PUT /api/library/tasks/{name}: the body is validated here; an unknown
+/// task still answers 404 before a bad body answers 400.
+void put_settings(self_ptr self, const http::responder& reply,
+                  const std::string& name, const std::string& body) {
+  auto patch = http::parse_settings(body);
+  if (patch)
+    return forward<task_status>(self, reply, 200, http::task_json,
+                                atom::put_atom_v, name, *patch);
+  auto err = patch.error();
+  self
+    ->request(self->state.config.supervisor, self->state.config.timeout,
+              atom::status_v, name)
+    .then([reply, err](const task_status&) { reply(error_to_response(err)); },
+          [reply](const caf::error& e) { reply(error_to_response(e)); });
 }
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -235,32 +248,33 @@ void route(self_ptr self, http_exchange& ex) {
   if (is({"api", "library", "tasks"})) {
     if (method != "GET")
       return ex.reply(method_not_allowed("GET"));
-    auto reply = ex.reply;
-    return self
-      ->request(self->state.config.supervisor, self->state.config.timeout,
-                atom::status_v)
-      .then(
-        [reply](const std::string& s) {
-          reply(http::json_ok(json{{"tasks", parse(s)["tasks"]}}));
-        },
-        [reply](const caf::error& err) { reply(error_to_response(err)); });
+    return forward<supervisor_status>(
+      self, ex.reply, 200,
+      [](const supervisor_status& s) {
+        return json{{"tasks", http::tasks_json(s)}};
+      },
+      atom::status_v);
   }
   if (is({"api", "library", "tasks", "*"})) {
     if (method == "GET")
-      return forward(self, ex.reply, 200, atom::status_v, parts[3]);
+      return forward<task_status>(self, ex.reply, 200, http::task_json,
+                                  atom::status_v, parts[3]);
     if (method == "PUT")
-      return forward(self, ex.reply, 200, atom::put_atom_v, parts[3], req.body);
+      return put_settings(self, ex.reply, parts[3], req.body);
     return ex.reply(method_not_allowed("GET, PUT"));
   }
   if (is({"api", "library", "tasks", "*", "run"})) {
     if (method != "POST")
       return ex.reply(method_not_allowed("POST"));
-    return forward(self, ex.reply, 202, atom::run_v, parts[3]);
+    return forward<run_started>(self, ex.reply, 202, http::run_started_json,
+                                atom::run_v, parts[3]);
   }
   if (is({"api", "library", "cycle"})) {
     if (method != "POST")
       return ex.reply(method_not_allowed("POST"));
-    return forward(self, ex.reply, 202, atom::cycle_v);
+    return forward<atom::ok_atom>(
+      self, ex.reply, 202,
+      [](atom::ok_atom) { return http::cycle_started_json(); }, atom::cycle_v);
   }
   // Everything else under /api/library goes to the read side.
   if (parts.size() >= 2 && parts[0] == "api" && parts[1] == "library")

@@ -37,9 +37,10 @@ struct api_state {
   nlohmann::json snapshot;
   int64_t snapshot_version = 0;
   /// The last status response and what it was made from: with the same
-  /// supervisor answer, snapshot and uptime second it is sent again as is.
+  /// supervisor version, snapshot and uptime second it is sent again as is.
+  /// (The one status cache: the supervisor only bumps its version.)
   struct {
-    std::string supervisor;
+    int64_t supervisor_version = -1;
     int64_t snapshot_version = -1;
     int64_t uptime_s = -1;
     std::string body;

@@ -7,9 +7,10 @@
 #include "actors/registry.hpp"
 #include "actors/sources/providers.hpp"
 #include "actors/store.hpp"
-#include "actors/supervisor.hpp"
+#include "actors/supervisor/supervisor.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "app/api_key.hpp"
+#include "http/api/tasks.hpp"
 #include "http/server/server.hpp"
 #include "messages/error.hpp"
 #include "storage/database.hpp"
@@ -151,8 +152,8 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   return c;
 }
 
-/// Sends a request whose answer is a JSON report, prints it, and maps it to
-/// an exit code.
+/// Sends a request whose answer is a cycle report, prints it as JSON, and
+/// maps it to an exit code.
 template <class... Ts>
 int report_command(const config& cfg, Ts&&... xs) {
   caf::actor_system_config sys_cfg;
@@ -165,10 +166,9 @@ int report_command(const config& cfg, Ts&&... xs) {
   int rc = 0;
   self->request(c->supervisor, caf::infinite, std::forward<Ts>(xs)...)
     .receive(
-      [&](const std::string& report) {
-        auto j = nlohmann::json::parse(report);
-        std::cout << j.dump(2) << std::endl;
-        rc = j["succeeded"] == true ? 0 : 1;
+      [&](const cycle_report& report) {
+        std::cout << http::cycle_json(report).dump(2) << std::endl;
+        rc = report.succeeded() ? 0 : 1;
       },
       [&](const caf::error& err) {
         std::cerr << "discotheque: " << render(err) << '\n';

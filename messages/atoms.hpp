@@ -5,6 +5,7 @@
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
+#include "messages/tasks.hpp"
 #include "messages/types.hpp"
 
 #include <caf/type_id.hpp>
@@ -53,6 +54,13 @@ CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::scan_file>) )
 // node
 CAF_ADD_TYPE_ID(discotheque, (discotheque::node_health))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::node_health>) )
+
+// supervisor answers (messages/tasks.hpp)
+CAF_ADD_TYPE_ID(discotheque, (discotheque::task_status))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::cycle_report))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::supervisor_status))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::run_started))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::task_settings_patch))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

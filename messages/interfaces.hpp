@@ -4,6 +4,7 @@
 
 #include "http/exchange.hpp"
 #include "messages/atoms.hpp"
+#include "messages/tasks.hpp"
 #include "messages/types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -47,9 +48,11 @@ using node_actor = caf::typed_actor<
 /// the task is due (or on Run Now) and records the result.
 ///
 /// - `(run, task_request) -> task_result`: runs the task once. A provider task
-///   whose provider is not configured answers status "skipped" with reason
-///   "provider_unavailable". An error response (instead of a task_result)
-///   counts as "failed".
+///   whose provider is not configured or not authenticated answers
+///   run_status::skipped with skip_reason::provider_unavailable (which
+///   satisfies its dependents). An error response (instead of a task_result)
+///   counts as failed; a second run while one runs is refused with
+///   `already_running`.
 /// - `(progress) -> std::string`: the current run's counters as a JSON object
 ///   (or "{}" when idle), so the API can show progress during a long run.
 using task_actor = caf::typed_actor<
@@ -74,35 +77,40 @@ using dedup_store_actor = caf::typed_actor<
                   int64_t>::with<int64_t>>;
 
 /// The SUPERVISOR actor interface: holds the task DAG and runs cycles.
-/// Answers are JSON documents (as strings) because they go straight to the
-/// API and the command line.
+/// Answers are typed values (messages/tasks.hpp); http/api/tasks.hpp renders
+/// them for the API and the command line.
 ///
-/// - `(cycle, trigger) -> report`: runs one cycle now over every task (due,
-///   enabled and dependency rules of SPEC §2) and answers its report when
-///   the last task finished. Refused with `already_running` while a cycle
-///   runs.
-/// - `(cycle) -> {"cycle", "started"}`: starts a cycle (trigger "manual")
-///   and answers at once; `already_running` while a cycle runs.
-/// - `(run, names, trigger) -> report`: runs exactly these tasks once, in DAG
-///   order, ignoring due/enabled; a task runs only if those of its
+/// - `(cycle, trigger) -> cycle_report`: runs one cycle now over every task
+///   (enabled, due and dependency rules of SPEC §2, see
+///   actors/supervisor/cycle.hpp) and answers its report when the last task
+///   finished. Refused with `already_running` while a cycle runs.
+/// - `(cycle) -> ok`: starts a cycle (trigger "manual") and answers at once;
+///   `already_running` while a cycle runs.
+/// - `(run, names, trigger) -> cycle_report`: runs exactly these tasks once,
+///   in DAG order, ignoring due/enabled; a task runs only if those of its
 ///   dependencies that are in `names` succeeded. (`discotheque run`.)
-/// - `(run, name) -> {"task", "started"}`: Run Now. Starts the task at once
-///   and answers without waiting; `already_running` if it runs,
-///   `unknown_task` if there is no such task.
-/// - `(status) -> {"tasks": [...], "last_cycle": {...}, ...}`.
-/// - `(status, name) -> task`: one task, with live progress while it runs.
-/// - `(put, name, settings) -> task`: changes `enabled` and/or
-///   `interval_seconds` of a task (a JSON object) and persists them.
+/// - `(run, name) -> run_started`: Run Now. Starts the task at once and
+///   answers without waiting; `already_running` if it runs,
+///   `not_implemented` if it has no handler, `unknown_task` if there is no
+///   such task.
+/// - `(status) -> supervisor_status`: every task, whether a cycle runs, the
+///   last cycle's report and a version that changes with any of them.
+/// - `(status, name) -> task_status`: one task, with live progress while it
+///   runs.
+/// - `(put, name, task_settings_patch) -> task_status`: changes `enabled`
+///   and/or the interval of a task and persists them (the patch is validated
+///   by whoever parsed it).
 /// - `(tick)`: the scheduler's timer; checks which tasks are due.
 using supervisor_actor = caf::typed_actor<
-  caf::replies_to<atom::cycle, std::string>::with<std::string>,
-  caf::replies_to<atom::cycle>::with<std::string>,
+  caf::replies_to<atom::cycle, std::string>::with<cycle_report>,
+  caf::replies_to<atom::cycle>::with<atom::ok_atom>,
   caf::replies_to<atom::run, std::vector<std::string>,
-                  std::string>::with<std::string>,
-  caf::replies_to<atom::run, std::string>::with<std::string>,
-  caf::replies_to<atom::status>::with<std::string>,
-  caf::replies_to<atom::status, std::string>::with<std::string>,
-  caf::replies_to<atom::put_atom, std::string, std::string>::with<std::string>,
+                  std::string>::with<cycle_report>,
+  caf::replies_to<atom::run, std::string>::with<run_started>,
+  caf::replies_to<atom::status>::with<supervisor_status>,
+  caf::replies_to<atom::status, std::string>::with<task_status>,
+  caf::replies_to<atom::put_atom, std::string,
+                  task_settings_patch>::with<task_status>,
   caf::reacts_to<atom::tick_atom>>;
 
 /// The READER actor interface: a detached actor with a read-only database

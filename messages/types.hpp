@@ -99,46 +99,4 @@ typename Inspector::result_type inspect(Inspector& f, store_stats& x) {
            x.failed_writes, x.retries, x.busy_errors, x.degraded, x.last_error);
 }
 
-/// What the supervisor asks a task actor to do.
-struct task_request {
-  std::string task;    ///< the task's name, e.g. "scan_local_library"
-  std::string trigger; ///< "schedule", "manual" or "command"
-  int64_t run_id = 0;  ///< task_runs.id of this run
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, task_request& x) {
-  return f(caf::meta::type_name("task_request"), x.task, x.trigger, x.run_id);
-}
-
-/// What a task actor answers when its run is over.
-struct task_result {
-  std::string task;
-  /// "succeeded", "failed" or "skipped".
-  std::string status;
-  /// For "skipped": not_due, disabled, dependencies_not_met,
-  /// provider_unavailable.
-  std::string reason;
-  /// For "failed": one line saying what went wrong.
-  std::string error;
-  /// The run's counters as a JSON object (files_seen, tracks_added ...).
-  std::string stats_json = "{}";
-  int64_t started_at = 0;  ///< epoch ms
-  int64_t finished_at = 0; ///< epoch ms
-
-  static task_result skipped(std::string task, std::string reason) {
-    task_result r;
-    r.task = std::move(task);
-    r.status = "skipped";
-    r.reason = std::move(reason);
-    return r;
-  }
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, task_result& x) {
-  return f(caf::meta::type_name("task_result"), x.task, x.status, x.reason,
-           x.error, x.stats_json, x.started_at, x.finished_at);
-}
-
 } // namespace discotheque

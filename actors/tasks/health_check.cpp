@@ -115,7 +115,7 @@ health_check(task_actor::stateful_pointer<health_check_state> self,
         auto stats = evaluate_health(self->state.env, s, write_error);
         task_result r;
         r.task = req.task;
-        r.status = "succeeded";
+        r.status = run_status::succeeded;
         r.stats_json = stats.dump();
         r.started_at = started;
         r.finished_at = now_ms();

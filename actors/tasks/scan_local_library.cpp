@@ -108,14 +108,14 @@ void finish(self_ptr self) {
   st.result.finished_at = now_ms();
   st.result.stats_json = st.stats_json(true);
   if (st.failure.empty()) {
-    st.result.status = "succeeded";
+    st.result.status = run_status::succeeded;
   } else {
-    st.result.status = "failed";
+    st.result.status = run_status::failed;
     st.result.error = st.failure;
   }
   st.log->info("scan {}: {} files seen, {} unchanged, {} opened, {} read, "
                "{} errors, {} tracks added, {} updated, {} gone in {} ms",
-               st.result.status, st.files_seen, st.files_unchanged,
+               to_string(st.result.status), st.files_seen, st.files_unchanged,
                st.files_opened, st.files_read, st.errors.size(),
                st.tracks_added, st.tracks_updated, st.files_gone,
                st.result.finished_at - st.result.started_at);

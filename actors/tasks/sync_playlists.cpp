@@ -55,10 +55,10 @@ void finish(self_ptr self) {
   r.stats_json = stats.dump(-1, ' ', false,
                             nlohmann::json::error_handler_t::replace);
   if (st.unavailable.size() == st.config.sources.size()) {
-    r.status = "skipped";
-    r.reason = "provider_unavailable";
+    r.status = run_status::skipped;
+    r.reason = skip_reason::provider_unavailable;
   } else {
-    r.status = "succeeded";
+    r.status = run_status::succeeded;
   }
   st.running = false;
   st.promise.deliver(std::move(r));

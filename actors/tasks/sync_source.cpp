@@ -94,18 +94,18 @@ void finish(self_ptr self) {
   r.stats_json = stats.dump(-1, ' ', false,
                             nlohmann::json::error_handler_t::replace);
   if (st.aborted) {
-    r.status = "skipped";
-    r.reason = "provider_unavailable";
+    r.status = run_status::skipped;
+    r.reason = skip_reason::provider_unavailable;
     r.error = st.abort_error;
   } else if (st.counts["pages"] == 0 && !st.errors.empty()) {
-    r.status = "failed";
+    r.status = run_status::failed;
     r.error = st.errors.front();
   } else {
-    r.status = "succeeded";
+    r.status = run_status::succeeded;
   }
   log::get(st.config.task)
     ->info("{}: {} pages, {} artists, {} albums, {} tracks, {} errors",
-           r.status, st.counts["pages"], st.counts["artists"],
+           to_string(r.status), st.counts["pages"], st.counts["artists"],
            st.counts["albums"], st.counts["tracks"], st.errors.size());
   auto rp = st.promise;
   st.reset();
@@ -335,7 +335,8 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
       if (st.running)
         return make_error(ec::already_running, st.config.task);
       if (!st.config.src)
-        return task_result::skipped(req.task, "provider_unavailable");
+        return task_result::skipped(req.task,
+                                    skip_reason::provider_unavailable);
       st.reset();
       st.running = true;
       st.request = req;
@@ -348,7 +349,7 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
             if (!info.enabled || !info.authenticated) {
               auto r = task_result::skipped(
                 st.request.task.empty() ? st.config.task : st.request.task,
-                "provider_unavailable");
+                skip_reason::provider_unavailable);
               r.started_at = st.started_at;
               r.finished_at = now_ms();
               r.error = info.name

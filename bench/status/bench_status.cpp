@@ -12,7 +12,7 @@
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
 #include "actors/store.hpp"
-#include "actors/supervisor.hpp"
+#include "actors/supervisor/supervisor.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "app/service.hpp"
 #include "http/server/server.hpp"

@@ -78,7 +78,7 @@ struct fixture : test::fixture_base {
                     task_request{"scan_local_library", "manual", id})
           .then([=](const task_result& r) { *out = r; },
                 [=](const caf::error& e) {
-                  out->status = "error";
+                  out->status = run_status::failed;
                   out->error = to_string(e);
                 });
       },
@@ -108,7 +108,7 @@ CAF_TEST_FIXTURE_SCOPE(scan_tests, fixture)
 CAF_TEST(a scan of the corpus matches the manifest) {
   auto m = test::manifest();
   auto r = run_scan();
-  CHECK_MSG(r.status == "succeeded", r.error);
+  CHECK_MSG(to_string(r.status) == "succeeded", r.error);
   auto stats = json::parse(r.stats_json);
   CAF_MESSAGE("stats: " << r.stats_json);
   size_t readable = 0, broken = 0;
@@ -229,10 +229,10 @@ CAF_TEST(a scan of the corpus matches the manifest) {
 
 CAF_TEST(an unchanged library is rescanned without opening a file) {
   auto first = run_scan();
-  CAF_REQUIRE_EQUAL(first.status, "succeeded");
+  CAF_REQUIRE_EQUAL(to_string(first.status), "succeeded");
   auto tracks = count("SELECT count(*) FROM tracks");
   auto second = run_scan();
-  CAF_CHECK_EQUAL(second.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(second.status), "succeeded");
   auto stats = json::parse(second.stats_json);
   CAF_CHECK_EQUAL(stats["files_opened"].get<int64_t>(), 0);
   CAF_CHECK_EQUAL(stats["folders_skipped"], stats["folders_seen"]);
@@ -247,7 +247,7 @@ CAF_TEST(an unchanged library is rescanned without opening a file) {
 }
 
 CAF_TEST(a rescan reflects exactly one change one add one delete one move) {
-  CAF_REQUIRE_EQUAL(run_scan().status, "succeeded");
+  CAF_REQUIRE_EQUAL(to_string(run_scan().status), "succeeded");
   auto tracks = count("SELECT count(*) FROM tracks");
   // changed: same length title, new bytes (size equal, mtime new)
   auto changed = path_of("beatles/abbey/01 - Abbey Song 1.mp3");
@@ -277,7 +277,7 @@ CAF_TEST(a rescan reflects exactly one change one add one delete one move) {
   CAF_REQUIRE_GREATER(moved_id, 0);
   std::filesystem::rename(moved_from, moved_to);
   auto r = run_scan();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   auto stats = json::parse(r.stats_json);
   CAF_MESSAGE("stats: " << r.stats_json);
   CAF_CHECK_EQUAL(stats["files_opened"].get<int64_t>(), 3);
@@ -309,7 +309,7 @@ CAF_TEST(a file name that is not utf8 is kept byte for byte) {
   auto odd = root / "misc" / "caf\xe9 \xff.flac";
   std::filesystem::copy_file(path_of("misc/long.flac"), odd);
   auto r = run_scan();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path = CAST("
                         "x'"
                         +
@@ -333,20 +333,20 @@ CAF_TEST(the data folder is never scanned) {
   std::filesystem::create_directories(root / "data");
   std::filesystem::copy_file(path_of("misc/long.flac"),
                              root / "data" / "x.flac");
-  CAF_REQUIRE_EQUAL(run_scan().status, "succeeded");
+  CAF_REQUIRE_EQUAL(to_string(run_scan().status), "succeeded");
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path LIKE "
                         "'%/data/%'"),
                   0);
 }
 
 CAF_TEST(an unavailable music folder does not make its files gone) {
-  CAF_REQUIRE_EQUAL(run_scan().status, "succeeded");
+  CAF_REQUIRE_EQUAL(to_string(run_scan().status), "succeeded");
   auto owned = count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
                      "NULL");
   auto moved = dir / "unmounted";
   std::filesystem::rename(root, moved);
   auto r = run_scan();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   CAF_CHECK_EQUAL(json::parse(r.stats_json)["files_gone"].get<int64_t>(), 0);
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
                         "NULL"),

@@ -144,8 +144,8 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
 json result_json(const task_result& r) {
   json stats = json::parse(r.stats_json, nullptr, false);
   return json{{"task", r.task},
-              {"status", r.status},
-              {"reason", r.reason},
+              {"status", to_string(r.status)},
+              {"reason", to_string(r.reason)},
               {"error", r.error},
               {"stats", stats},
               {"started_at", r.started_at},

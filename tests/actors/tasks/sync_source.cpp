@@ -128,7 +128,7 @@ struct fixture : test::fixture_base {
                   task_request{"sync_spotify_likes", "manual", 42})
         .then([=](const task_result& r) { *out = r; },
               [=](const caf::error& e) {
-                out->status = "error";
+                out->status = run_status::failed;
                 out->error = render(e);
               });
     });
@@ -181,8 +181,8 @@ CAF_TEST_FIXTURE_SCOPE(sync_source_tests, fixture)
 CAF_TEST(a provider that is not enabled is skipped as provider_unavailable) {
   src_script->enabled = false;
   auto r = run();
-  CAF_CHECK_EQUAL(r.status, "skipped");
-  CAF_CHECK_EQUAL(r.reason, "provider_unavailable");
+  CAF_CHECK_EQUAL(to_string(r.status), "skipped");
+  CAF_CHECK_EQUAL(to_string(r.reason), "provider_unavailable");
   CAF_CHECK(rec->batches.empty());
   CAF_CHECK(src_script->asked.empty());
 }
@@ -190,7 +190,7 @@ CAF_TEST(a provider that is not enabled is skipped as provider_unavailable) {
 CAF_TEST(a full sync merges every page with its reason and reconciles) {
   script_account();
   auto r = run();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   CAF_CHECK_EQUAL(ids_for("liked"),
                   (std::vector<std::string>{"t1", "t2", "t3"}));
   CAF_CHECK_EQUAL(ids_for("saved"), (std::vector<std::string>{"al1"}));
@@ -242,7 +242,7 @@ CAF_TEST(a page failing after its retries leaves that list unreconciled) {
   src_script->errors["liked|liked-2|"] = make_error(ec::bad_response,
                                                     "HTTP 503 after 3 retries");
   auto r = run();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   CAF_CHECK_EQUAL(ids_for("liked"), (std::vector<std::string>{"t1", "t2"}));
   std::sort(rec->reconciled.begin(), rec->reconciled.end());
   CAF_CHECK_EQUAL(
@@ -269,8 +269,8 @@ CAF_TEST(an unavailable provider mid - run stops the run without reconciling) {
   src_script->errors["saved||"] = make_error(ec::provider_unavailable,
                                              "circuit breaker open");
   auto r = run();
-  CAF_CHECK_EQUAL(r.status, "skipped");
-  CAF_CHECK_EQUAL(r.reason, "provider_unavailable");
+  CAF_CHECK_EQUAL(to_string(r.status), "skipped");
+  CAF_CHECK_EQUAL(to_string(r.reason), "provider_unavailable");
   CHECK_MSG(r.error.find("circuit breaker open") != std::string::npos, r.error);
   // pages already fetched are merged (nothing is lost), nothing released
   CAF_CHECK(rec->reconciled.empty());
@@ -282,7 +282,7 @@ CAF_TEST(a second run works after the first) {
   rec->batches.clear();
   rec->reconciled.clear();
   auto r = run();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   CAF_CHECK_EQUAL(rec->reconciled.size(), 3u);
   CAF_CHECK_EQUAL(ids_for("liked").size(), 3u);
 }
@@ -304,7 +304,7 @@ CAF_TEST(sibling pages are fetched without following their next links) {
   src_script->pages["liked|p2|"] = p2;
   src_script->pages["liked|p3|"] = p3;
   auto r = run();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   auto ids = ids_for("liked");
   std::sort(ids.begin(), ids.end());
   CAF_CHECK_EQUAL(ids, (std::vector<std::string>{"a", "b", "c"}));

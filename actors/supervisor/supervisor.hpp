@@ -1,21 +1,17 @@
-// The SUPERVISOR: holds the task DAG, decides what runs in a cycle, runs the
-// tasks' handler actors by message passing, restarts crashed handlers,
-// records every run (task_runs) and answers status queries.
-//
-// Cycle rules (SPEC §2): tasks are visited in topological order. A task runs
-// when it is enabled, due, and every dependency succeeded (or reported
-// provider_unavailable) in the same cycle; otherwise it is skipped with a
-// reason: disabled, not_due, dependencies_not_met, not_implemented. A due
-// task pulls its (enabled) dependencies into the cycle even if they are not
-// due themselves, so that "succeeded in the same cycle" can hold. Tasks whose
-// dependencies are settled run concurrently.
+// The SUPERVISOR: holds the task DAG, runs the tasks' handler actors by
+// message passing, restarts crashed handlers, records every run (task_runs)
+// and answers status queries with typed values (messages/tasks.hpp). What
+// runs when is decided by the cycle planner (cycle.hpp); this actor only
+// carries the decisions out. Tasks whose dependencies are settled run
+// concurrently.
 #pragma once
 
 #include "actors/registry.hpp"
+#include "actors/supervisor/cycle.hpp"
 #include "messages/interfaces.hpp"
+#include "storage/queries/task_runs.hpp"
 
 #include <caf/typed_response_promise.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
 #include <chrono>
@@ -33,23 +29,7 @@ namespace storage {
 class database;
 }
 
-/// What is remembered of a task across runs (and restarts, via task_runs).
-struct task_history {
-  int64_t last_run_at = 0; ///< start of the last run (epoch ms), 0 = never
-  int64_t last_completed_at = 0; ///< start of the last run that counts as done
-  int64_t last_success_at = 0;
-  std::string last_status; ///< succeeded, failed, skipped
-  std::string last_reason; ///< for skipped
-  std::string last_error;  ///< of the most recent failed run
-  std::string last_stats = "{}";
-  int64_t last_duration_ms = 0;
-};
-
-/// Per-task overrides from the settings table.
-struct task_settings {
-  std::optional<bool> enabled;
-  std::optional<int64_t> interval_s;
-};
+using storage::task_settings;
 
 struct supervisor_config {
   task_registry registry;
@@ -63,7 +43,7 @@ struct supervisor_config {
 };
 
 /// Loads task history, settings and the next run id from the database, and
-/// returns the statement that marks runs left "running" by a crash as failed.
+/// returns the write that marks runs left "running" by a crash as failed.
 write_request load_supervisor_state(storage::database& db,
                                     supervisor_config& cfg);
 
@@ -72,9 +52,6 @@ struct supervisor_state {
 
   struct task_runtime {
     const task_def* def = nullptr;
-    bool enabled = true;
-    std::chrono::seconds interval{3600};
-    task_history hist;
     bool running = false;
     int64_t running_since = 0;
     int64_t run_id = 0;
@@ -92,28 +69,31 @@ struct supervisor_state {
     std::string trigger;
     bool scheduled = false; ///< apply enabled/due rules
     int64_t started_at = 0;
-    std::set<std::string> selected;
     std::set<std::string> wanted;
     std::map<std::string, std::string> phase; ///< pending, running, done
     std::map<std::string, task_result> results;
-    std::optional<caf::typed_response_promise<std::string>> promise;
+    std::optional<caf::typed_response_promise<cycle_report>> promise;
   };
 
   supervisor_config cfg;
+  /// The planner's view of each task, in registry (topological) order.
+  std::vector<planned_task> plan;
+  /// The actor side of each task, same order.
   std::vector<task_runtime> tasks;
   std::map<int64_t, std::shared_ptr<run_set>> runs;
   bool cycle_running = false;
   int64_t next_set_id = 1;
-  nlohmann::json last_cycle; ///< report of the last finished cycle
+  bool has_last_cycle = false;
+  cycle_report last_cycle;
   int64_t next_tick_at = 0;
-  /// The rendered answer to (status), rebuilt only after something changed:
-  /// the status endpoint asks for it on every request.
-  std::string status_cache;
+  /// Bumped on every change that the status shows (see supervisor_status).
+  int64_t version = 1;
   std::chrono::steady_clock::time_point steady_base;
   int64_t epoch_base = 0;
   std::shared_ptr<spdlog::logger> log;
 
-  task_runtime* find(const std::string& name);
+  /// Index of `name`, or -1.
+  int index_of(const std::string& name) const;
 };
 
 supervisor_actor::behavior_type

@@ -1,9 +1,10 @@
-#define CAF_SUITE actors.supervisor
+#define CAF_SUITE actors.supervisor.supervisor
 #include "fixture.hpp"
 
 #include "actors/store.hpp"
-#include "actors/supervisor.hpp"
+#include "actors/supervisor/supervisor.hpp"
 #include "actors/tasks/task_env.hpp"
+#include "http/api/tasks.hpp"
 #include "messages/error.hpp"
 #include "storage/database.hpp"
 
@@ -27,6 +28,8 @@ struct behaviour {
 struct probe {
   std::map<std::string, behaviour> plan;
   std::vector<std::string> started;
+  /// When each run started (test clock, ms since its epoch).
+  std::vector<std::pair<std::string, int64_t>> starts;
   int running = 0;
   int max_running = 0;
   std::map<std::string, int> spawned;
@@ -40,6 +43,10 @@ caf::behavior test_task(caf::event_based_actor* self, std::string name,
     [=](atom::run, const task_request& req) -> caf::result<task_result> {
       auto b = p->plan[name];
       p->started.push_back(name);
+      p->starts.emplace_back(
+        name, std::chrono::duration_cast<std::chrono::milliseconds>(
+                self->clock().now().time_since_epoch())
+                .count());
       if (b.outcome == "crash")
         throw std::runtime_error("boom in " + name);
       ++p->running;
@@ -50,10 +57,10 @@ caf::behavior test_task(caf::event_based_actor* self, std::string name,
         task_result r;
         r.task = req.task;
         if (b.outcome == "unavailable") {
-          r.status = "skipped";
-          r.reason = "provider_unavailable";
+          r.status = run_status::skipped;
+          r.reason = skip_reason::provider_unavailable;
         } else {
-          r.status = b.outcome;
+          from_string(b.outcome, r.status);
           if (b.outcome == "failed")
             r.error = name + " could not reach MusicBrainz";
         }
@@ -115,23 +122,39 @@ struct fixture : test::fixture_base {
     return defs;
   }
 
-  void start(std::vector<task_def> defs, supervisor_config extra = {}) {
+  void start(std::vector<task_def> defs, supervisor_config extra = {},
+             bool timer = false) {
     auto reg = task_registry::make(std::move(defs));
     CAF_REQUIRE(reg);
     extra.registry = std::move(*reg);
     extra.store = st;
-    extra.start_timer = false;
+    extra.start_timer = timer;
     sup = sys.spawn(supervisor, std::move(extra));
     sched.run();
   }
 
-  /// Starts a request and lets the caller advance time before reading it.
-  template <class... Ts>
+  // The supervisor's typed answers as the API renders them.
+  static std::string text_of(const cycle_report& x) {
+    return http::cycle_json(x).dump();
+  }
+  static std::string text_of(const task_status& x) {
+    return http::task_json(x).dump();
+  }
+  static std::string text_of(const run_started& x) {
+    return http::run_started_json(x).dump();
+  }
+  static std::string text_of(const supervisor_status& x) {
+    return http::supervisor_json(x).dump();
+  }
+
+  /// Starts a request answered with an `R` and lets the caller advance time
+  /// before reading it (as rendered JSON, or "error: ...").
+  template <class R, class... Ts>
   std::shared_ptr<std::string> ask_later(Ts... xs) {
     auto out = std::make_shared<std::string>("<no answer>");
     sys.spawn([=, s = sup](caf::event_based_actor* self) {
       self->request(s, caf::infinite, xs...)
-        .then([=](const std::string& x) { *out = x; },
+        .then([=](const R& x) { *out = text_of(x); },
               [=](const caf::error& err) { *out = "error: " + render(err); });
     });
     sched.run();
@@ -139,9 +162,17 @@ struct fixture : test::fixture_base {
   }
 
   /// Sends a request to the supervisor and returns the answer (or error).
-  template <class... Ts>
+  template <class R, class... Ts>
   std::string ask(Ts... xs) {
-    return *ask_later(xs...);
+    return *ask_later<R>(xs...);
+  }
+
+  /// PUT of a settings body, parsed at the edge as the API does.
+  std::string put(const std::string& name, const std::string& body) {
+    auto patch = http::parse_settings(body);
+    if (!patch)
+      return "error: " + render(patch.error());
+    return ask<task_status>(atom::put_atom_v, name, *patch);
   }
 
   static std::map<std::string, std::string> outcomes(const json& report) {
@@ -156,7 +187,7 @@ struct fixture : test::fixture_base {
   }
 
   json task(const std::string& name) {
-    return json::parse(ask(atom::status_v, name));
+    return json::parse(ask<task_status>(atom::status_v, name));
   }
 
   /// One field of a task's status, by value (CAF_CHECK_* keep references,
@@ -173,7 +204,8 @@ CAF_TEST_FIXTURE_SCOPE(supervisor_tests, fixture)
 CAF_TEST(a failed identify skips enrich and expand but not unrelated tasks) {
   p->plan["identify_tracks"].outcome = "failed";
   start(spec_tasks());
-  auto report = json::parse(ask(atom::cycle_v, std::string{"schedule"}));
+  auto report
+    = json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"}));
   auto o = outcomes(report);
   CAF_CHECK_EQUAL(o["scan_local_library"], "completed");
   CAF_CHECK_EQUAL(o["sync_spotify_likes"], "completed");
@@ -195,40 +227,51 @@ CAF_TEST(a failed identify skips enrich and expand but not unrelated tasks) {
   CAF_CHECK_EQUAL(t["last_status"], "failed");
   CAF_CHECK_EQUAL(t["last_error"],
                   "identify_tracks could not reach MusicBrainz");
-  // The next cycle retries the failed task (it is still due) and its
-  // dependents, but not the tasks that succeeded.
+  // Right after the failure identify_tracks is in its backoff: not due, and
+  // its dependents cannot run on its failed result.
+  auto soon = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
+  CAF_CHECK_EQUAL(soon["identify_tracks"], "skipped:not_due");
+  CAF_CHECK_EQUAL(soon["enrich_metadata"], "skipped:dependencies_not_met");
+  // Five minutes later it is retried, and its dependents run, but not the
+  // tasks that succeeded and are not due: their result is still fresh.
   p->plan["identify_tracks"].outcome = "succeeded";
   p->started.clear();
-  auto again
-    = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  sched.advance_time(5min);
+  sched.run();
+  auto again = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(again["identify_tracks"], "completed");
   CAF_CHECK_EQUAL(again["enrich_metadata"], "completed");
   CAF_CHECK_EQUAL(again["expand_discography"], "completed");
   CAF_CHECK_EQUAL(again["cleanup_library"], "completed");
-  // identify_tracks pulled its dependencies in (they must succeed in the same
-  // cycle), but the unrelated health_check was not due.
-  CAF_CHECK_EQUAL(again["identify_albums"], "completed");
-  CAF_CHECK_EQUAL(again["health_check"], "skipped:not_due");
+  CAF_CHECK_EQUAL(again["identify_albums"], "skipped:not_due");
+  CAF_CHECK_EQUAL(again["scan_local_library"], "skipped:not_due");
+  CAF_CHECK_EQUAL(
+    std::count(p->started.begin(), p->started.end(), "identify_albums"), 0);
 }
 
 CAF_TEST(a task that is not due is skipped with not_due) {
   start(spec_tasks());
-  ask(atom::cycle_v, std::string{"schedule"});
-  auto o = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  ask<cycle_report>(atom::cycle_v, std::string{"schedule"});
+  auto o = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(o["health_check"], "skipped:not_due");
   CAF_CHECK_EQUAL(o["scan_local_library"], "skipped:not_due");
   CAF_CHECK_EQUAL(o["identify_artists"], "skipped:not_due");
   // Five minutes later the health check is due again; the rest is not.
   sched.advance_time(5min);
   sched.run();
-  o = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  o = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(o["health_check"], "completed");
   CAF_CHECK_EQUAL(o["scan_local_library"], "skipped:not_due");
   // After 30 minutes the syncs are due, and sync_playlists (not due) is
   // skipped as not_due rather than run.
   sched.advance_time(25min);
   sched.run();
-  o = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  o = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(o["sync_spotify_likes"], "completed");
   CAF_CHECK_EQUAL(o["sync_playlists"], "skipped:not_due");
 }
@@ -238,7 +281,7 @@ CAF_TEST(independent tasks run concurrently) {
                  "sync_deezer_favorites", "sync_tidal_favorites"})
     p->plan[n].delay = 10s;
   start(spec_tasks());
-  auto report = ask_later(atom::cycle_v, std::string{"schedule"});
+  auto report = ask_later<cycle_report>(atom::cycle_v, std::string{"schedule"});
   CAF_CHECK_EQUAL(*report, "<no answer>");
   // All four phase-1 tasks (and the health check) started before any ended.
   CAF_CHECK_GREATER_OR_EQUAL(p->max_running, 4);
@@ -256,9 +299,11 @@ CAF_TEST(independent tasks run concurrently) {
 CAF_TEST(run now of a running task is refused) {
   p->plan["scan_local_library"].delay = 30s;
   start(spec_tasks());
-  auto first = json::parse(ask(atom::run_v, std::string{"scan_local_library"}));
+  auto first = json::parse(
+    ask<run_started>(atom::run_v, std::string{"scan_local_library"}));
   CAF_CHECK_EQUAL(first["started"], true);
-  auto second = ask(atom::run_v, std::string{"scan_local_library"});
+  auto second = ask<run_started>(atom::run_v,
+                                 std::string{"scan_local_library"});
   CHECK_MSG(second.find("already_running") != std::string::npos, second);
   CAF_CHECK_EQUAL(field("scan_local_library", "running"), true);
   // Live progress comes from the handler while it runs.
@@ -272,15 +317,15 @@ CAF_TEST(run now of a running task is refused) {
   CAF_CHECK_EQUAL(t["last_status"], "succeeded");
   CAF_CHECK_EQUAL(t["stats"]["items"], 3);
   // Unknown tasks are refused with a clear error.
-  auto unknown = ask(atom::run_v, std::string{"defragment"});
+  auto unknown = ask<run_started>(atom::run_v, std::string{"defragment"});
   CHECK_MSG(unknown.find("unknown_task") != std::string::npos, unknown);
 }
 
 CAF_TEST(a cycle waits for a task started by run now) {
   p->plan["scan_local_library"].delay = 20s;
   start(spec_tasks());
-  ask(atom::run_v, std::string{"scan_local_library"});
-  auto report = ask_later(atom::cycle_v, std::string{"schedule"});
+  ask<run_started>(atom::run_v, std::string{"scan_local_library"});
+  auto report = ask_later<cycle_report>(atom::cycle_v, std::string{"schedule"});
   sched.advance_time(20s);
   sched.run();
   auto o = outcomes(json::parse(*report));
@@ -295,7 +340,8 @@ CAF_TEST(a crashing task actor is recorded and restarted) {
   p->plan["identify_artists"].outcome = "crash";
   start(spec_tasks());
   CAF_CHECK_EQUAL(p->spawned["identify_artists"], 1);
-  auto report = json::parse(ask(atom::cycle_v, std::string{"schedule"}));
+  auto report
+    = json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"}));
   auto o = outcomes(report);
   CAF_CHECK_EQUAL(o["identify_artists"], "failed");
   CAF_CHECK_EQUAL(o["identify_albums"], "skipped:dependencies_not_met");
@@ -309,7 +355,7 @@ CAF_TEST(a crashing task actor is recorded and restarted) {
   CAF_CHECK_EQUAL(field("identify_artists", "restarts"), 1);
   // The restarted actor works.
   p->plan["identify_artists"].outcome = "succeeded";
-  ask(atom::run_v, std::string{"identify_artists"});
+  ask<run_started>(atom::run_v, std::string{"identify_artists"});
   CAF_CHECK_EQUAL(field("identify_artists", "last_status"), "succeeded");
 }
 
@@ -320,8 +366,9 @@ CAF_TEST(a task over its time limit fails and is restarted) {
       d.time_limit = 60s;
   p->plan["health_check"].delay = 1h;
   start(std::move(defs));
-  auto report = ask_later(atom::run_v, std::vector<std::string>{"health_check"},
-                          std::string{"command"});
+  auto report = ask_later<cycle_report>(
+    atom::run_v, std::vector<std::string>{"health_check"},
+    std::string{"command"});
   sched.advance_time(61s);
   sched.run();
   auto r = json::parse(*report);
@@ -337,7 +384,8 @@ CAF_TEST(provider_unavailable satisfies dependents) {
   p->plan["sync_deezer_favorites"].outcome = "unavailable";
   p->plan["sync_tidal_favorites"].outcome = "unavailable";
   start(spec_tasks());
-  auto o = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  auto o = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(o["sync_deezer_favorites"], "skipped:provider_unavailable");
   CAF_CHECK_EQUAL(o["sync_playlists"], "completed");
   CAF_CHECK_EQUAL(o["identify_artists"], "completed");
@@ -345,19 +393,18 @@ CAF_TEST(provider_unavailable satisfies dependents) {
 
 CAF_TEST(disabled tasks and changed intervals) {
   start(spec_tasks());
-  auto t = json::parse(ask(atom::put_atom_v, std::string{"health_check"},
-                           std::string{R"({"enabled": false})"}));
+  auto t = json::parse(put("health_check", R"({"enabled": false})"));
   CAF_CHECK_EQUAL(t["enabled"], false);
-  auto bad = ask(atom::put_atom_v, std::string{"health_check"},
-                 std::string{R"({"interval_seconds": "often"})"});
+  auto bad = put("health_check", R"({"interval_seconds": "often"})");
   CHECK_MSG(bad.find("error") == 0, bad);
-  auto o = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  auto o = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(o["health_check"], "skipped:disabled");
-  ask(atom::put_atom_v, std::string{"health_check"},
-      std::string{R"({"enabled": true, "interval_seconds": 60})"});
+  put("health_check", R"({"enabled": true, "interval_seconds": 60})");
   sched.advance_time(60s);
   sched.run();
-  o = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  o = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(o["health_check"], "completed");
   // The settings were persisted for the next start.
   auto db = storage::database::open(dir / "library.db",
@@ -370,7 +417,7 @@ CAF_TEST(disabled tasks and changed intervals) {
 
 CAF_TEST(history survives a restart so a recent task is not rerun) {
   start(spec_tasks());
-  ask(atom::cycle_v, std::string{"schedule"});
+  ask<cycle_report>(atom::cycle_v, std::string{"schedule"});
   anon_send_exit(sup, caf::exit_reason::user_shutdown);
   sched.run();
   // A new supervisor loads the history from task_runs.
@@ -378,10 +425,12 @@ CAF_TEST(history survives a restart so a recent task is not rerun) {
   auto db = storage::database::open(dir / "library.db",
                                     storage::database::mode::read_only);
   load_supervisor_state(db, cfg);
-  CAF_CHECK_EQUAL(cfg.history["cleanup_library"].last_status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(cfg.history["cleanup_library"].last_status),
+                  "succeeded");
   CAF_CHECK_GREATER(cfg.next_run_id, 10);
   start(spec_tasks(), cfg);
-  auto o = outcomes(json::parse(ask(atom::cycle_v, std::string{"schedule"})));
+  auto o = outcomes(
+    json::parse(ask<cycle_report>(atom::cycle_v, std::string{"schedule"})));
   CAF_CHECK_EQUAL(o["cleanup_library"], "skipped:not_due");
   CAF_CHECK_EQUAL(o["health_check"], "skipped:not_due");
   auto last_success = field("cleanup_library", "last_success");
@@ -392,15 +441,50 @@ CAF_TEST(one - shot runs follow the DAG among the named tasks) {
   p->plan["identify_artists"].outcome = "failed";
   start(spec_tasks());
   auto r = json::parse(
-    ask(atom::run_v,
-        std::vector<std::string>{"identify_albums", "identify_artists",
-                                 "health_check"},
-        std::string{"command"}));
+    ask<cycle_report>(atom::run_v,
+                      std::vector<std::string>{
+                        "identify_albums", "identify_artists", "health_check"},
+                      std::string{"command"}));
   auto o = outcomes(r);
   CAF_CHECK_EQUAL(o["identify_artists"], "failed");
   CAF_CHECK_EQUAL(o["identify_albums"], "skipped:dependencies_not_met");
   CAF_CHECK_EQUAL(o["health_check"], "completed");
   CAF_CHECK_EQUAL(o.count("scan_local_library"), 0u);
+}
+
+CAF_TEST(over simulated hours each task runs as often as its interval says) {
+  // As with the default configuration: only these tasks are built, so
+  // identify_artists (which depends on the scan and the syncs) never runs.
+  std::set<std::string> built{"scan_local_library",    "sync_spotify_likes",
+                              "sync_deezer_favorites", "sync_tidal_favorites",
+                              "sync_playlists",        "health_check"};
+  auto defs = spec_tasks();
+  for (auto& d : defs)
+    if (built.count(d.name) == 0)
+      d.spawn = {};
+  p->plan["sync_playlists"].outcome = "failed";
+  supervisor_config cfg;
+  cfg.check_interval = 60s;
+  start(std::move(defs), cfg, true); // the first cycle runs at once
+  for (int minute = 1; minute <= 180; ++minute) {
+    sched.advance_time(1min);
+    sched.run();
+  }
+  // Start minutes of each task's runs over 3 h of 60 s cycles.
+  std::map<std::string, std::vector<int64_t>> at;
+  auto t0 = p->starts.at(0).second;
+  for (const auto& [name, ms] : p->starts)
+    at[name].push_back((ms - t0) / 60000);
+  using minutes_list = std::vector<int64_t>;
+  CAF_CHECK_EQUAL(at["scan_local_library"], (minutes_list{0, 60, 120, 180}));
+  for (auto n :
+       {"sync_spotify_likes", "sync_deezer_favorites", "sync_tidal_favorites"})
+    CAF_CHECK_EQUAL(at[n], (minutes_list{0, 30, 60, 90, 120, 150, 180}));
+  CAF_CHECK_EQUAL(at["health_check"].size(), 37u);
+  // The failing task is retried after 5 min, 15 min, then every hour.
+  CAF_CHECK_EQUAL(at["sync_playlists"], (minutes_list{0, 5, 20, 80, 140}));
+  CAF_CHECK_EQUAL(at.count("identify_artists"), 0u);
+  CAF_CHECK_EQUAL(field("sync_playlists", "last_status"), "failed");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
