@@ -85,10 +85,17 @@ std::string overall_state(const json& health_stats, const json& snapshot) {
   return state;
 }
 
-json health_stats_of(const json& tasks) {
-  for (const auto& t : tasks)
-    if (t["name"] == "health_check" && t["last_status"] == "succeeded")
-      return t["stats"];
+/// The stats of the health check's last run when it succeeded, else null.
+json health_stats_of(const task_status& t) {
+  if (t.last_run != 0 && t.last_status == run_status::succeeded)
+    return http::stats_json(t.stats_json);
+  return nullptr;
+}
+
+json health_stats_of(const supervisor_status& s) {
+  for (const auto& t : s.tasks)
+    if (t.name == "health_check")
+      return health_stats_of(t);
   return nullptr;
 }
 
@@ -99,15 +106,15 @@ void get_health(self_ptr self, http::responder reply) {
               std::string{"health_check"})
     .then(
       [self, reply](const task_status& t) {
-        auto task = http::task_json(t);
-        json stats = task["last_status"] == "succeeded" ? task["stats"]
-                                                        : json(nullptr);
+        auto stats = health_stats_of(t);
+        auto last_check = t.last_success > 0 ? json(iso8601(t.last_success))
+                                             : json(nullptr);
         auto state = overall_state(stats, self->state.snapshot);
         reply(
           http::json_ok(json{{"status", state},
                              {"version", DISCOTHEQUE_VERSION},
                              {"uptime_seconds", uptime_s(self)},
-                             {"last_check", task["last_success"]},
+                             {"last_check", last_check},
                              {"problems", stats.is_object() ? stats["problems"]
                                                             : json::array()}},
                         state == "error" ? 503 : 200));
@@ -135,7 +142,7 @@ void get_status(self_ptr self, http::responder reply) {
       return reply(std::move(r));
     }
     auto s = http::supervisor_json(sup);
-    auto health = health_stats_of(s["tasks"]);
+    auto health = health_stats_of(sup);
     json body{
       {"status", overall_state(health, snap)},
       {"version", DISCOTHEQUE_VERSION},

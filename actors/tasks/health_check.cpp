@@ -107,25 +107,20 @@ health_check(task_actor::stateful_pointer<health_check_state> self,
   self->state.log = log::get("health_check");
   return {
     [self](atom::run, const task_request& req) -> caf::result<task_result> {
-      auto rp = self->make_response_promise<task_result>();
-      auto started = now_ms();
-      auto finish = [self, rp, req,
-                     started](const store_stats& s,
-                              const std::string& write_error) mutable {
+      if (!self->state.run.begin(self, req))
+        return self->state.run.refusal();
+      auto finish = [self](const store_stats& s,
+                           const std::string& write_error) mutable {
         auto stats = evaluate_health(self->state.env, s, write_error);
-        task_result r;
-        r.task = req.task;
-        r.status = run_status::succeeded;
+        auto r = self->state.run.result(run_status::succeeded);
         r.stats_json = stats.dump();
-        r.started_at = started;
-        r.finished_at = now_ms();
         auto state = stats["state"].get<std::string>();
         if (state == "healthy")
           self->state.log->info("health: healthy");
         else
           self->state.log->warn("health: {} ({})", state,
                                 stats["problems"].dump());
-        rp.deliver(std::move(r));
+        self->state.run.finish(std::move(r));
       };
       auto& store = self->state.env.store;
       // A real write proves the database is writable right now.
@@ -146,7 +141,7 @@ health_check(task_actor::stateful_pointer<health_check_state> self,
                     });
           },
           [finish](const caf::error& err) mutable { finish({}, render(err)); });
-      return rp;
+      return self->state.run.promise();
     },
     [](atom::progress) { return std::string{"{}"}; },
   };

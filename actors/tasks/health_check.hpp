@@ -5,6 +5,7 @@
 #pragma once
 
 #include "actors/tasks/task_env.hpp"
+#include "actors/tasks/task_run.hpp"
 #include "messages/interfaces.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@ struct health_check_state {
   static inline const char* name = "health_check";
   task_env env;
   std::shared_ptr<spdlog::logger> log;
+  task_run run{"health_check"};
 };
 
 /// Free space below this is an error; below the warn level it is degraded.

@@ -56,7 +56,7 @@ std::string scan_state::stats_json(bool with_errors) const {
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
         .count();
   nlohmann::json j{
-    {"running", running},
+    {"running", run.running()},
     {"files_seen", files_seen},
     {"files_unchanged", files_unchanged},
     {"files_to_read", static_cast<int64_t>(walk.to_read.size())},
@@ -104,25 +104,21 @@ void finish(self_ptr self) {
     self->send_exit(st.walker, caf::exit_reason::user_shutdown);
     st.walker = nullptr;
   }
-  st.running = false;
-  st.result.finished_at = now_ms();
-  st.result.stats_json = st.stats_json(true);
-  if (st.failure.empty()) {
-    st.result.status = run_status::succeeded;
-  } else {
-    st.result.status = run_status::failed;
-    st.result.error = st.failure;
-  }
+  st.run.end();
+  auto r = st.run.result(st.failure.empty() ? run_status::succeeded
+                                            : run_status::failed);
+  r.stats_json = st.stats_json(true);
+  r.error = st.failure;
   st.log->info("scan {}: {} files seen, {} unchanged, {} opened, {} read, "
                "{} errors, {} tracks added, {} updated, {} gone in {} ms",
-               to_string(st.result.status), st.files_seen, st.files_unchanged,
+               to_string(r.status), st.files_seen, st.files_unchanged,
                st.files_opened, st.files_read, st.errors.size(),
                st.tracks_added, st.tracks_updated, st.files_gone,
-               st.result.finished_at - st.result.started_at);
+               r.finished_at - r.started_at);
   // Free the run's memory before answering.
   st.walk = walk_result{};
   std::vector<track_dto>{}.swap(st.pending);
-  st.promise.deliver(st.result);
+  st.run.finish(std::move(r));
 }
 
 /// Everything is merged: record folder hashes (only now, so a crash before
@@ -180,7 +176,7 @@ void send_merge(self_ptr self) {
   ingest_batch batch;
   batch.source = "local";
   batch.reason = "file";
-  batch.run_id = st.run_id;
+  batch.run_id = st.run.request().run_id;
   auto n = std::min(st.pending.size(), st.options.batch_size);
   batch.tracks.assign(std::make_move_iterator(st.pending.begin()),
                       std::make_move_iterator(st.pending.begin() + n));
@@ -292,7 +288,7 @@ void pump(self_ptr self) {
           pump(self);
         });
   }
-  if (all_done(st) && st.running && !st.readers.empty())
+  if (all_done(st) && st.run.running() && !st.readers.empty())
     finalize(self);
 }
 
@@ -332,7 +328,7 @@ void on_walked(self_ptr self, walk_result w) {
   ingest_batch gone;
   gone.source = "local";
   gone.reason = "file";
-  gone.run_id = st.run_id;
+  gone.run_id = st.run.request().run_id;
   gone.gone_paths = st.walk.gone;
   self->request(st.env.dedup, caf::infinite, atom::merge_v, std::move(gone))
     .then(
@@ -358,13 +354,8 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
   return {
     [self](atom::run, const task_request& req) -> caf::result<task_result> {
       auto& st = self->state;
-      if (st.running)
-        return make_error(ec::already_running, "scan_local_library");
-      st.running = true;
-      st.result = task_result{};
-      st.result.task = "scan_local_library";
-      st.result.started_at = now_ms();
-      st.run_id = req.run_id;
+      if (!st.run.begin(self, req))
+        return st.run.refusal();
       st.started = st.last_log = std::chrono::steady_clock::now();
       st.walk = walk_result{};
       st.next_file = st.chunks_in_flight = st.merges_in_flight
@@ -375,7 +366,6 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
       st.files_seen = st.files_unchanged = st.files_opened = st.files_read
         = st.tracks_added = st.tracks_updated = st.files_gone = st.folders_seen
         = st.folders_skipped = 0;
-      st.promise = self->make_response_promise<task_result>();
       walk_request wr;
       for (auto& d : st.env.cfg.music_dirs)
         wr.roots.push_back(d.string());
@@ -393,12 +383,11 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
                 self->state.readers.clear();
                 finish(self);
               });
-      return st.promise;
+      return st.run.promise();
     },
     [self](atom::progress) -> std::string {
       auto& st = self->state;
-      return st.running || st.result.started_at != 0 ? st.stats_json(false)
-                                                     : "{}";
+      return st.run.ever_started() ? st.stats_json(false) : "{}";
     },
   };
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "actors/tasks/task_env.hpp"
+#include "actors/tasks/task_run.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/scan.hpp"
 
@@ -48,11 +49,8 @@ struct scan_state {
   scan_options options;
   std::shared_ptr<spdlog::logger> log;
 
-  // The current run (running == false between runs).
-  bool running = false;
-  caf::typed_response_promise<task_result> promise;
-  task_result result;
-  int64_t run_id = 0;
+  // The current run (run.running() is false between runs).
+  task_run run{"scan_local_library"};
   std::chrono::steady_clock::time_point started, last_log;
   walker_actor walker;
   std::vector<tag_reader_actor> readers;

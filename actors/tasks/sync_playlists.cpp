@@ -33,8 +33,7 @@ void next_playlist(self_ptr self);
 
 void note_error(self_ptr self, std::string what) {
   log::get("sync_playlists")->warn("{}", what);
-  if (self->state.errors.size() < 100)
-    self->state.errors.push_back(std::move(what));
+  self->state.run.note_error(std::move(what));
 }
 
 const std::string& provider_name(self_ptr self) {
@@ -43,25 +42,15 @@ const std::string& provider_name(self_ptr self) {
 
 void finish(self_ptr self) {
   auto& st = self->state;
-  task_result r;
-  r.task = st.request.task.empty() ? "sync_playlists" : st.request.task;
-  r.started_at = st.started_at;
-  r.finished_at = now_ms();
-  nlohmann::json stats = nlohmann::json::object();
-  for (const auto& [k, v] : st.counts)
-    stats[k] = v;
-  stats["errors"] = st.errors;
+  auto r = st.run.result(run_status::succeeded);
+  auto stats = st.run.stats();
   stats["unavailable"] = st.unavailable;
-  r.stats_json = stats.dump(-1, ' ', false,
-                            nlohmann::json::error_handler_t::replace);
+  r.stats_json = task_run::dump(stats);
   if (st.unavailable.size() == st.config.sources.size()) {
     r.status = run_status::skipped;
     r.reason = skip_reason::provider_unavailable;
-  } else {
-    r.status = run_status::succeeded;
   }
-  st.running = false;
-  st.promise.deliver(std::move(r));
+  st.run.finish(std::move(r));
 }
 
 /// A one-shot reader of a provider's stored playlist modes: SQLite blocks,
@@ -130,7 +119,7 @@ void finish_playlist(self_ptr self, const std::string& error) {
     if (st.mode == "auto_own_tracks")
       st.auto_own_complete = false;
   }
-  ++st.counts["playlists_synced"];
+  ++st.run.count("playlists_synced");
   write(self,
         storage::link_playlist_tracks(st.current, st.track_ids, now_ms(),
                                       error),
@@ -146,12 +135,12 @@ void items_page(self_ptr self, std::string cursor) {
       [self](source_page& page) {
         auto& st = self->state;
         if (page.skipped > 0)
-          st.counts["items_skipped"] += page.skipped;
+          st.run.count("items_skipped") += page.skipped;
         auto next = page.next;
         ingest_batch batch;
         batch.source = provider_name(self);
         batch.reason = st.mode == "auto_own_tracks" ? "auto_own" : "";
-        batch.run_id = st.request.run_id;
+        batch.run_id = st.run.request().run_id;
         batch.tracks = std::move(page.tracks);
         if (batch.tracks.empty()) {
           if (next.empty())
@@ -160,7 +149,7 @@ void items_page(self_ptr self, std::string cursor) {
             items_page(self, next);
           return;
         }
-        st.counts["tracks"] += static_cast<int64_t>(batch.tracks.size());
+        st.run.count("tracks") += static_cast<int64_t>(batch.tracks.size());
         self
           ->request(st.config.env.dedup, caf::infinite, atom::merge_v,
                     std::move(batch))
@@ -194,10 +183,10 @@ void next_playlist(self_ptr self) {
       self
         ->request(st.config.env.dedup, caf::infinite, atom::reconcile_v,
                   provider_name(self), std::string{"auto_own"},
-                  st.request.run_id)
+                  st.run.request().run_id)
         .then(
           [self](int64_t released) {
-            self->state.counts["released"] += released;
+            self->state.run.count("released") += released;
             ++self->state.source_index;
             next_source(self);
           },
@@ -219,7 +208,7 @@ void next_playlist(self_ptr self) {
         [self] {
           auto& st = self->state;
           st.mode = playlist_mode(st.modes, st.current.provider_id);
-          ++st.counts[st.mode];
+          ++st.run.count(st.mode);
           if (st.mode == "disabled") {
             next_playlist(self);
             return;
@@ -241,7 +230,8 @@ void list_page(self_ptr self, std::string cursor) {
         auto& st = self->state;
         if (page.skipped > 0)
           st.playlists_complete = false;
-        st.counts["playlists"] += static_cast<int64_t>(page.playlists.size());
+        st.run.count("playlists")
+          += static_cast<int64_t>(page.playlists.size());
         for (auto& p : page.playlists) {
           p.is_owner = owned_by(p, st.me);
           st.playlists.push_back(std::move(p));
@@ -328,27 +318,15 @@ sync_playlists(task_actor::stateful_pointer<sync_playlists_state> self,
   return {
     [self](atom::run, const task_request& req) -> caf::result<task_result> {
       auto& st = self->state;
-      if (st.running)
-        return make_error(ec::already_running, "sync_playlists");
-      st.running = true;
-      st.request = req;
-      st.started_at = now_ms();
+      if (!st.run.begin(self, req))
+        return st.run.refusal();
       st.source_index = 0;
-      st.counts.clear();
-      st.errors.clear();
       st.unavailable.clear();
-      st.promise = self->make_response_promise<task_result>();
       next_source(self);
-      return st.promise;
+      return st.run.promise();
     },
     [self](atom::progress) -> std::string {
-      auto& st = self->state;
-      if (!st.running)
-        return "{}";
-      nlohmann::json j = nlohmann::json::object();
-      for (const auto& [k, v] : st.counts)
-        j[k] = v;
-      return j.dump();
+      return self->state.run.progress_json(false);
     },
   };
 }

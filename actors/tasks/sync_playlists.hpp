@@ -7,6 +7,7 @@
 #pragma once
 
 #include "actors/tasks/task_env.hpp"
+#include "actors/tasks/task_run.hpp"
 #include "messages/interfaces.hpp"
 
 #include <caf/typed_response_promise.hpp>
@@ -24,10 +25,8 @@ struct sync_playlists_config {
 struct sync_playlists_state {
   static inline const char* name = "sync_playlists";
   sync_playlists_config config;
-  bool running = false;
-  caf::typed_response_promise<task_result> promise;
-  task_request request;
-  int64_t started_at = 0;
+  /// The current run: running flag, promise, counters, listed errors.
+  task_run run{"sync_playlists"};
   size_t source_index = 0;
   // the current provider
   std::deque<playlist_dto> playlists;
@@ -44,8 +43,6 @@ struct sync_playlists_state {
   std::map<std::string, std::string> modes;
   std::vector<int64_t> track_ids;
   bool current_complete = true;
-  std::map<std::string, int64_t> counts;
-  std::vector<std::string> errors;
   std::vector<std::string> unavailable;
 };
 

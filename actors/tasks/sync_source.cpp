@@ -27,26 +27,17 @@ bool read_auto_queue(const std::filesystem::path& db_path) {
 }
 
 void sync_source_state::reset() {
-  running = false;
   jobs.clear();
   pages_in_flight = 0;
   merges_in_flight = 0;
   incomplete.clear();
-  errors.clear();
   aborted = false;
   abort_error.clear();
   reconciling = false;
-  counts.clear();
 }
 
 std::string sync_source_state::progress_json() const {
-  if (!running)
-    return "{}";
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : counts)
-    j[k] = v;
-  j["errors"] = static_cast<int64_t>(errors.size());
-  return j.dump();
+  return run.progress_json(true);
 }
 
 namespace {
@@ -72,44 +63,33 @@ void record_entity_error(self_ptr self, storage::provider_entity kind,
 void note_error(self_ptr self, std::string what) {
   auto& st = self->state;
   log::get(st.config.task)->warn("{}", what);
-  if (st.errors.size() < 100)
-    st.errors.push_back(std::move(what));
-  else
-    ++st.counts["errors_not_listed"];
+  if (!st.run.note_error(std::move(what)))
+    ++st.run.count("errors_not_listed");
 }
 
 void finish(self_ptr self) {
   auto& st = self->state;
-  task_result r;
-  r.task = st.request.task.empty() ? st.config.task : st.request.task;
-  r.started_at = st.started_at;
-  r.finished_at = now_ms();
-  nlohmann::json stats = nlohmann::json::object();
-  for (const auto& [k, v] : st.counts)
-    stats[k] = v;
-  stats["errors"] = st.errors;
+  auto r = st.run.result(run_status::succeeded);
+  auto stats = st.run.stats();
   std::vector<std::string> inc(st.incomplete.begin(), st.incomplete.end());
   stats["not_reconciled"] = inc;
   stats["auto_queue"] = st.auto_queue;
-  r.stats_json = stats.dump(-1, ' ', false,
-                            nlohmann::json::error_handler_t::replace);
+  r.stats_json = task_run::dump(stats);
   if (st.aborted) {
     r.status = run_status::skipped;
     r.reason = skip_reason::provider_unavailable;
     r.error = st.abort_error;
-  } else if (st.counts["pages"] == 0 && !st.errors.empty()) {
+  } else if (st.run.count("pages") == 0 && !st.run.errors().empty()) {
     r.status = run_status::failed;
-    r.error = st.errors.front();
-  } else {
-    r.status = run_status::succeeded;
+    r.error = st.run.errors().front();
   }
   log::get(st.config.task)
     ->info("{}: {} pages, {} artists, {} albums, {} tracks, {} errors",
-           to_string(r.status), st.counts["pages"], st.counts["artists"],
-           st.counts["albums"], st.counts["tracks"], st.errors.size());
-  auto rp = st.promise;
+           to_string(r.status), st.run.count("pages"), st.run.count("artists"),
+           st.run.count("albums"), st.run.count("tracks"),
+           st.run.errors().size());
   st.reset();
-  rp.deliver(std::move(r));
+  st.run.finish(std::move(r));
 }
 
 void reconcile(self_ptr self) {
@@ -127,10 +107,10 @@ void reconcile(self_ptr self) {
   for (const auto& reason : reasons)
     self
       ->request(st.config.env.dedup, caf::infinite, atom::reconcile_v,
-                st.config.source, reason, st.request.run_id)
+                st.config.source, reason, st.run.request().run_id)
       .then(
         [self, left](int64_t released) {
-          self->state.counts["released"] += released;
+          self->state.run.count("released") += released;
           if (--*left == 0)
             finish(self);
         },
@@ -146,16 +126,16 @@ void merge(self_ptr self, const std::string& reason, source_page page) {
   ingest_batch batch;
   batch.source = st.config.source;
   batch.reason = reason;
-  batch.run_id = st.request.run_id;
+  batch.run_id = st.run.request().run_id;
   batch.auto_queue = st.auto_queue;
   batch.artists = std::move(page.artists);
   batch.albums = std::move(page.albums);
   batch.tracks = std::move(page.tracks);
   if (batch.artists.empty() && batch.albums.empty() && batch.tracks.empty())
     return;
-  st.counts["artists"] += static_cast<int64_t>(batch.artists.size());
-  st.counts["albums"] += static_cast<int64_t>(batch.albums.size());
-  st.counts["tracks"] += static_cast<int64_t>(batch.tracks.size());
+  st.run.count("artists") += static_cast<int64_t>(batch.artists.size());
+  st.run.count("albums") += static_cast<int64_t>(batch.albums.size());
+  st.run.count("tracks") += static_cast<int64_t>(batch.tracks.size());
   ++st.merges_in_flight;
   self
     ->request(st.config.env.dedup, caf::infinite, atom::merge_v,
@@ -164,8 +144,8 @@ void merge(self_ptr self, const std::string& reason, source_page page) {
       [self](const ingest_result& r) {
         auto& st = self->state;
         --st.merges_in_flight;
-        st.counts["created"] += r.created;
-        st.counts["merged"] += r.merged;
+        st.run.count("created") += r.created;
+        st.run.count("merged") += r.merged;
         pump(self);
       },
       [self, reason](const caf::error& err) {
@@ -180,9 +160,9 @@ void merge(self_ptr self, const std::string& reason, source_page page) {
 
 void on_page(self_ptr self, sync_source_state::job job, source_page page) {
   auto& st = self->state;
-  ++st.counts["pages"];
+  ++st.run.count("pages");
   if (page.skipped > 0) {
-    st.counts["items_skipped"] += page.skipped;
+    st.run.count("items_skipped") += page.skipped;
     st.incomplete.insert(job.reason);
     for (auto& e : page.errors)
       note_error(self, st.config.source + " " + e);
@@ -219,7 +199,7 @@ void on_page(self_ptr self, sync_source_state::job job, source_page page) {
 
 void pump(self_ptr self) {
   auto& st = self->state;
-  if (!st.running || st.reconciling)
+  if (!st.run.running() || st.reconciling)
     return;
   if (st.aborted) {
     if (st.pages_in_flight == 0 && st.merges_in_flight == 0)
@@ -297,7 +277,7 @@ void list_all(self_ptr self) {
     st.jobs.push_back({{list, "", ""}, list});
   log::get(st.config.task)
     ->info("DISCOVER: syncing {} ({}), auto_queue={}", st.config.source,
-           st.request.trigger, st.auto_queue);
+           st.run.request().trigger, st.auto_queue);
   pump(self);
 }
 
@@ -329,41 +309,34 @@ task_actor::behavior_type
 sync_source(task_actor::stateful_pointer<sync_source_state> self,
             sync_source_config config) {
   self->state.config = std::move(config);
+  self->state.run = task_run{self->state.config.task};
   return {
     [self](atom::run, const task_request& req) -> caf::result<task_result> {
       auto& st = self->state;
-      if (st.running)
-        return make_error(ec::already_running, st.config.task);
+      if (st.run.running())
+        return st.run.refusal();
       if (!st.config.src)
         return task_result::skipped(req.task,
                                     skip_reason::provider_unavailable);
       st.reset();
-      st.running = true;
-      st.request = req;
-      st.started_at = now_ms();
-      st.promise = self->make_response_promise<task_result>();
+      st.run.begin(self, req);
       self->request(st.config.src, std::chrono::seconds{30}, atom::src_info_v)
         .then(
           [self](const source_info& info) {
             auto& st = self->state;
             if (!info.enabled || !info.authenticated) {
-              auto r = task_result::skipped(
-                st.request.task.empty() ? st.config.task : st.request.task,
-                skip_reason::provider_unavailable);
-              r.started_at = st.started_at;
-              r.finished_at = now_ms();
+              auto r = st.run.result(run_status::skipped);
+              r.reason = skip_reason::provider_unavailable;
               r.error = info.name
                         + (info.enabled ? " is not authenticated"
                                         : " is not enabled");
-              auto rp = st.promise;
               st.reset();
-              rp.deliver(std::move(r));
+              st.run.finish(std::move(r));
               return;
             }
             if (!st.config.env.dedup) {
-              auto rp = st.promise;
               st.reset();
-              rp.deliver(
+              st.run.finish(
                 make_error(ec::invalid_config, "no dedup store to merge into"));
               return;
             }
@@ -371,11 +344,10 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
           },
           [self](const caf::error& err) {
             auto& st = self->state;
-            auto rp = st.promise;
             st.reset();
-            rp.deliver(err);
+            st.run.finish(err);
           });
-      return st.promise;
+      return st.run.promise();
     },
     [self](atom::progress) -> std::string {
       return self->state.progress_json();

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "actors/tasks/task_env.hpp"
+#include "actors/tasks/task_run.hpp"
 #include "messages/interfaces.hpp"
 
 #include <caf/typed_response_promise.hpp>
@@ -50,23 +51,19 @@ struct sync_source_state {
   };
 
   sync_source_config config;
-  bool running = false;
-  caf::typed_response_promise<task_result> promise;
-  task_request request;
-  int64_t started_at = 0;
+  /// The current run: running flag, promise, counters, listed errors.
+  task_run run;
   bool auto_queue = false;
   std::deque<job> jobs;
   size_t pages_in_flight = 0;
   size_t merges_in_flight = 0;
   /// reasons whose listing is incomplete (never reconciled this run)
   std::set<std::string> incomplete;
-  std::vector<std::string> errors;
   bool aborted = false;
   std::string abort_error;
   bool reconciling = false;
-  // counters
-  std::map<std::string, int64_t> counts;
 
+  /// Clears what the last run left (the run's own bookkeeping is in `run`).
   void reset();
   std::string progress_json() const;
 };

@@ -138,12 +138,12 @@ CAF_TEST(stored modes decide what happens to each playlist) {
                 task_request{"sync_playlists", "manual", 42})
       .then([=](const task_result& r) { *out = r; },
             [=](const caf::error& e) {
-              out->status = "error";
+              out->status = run_status::failed;
               out->error = render(e);
             });
   });
   sched.run();
-  CAF_CHECK_EQUAL(out->status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(out->status), "succeeded");
   auto stats = nlohmann::json::parse(out->stats_json);
   CAF_CHECK_EQUAL(stats["reference_only"], 1);
   CAF_CHECK_EQUAL(stats["disabled"], 1);

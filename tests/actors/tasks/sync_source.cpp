@@ -229,7 +229,7 @@ CAF_TEST(the auto queue setting is read from the database for the run) {
   task = sys.spawn(sync_source, cfg);
   script_account();
   auto r = run();
-  CAF_CHECK_EQUAL(r.status, "succeeded");
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   CAF_REQUIRE(!rec->batches.empty());
   for (const auto& b : rec->batches)
     CAF_CHECK_EQUAL(b.auto_queue, true);

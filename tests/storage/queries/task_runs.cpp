@@ -3,7 +3,6 @@
 
 #include "storage/migrations.hpp"
 #include "storage/queries/task_runs.hpp"
-#include "storage/writes/settings.hpp"
 #include "storage/writes/task_runs.hpp"
 
 using namespace discotheque;
@@ -62,44 +61,6 @@ CAF_TEST(finished runs come back in order with their words) {
     "provider_unavailable");
   CAF_CHECK_EQUAL(
     db.query_int("SELECT success FROM task_runs WHERE id = 1").value_or(-1), 1);
-}
-
-CAF_TEST(runs left running by a crash are closed as failed) {
-  apply(start_task_run(1, "scan", 1000, "startup-ish"));
-  CAF_CHECK_EQUAL(
-    db.query_text("SELECT trigger FROM task_runs WHERE id = 1").value_or(""),
-    "schedule");
-  CAF_CHECK_EQUAL(finished_task_runs(db).size(), 0u);
-  apply(fail_interrupted_task_runs());
-  auto rows = finished_task_runs(db);
-  CAF_REQUIRE_EQUAL(rows.size(), 1u);
-  CAF_CHECK_EQUAL(to_string(rows[0].status), "failed");
-  CAF_CHECK_EQUAL(rows[0].error,
-                  "interrupted: the service stopped during the run");
-}
-
-CAF_TEST(task settings round trip) {
-  task_settings_patch patch;
-  patch.set_enabled = true;
-  patch.enabled = false;
-  apply(set_task_settings("health_check", patch));
-  patch.set_enabled = false;
-  patch.set_interval = true;
-  patch.interval_s = 60;
-  apply(set_task_settings("health_check", patch));
-  CAF_CHECK_EQUAL(
-    set_task_settings("scan", task_settings_patch{}).statements.size(), 0u);
-  apply(write_request{{upsert_setting("tasks.scan.enabled", R"("yes")")}});
-  auto s = task_settings_of(db);
-  CAF_REQUIRE_EQUAL(s.count("health_check"), 1u);
-  CAF_CHECK_EQUAL(s["health_check"].enabled.value_or(true), false);
-  CAF_CHECK_EQUAL(s["health_check"].interval_s.value_or(0), 60);
-  // A value of the wrong type is ignored.
-  CAF_CHECK(!s["scan"].enabled.has_value());
-  CAF_CHECK_EQUAL(db.query_text("SELECT value FROM settings WHERE key = "
-                                "'tasks.health_check.interval_seconds'")
-                    .value_or(""),
-                  "60");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
