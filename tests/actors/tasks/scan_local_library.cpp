@@ -388,6 +388,7 @@ CAF_TEST(a scan without music folders leaves every file as it is) {
   roots.clear();
   start();
   auto r = run_scan();
+  CAF_MESSAGE("stats: " << r.stats_json);
   CAF_CHECK_EQUAL(r.status, "succeeded");
   auto stats = json::parse(r.stats_json);
   CAF_CHECK_EQUAL(stats["files_gone"].get<int64_t>(), 0);
