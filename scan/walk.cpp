@@ -170,6 +170,7 @@ walk_result walk(const walk_request& req) {
     ++out.folders_seen;
     auto& files = listings.emplace_back(listing{dir, {}, {}}).files;
     subdirs.clear();
+    bool dir_hidden = false;
     while (auto* de = ::readdir(d)) {
       std::string name = de->d_name;
       if (name == "." || name == "..")
@@ -179,7 +180,17 @@ walk_result walk(const walk_request& req) {
       struct stat s;
       if (::fstatat(::dirfd(d), de->d_name, &s, 0) != 0) {
         auto err = errno;
-        if (err != ENOENT) { // not a dangling symlink: something is there
+        if (err == EACCES) {
+          // A folder readable but not searchable: no entry of it can be
+          // stat()ed, so it is hidden once as a whole.
+          if (!dir_hidden) {
+            out.warnings.push_back("cannot stat its entries (" + errno_text(err)
+                                   + "), nothing under it is marked gone: "
+                                   + dir);
+            hidden.push_back(dir);
+            dir_hidden = true;
+          }
+        } else if (err != ENOENT) { // not a dangling symlink: it is there
           out.warnings.push_back("cannot stat (" + errno_text(err)
                                  + "), nothing under it is marked gone: " + dir
                                  + "/" + name);

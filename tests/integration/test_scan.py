@@ -221,6 +221,12 @@ def test_permission_denied_is_retried_and_hides_nothing():
         check(stats["files_gone"] == 0, stats)
         check(count(db, "SELECT count(*) FROM tracks WHERE local_path IS NOT NULL") == owned,
               "tracks under an unreadable folder lost their files")
+        # Listable but not searchable: its entries cannot be stat()ed.
+        os.chmod(locked_dir, 0o644)
+        stats = run_scan(data, music, prefix=prefix)
+        check(stats["files_gone"] == 0, stats)
+        check(count(db, "SELECT count(*) FROM tracks WHERE local_path IS NOT NULL") == owned,
+              "tracks under an unsearchable folder lost their files")
         os.chmod(locked_dir, 0o755)
         stats = run_scan(data, music, prefix=prefix)
         check(stats["files_gone"] == 0 and stats["files_opened"] == 0, stats)
