@@ -46,10 +46,18 @@ public:
   deadline_stream(const std::string& path,
                   std::chrono::steady_clock::time_point deadline)
     : file_(path.c_str(), true), deadline_(deadline) {
+    if (file_.isOpen())
+      size_ = file_.length();
   }
 
   bool expired() const {
     return expired_;
+  }
+
+  /// A read returned less than asked before the end of the file: an I/O
+  /// error (or a file still being written), not a broken file.
+  bool short_read() const {
+    return short_read_;
   }
 
   TagLib::FileName name() const override {
@@ -58,7 +66,12 @@ public:
   TagLib::ByteVector readBlock(unsigned long length) override {
     if (past_deadline())
       return {};
-    return file_.readBlock(length);
+    auto pos = file_.tell();
+    auto data = file_.readBlock(length);
+    if (data.size() < length && pos >= 0
+        && pos + static_cast<long>(data.size()) < size_)
+      short_read_ = true;
+    return data;
   }
   void writeBlock(const TagLib::ByteVector& data) override {
     file_.writeBlock(data);
@@ -103,7 +116,9 @@ private:
 
   TagLib::FileStream file_;
   std::chrono::steady_clock::time_point deadline_;
+  long size_ = 0;
   bool expired_ = false;
+  bool short_read_ = false;
 };
 
 /// Why `path` cannot be opened, and whether that may pass by itself.
@@ -324,6 +339,10 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime,
     TagLib::FileRef ref(&stream, true, TagLib::AudioProperties::Fast);
     if (stream.expired())
       return too_long();
+    if (stream.short_read()) {
+      out.transient = true;
+      return fail("I/O error while reading");
+    }
     if (ref.isNull() || !ref.file() || !ref.file()->isValid())
       return unreadable("not a readable " + ext.substr(1) + " file");
     auto* props = ref.audioProperties();
