@@ -167,6 +167,14 @@ config config::from_json(const json& doc) {
         else
           unknown_key(key);
       }
+    } else if (k == "scan") {
+      require_object(v, k);
+      for (const auto& [sk, sv] : v.items()) {
+        if (sk == "max_file_seconds")
+          c.scan_max_file_seconds = get_int(sv, k + "." + sk, 1, 86400);
+        else
+          unknown_key(k + "." + sk);
+      }
     } else if (k == "providers") {
       require_object(v, k);
       for (const auto& [name, pv] : v.items()) {

@@ -47,6 +47,8 @@ struct config {
   int http_threads = 1;
   int64_t http_max_body_bytes = 1 << 20;
   int64_t http_idle_timeout_s = 30;
+  /// How long the scan may read one file before it gives up on it.
+  int64_t scan_max_file_seconds = 30;
   std::map<std::string, provider_config> providers;
 
   std::filesystem::path db_path() const {

@@ -30,12 +30,15 @@ struct scan_error_dto {
   std::string reason;
   int64_t size = 0;
   int64_t mtime = 0;
+  /// The error may go away by itself (permission denied, I/O error): the
+  /// next scan reads the file again even when size and mtime are the same.
+  bool transient = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, scan_error_dto& x) {
   return f(caf::meta::type_name("scan_error_dto"), x.path, x.reason, x.size,
-           x.mtime);
+           x.mtime, x.transient);
 }
 
 /// What the walker is asked to walk.
@@ -63,6 +66,11 @@ struct walk_result {
   int64_t files_unchanged = 0;
   int64_t folders_seen = 0;
   int64_t folders_skipped = 0;
+  /// Known files under no configured music folder: left as they are.
+  int64_t files_outside_roots = 0;
+  /// Configured music folders that are missing or cannot be listed: nothing
+  /// under them is marked gone, and the scan fails naming them.
+  std::vector<std::string> unavailable_roots;
   std::vector<std::string> warnings; ///< unreadable folders, loops
 };
 
@@ -71,7 +79,7 @@ typename Inspector::result_type inspect(Inspector& f, walk_result& x) {
   return f(caf::meta::type_name("walk_result"), x.to_read, x.gone,
            x.gone_errors, x.folder_paths, x.folder_hashes, x.gone_folders,
            x.files_seen, x.files_unchanged, x.folders_seen, x.folders_skipped,
-           x.warnings);
+           x.files_outside_roots, x.unavailable_roots, x.warnings);
 }
 
 /// A tag reader's answer for one chunk of files.

@@ -5,9 +5,11 @@
 #include <taglib/fileref.h>
 #include <taglib/tdebuglistener.h>
 #include <taglib/tfile.h>
+#include <taglib/tfilestream.h>
 #include <taglib/tpropertymap.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -34,6 +36,103 @@ void silence_taglib() {
     static quiet_listener listener;
     TagLib::setDebugListener(&listener);
   });
+}
+
+/// A TagLib::FileStream whose reads return nothing once a deadline has
+/// passed: TagLib takes that for the end of the file and stops by itself,
+/// with no thread to kill.
+class deadline_stream : public TagLib::IOStream {
+public:
+  deadline_stream(const std::string& path,
+                  std::chrono::steady_clock::time_point deadline)
+    : file_(path.c_str(), true), deadline_(deadline) {
+    if (file_.isOpen())
+      size_ = file_.length();
+  }
+
+  bool expired() const {
+    return expired_;
+  }
+
+  /// A read returned less than asked before the end of the file: an I/O
+  /// error (or a file still being written), not a broken file.
+  bool short_read() const {
+    return short_read_;
+  }
+
+  TagLib::FileName name() const override {
+    return file_.name();
+  }
+  TagLib::ByteVector readBlock(unsigned long length) override {
+    if (past_deadline())
+      return {};
+    auto pos = file_.tell();
+    auto data = file_.readBlock(length);
+    if (data.size() < length && pos >= 0
+        && pos + static_cast<long>(data.size()) < size_)
+      short_read_ = true;
+    return data;
+  }
+  void writeBlock(const TagLib::ByteVector& data) override {
+    file_.writeBlock(data);
+  }
+  void insert(const TagLib::ByteVector& data, unsigned long start,
+              unsigned long replace) override {
+    file_.insert(data, start, replace);
+  }
+  void removeBlock(unsigned long start, unsigned long length) override {
+    file_.removeBlock(start, length);
+  }
+  bool readOnly() const override {
+    return true;
+  }
+  bool isOpen() const override {
+    return file_.isOpen();
+  }
+  void seek(long offset, Position p) override {
+    file_.seek(offset, p);
+  }
+  void clear() override {
+    file_.clear();
+  }
+  long tell() const override {
+    return file_.tell();
+  }
+  long length() override {
+    // Past the deadline the file looks empty, so searches from its end
+    // (ID3v1, APE) end as well.
+    return past_deadline() ? 0 : file_.length();
+  }
+  void truncate(long length) override {
+    file_.truncate(length);
+  }
+
+private:
+  bool past_deadline() {
+    if (!expired_ && std::chrono::steady_clock::now() >= deadline_)
+      expired_ = true;
+    return expired_;
+  }
+
+  TagLib::FileStream file_;
+  std::chrono::steady_clock::time_point deadline_;
+  long size_ = 0;
+  bool expired_ = false;
+  bool short_read_ = false;
+};
+
+/// Why `path` cannot be opened, and whether that may pass by itself.
+std::pair<std::string, bool> open_error(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f) {
+    std::fclose(f);
+    return {"cannot open file", false};
+  }
+  auto err = errno;
+  bool transient = err == EACCES || err == EPERM || err == EIO || err == EAGAIN
+                   || err == EINTR || err == ENOMEM || err == EMFILE
+                   || err == ENFILE || err == ETIMEDOUT || err == ESTALE;
+  return {std::string{"cannot open file: "} + std::strerror(err), transient};
 }
 
 /// What the first bytes say the file is ("" = no recognizable signature).
@@ -197,13 +296,24 @@ bool is_audio_extension(std::string_view ext) {
   return std::find(std::begin(exts), std::end(exts), e) != std::end(exts);
 }
 
-read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
+read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime,
+                       const read_options& opts) {
   silence_taglib();
   read_outcome out;
   auto fail = [&](std::string why) {
     out.ok = false;
     out.error = std::move(why);
     return out;
+  };
+  auto started = std::chrono::steady_clock::now();
+  auto too_long = [&] {
+    auto s
+      = std::chrono::duration_cast<std::chrono::seconds>(opts.max_file_time)
+          .count();
+    if (s > 0)
+      return fail("took longer than " + std::to_string(s) + " s");
+    return fail("took longer than " + std::to_string(opts.max_file_time.count())
+                + " ms");
   };
   if (size == 0)
     return fail("empty file");
@@ -213,14 +323,26 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
   // case pays no second open, and the reason then says what is wrong.
   auto unreadable = [&](const std::string& what) {
     auto kind = sniff(path);
-    if (kind == "unopenable")
-      return fail("cannot open file");
+    if (kind == "unopenable") {
+      auto [why, transient] = open_error(path);
+      out.transient = transient;
+      return fail(why);
+    }
     if (!plausible(ext, kind))
       return fail("mislabeled: content is " + kind + ", extension is " + ext);
     return fail("corrupt or truncated: " + what);
   };
   try {
-    TagLib::FileRef ref(path.c_str(), true, TagLib::AudioProperties::Fast);
+    deadline_stream stream(path, started + opts.max_file_time);
+    if (!stream.isOpen())
+      return unreadable("cannot open");
+    TagLib::FileRef ref(&stream, true, TagLib::AudioProperties::Fast);
+    if (stream.expired())
+      return too_long();
+    if (stream.short_read()) {
+      out.transient = true;
+      return fail("I/O error while reading");
+    }
     if (ref.isNull() || !ref.file() || !ref.file()->isValid())
       return unreadable("not a readable " + ext.substr(1) + " file");
     auto* props = ref.audioProperties();
@@ -228,6 +350,8 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime) {
         || (props->lengthInMilliseconds() <= 0 && props->sampleRate() <= 0))
       return unreadable("no audio stream");
     tag_values pm{ref.file()->properties()};
+    if (stream.expired())
+      return too_long();
     auto& t = out.track;
     t.title = pm("TITLE");
     if (t.title.empty())

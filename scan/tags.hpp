@@ -5,6 +5,7 @@
 
 #include "messages/library.hpp"
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -18,10 +19,21 @@ struct read_outcome {
   bool ok = false;
   track_dto track;   ///< when ok (local_path, size and mtime filled in)
   std::string error; ///< when not ok: why, one line
+  /// When not ok: the error may go away without the file changing
+  /// (permission denied, I/O error), so the next scan tries again.
+  bool transient = false;
+};
+
+struct read_options {
+  /// After this, reads of the file return nothing, so TagLib stops by
+  /// itself (a huge file without frames held a reader for minutes), and
+  /// the file is an error "took longer than N s".
+  std::chrono::milliseconds max_file_time{30'000};
 };
 
 /// Opens and reads one file. Never throws; a broken file is an outcome.
-read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime);
+read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime,
+                       const read_options& opts = {});
 
 /// Limit for one tag value in bytes; longer values are cut.
 constexpr size_t max_tag_bytes = 1024;

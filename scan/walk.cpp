@@ -1,14 +1,16 @@
 #include "scan/walk.hpp"
 
 #include "scan/tags.hpp"
-#include "storage/database.hpp"
+#include "storage/queries/scan.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <set>
@@ -18,11 +20,6 @@
 namespace discotheque::scan {
 
 namespace {
-
-struct known_file {
-  int64_t size;
-  int64_t mtime;
-};
 
 int64_t mtime_ns(const struct stat& s) {
   return static_cast<int64_t>(s.st_mtim.tv_sec) * 1'000'000'000
@@ -64,29 +61,22 @@ std::string clean(const std::string& p) {
 
 namespace {
 
-/// What the last scan recorded, to compare the walk with.
-struct known_state {
-  std::unordered_map<std::string, known_file> files, errors;
-  std::unordered_map<std::string, std::string> folders; ///< path -> hash
-};
+/// Whether `path` is `dir` itself or lies under it.
+bool within(const std::string& path, const std::string& dir) {
+  return path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0
+         && (path.size() == dir.size() || path[dir.size()] == '/'
+             || dir == "/");
+}
 
-known_state load_known(const std::filesystem::path& db_path) {
-  known_state k;
-  auto db = storage::database::open(db_path,
-                                    storage::database::mode::read_only);
-  auto s = db.prepare("SELECT local_path, file_size, file_mtime FROM tracks"
-                      " WHERE local_path IS NOT NULL");
-  while (s.step())
-    k.files.emplace(s.text(0), known_file{s.opt_int64(1).value_or(-1),
-                                          s.opt_int64(2).value_or(-1)});
-  auto e = db.prepare("SELECT path, file_size, file_mtime FROM scan_errors");
-  while (e.step())
-    k.errors.emplace(e.text(0), known_file{e.opt_int64(1).value_or(-1),
-                                           e.opt_int64(2).value_or(-1)});
-  auto f = db.prepare("SELECT path, hash FROM scan_folders");
-  while (f.step())
-    k.folders.emplace(f.text(0), f.text(1));
-  return k;
+bool within_any(const std::string& path, const std::vector<std::string>& dirs) {
+  for (auto& d : dirs)
+    if (within(path, d))
+      return true;
+  return false;
+}
+
+std::string errno_text(int err) {
+  return std::strerror(err);
 }
 
 } // namespace
@@ -95,7 +85,9 @@ walk_result walk(const walk_request& req) {
   walk_result out;
   // The database is read on a second thread while this one lists folders:
   // on an unchanged library both take about as long.
-  auto pending_known = std::async(std::launch::async, load_known, req.db_path);
+  auto pending_known = std::async(std::launch::async, [&req] {
+    return storage::load_scan_state(req.db_path);
+  });
   struct entry {
     std::string name;
     int64_t size;
@@ -115,27 +107,36 @@ walk_result walk(const walk_request& req) {
     has_data_dir = true;
   std::set<std::pair<dev_t, ino_t>> visited;
   std::vector<std::string> stack;
-  // A music folder that is not there (an unmounted disk) is not a folder
-  // whose files were all deleted: what we know under it stays as it is.
-  std::vector<std::string> unavailable;
+  // Only what lies under a music folder that was actually listed can be
+  // gone. A missing root (an unmounted disk), a folder that cannot be
+  // listed or an entry that cannot be stat()ed hides its files, it does not
+  // delete them; and a file under no configured root is not ours to judge.
+  std::vector<std::string> reachable_roots;
+  std::vector<std::string> hidden; ///< paths whose content is unknown
   for (auto it = req.roots.rbegin(); it != req.roots.rend(); ++it) {
     auto root = clean(*it);
     struct stat rs;
-    if (::stat(root.c_str(), &rs) != 0 || !S_ISDIR(rs.st_mode)) {
-      out.warnings.push_back("music folder unavailable, nothing under it is "
-                             "marked gone: "
+    if (::stat(root.c_str(), &rs) != 0) {
+      auto err = errno;
+      out.warnings.push_back("music folder unavailable (" + errno_text(err)
+                             + "), nothing under it is marked gone: " + root);
+      out.unavailable_roots.push_back(root);
+      hidden.push_back(root);
+      continue;
+    }
+    if (!S_ISDIR(rs.st_mode)) {
+      out.warnings.push_back("music folder is not a folder, nothing under it "
+                             "is marked gone: "
                              + root);
-      unavailable.push_back(root + "/");
+      out.unavailable_roots.push_back(root);
+      hidden.push_back(root);
       continue;
     }
     stack.push_back(std::move(root));
   }
-  auto under_unavailable = [&](const std::string& path) {
-    for (auto& u : unavailable)
-      if (path.compare(0, u.size(), u) == 0)
-        return true;
-    return false;
-  };
+  std::reverse(out.unavailable_roots.begin(), out.unavailable_roots.end());
+  // A root is reachable once it could be listed; checked in the loop below.
+  std::set<std::string> roots_pending(stack.begin(), stack.end());
   std::vector<std::string> subdirs;
   while (!stack.empty()) {
     auto dir = std::move(stack.back());
@@ -143,21 +144,33 @@ walk_result walk(const walk_request& req) {
     struct stat ds;
     if (::stat(dir.c_str(), &ds) != 0 || !S_ISDIR(ds.st_mode)) {
       out.warnings.push_back("not a directory: " + dir);
+      hidden.push_back(dir);
       continue;
     }
-    if (!visited.insert({ds.st_dev, ds.st_ino}).second)
+    if (!visited.insert({ds.st_dev, ds.st_ino}).second) {
+      if (roots_pending.erase(dir)) // a root that is also inside another
+        reachable_roots.push_back(dir);
       continue; // a symlink loop or a second way into the same folder
+    }
     if (has_data_dir && ds.st_dev == data_st.st_dev
         && ds.st_ino == data_st.st_ino)
       continue; // our own data folder (database, images) is not music
     DIR* d = ::opendir(dir.c_str());
     if (!d) {
-      out.warnings.push_back("cannot list: " + dir);
+      auto err = errno;
+      out.warnings.push_back("cannot list (" + errno_text(err)
+                             + "), nothing under it is marked gone: " + dir);
+      hidden.push_back(dir);
+      if (roots_pending.erase(dir))
+        out.unavailable_roots.push_back(dir);
       continue;
     }
+    if (roots_pending.erase(dir))
+      reachable_roots.push_back(dir);
     ++out.folders_seen;
     auto& files = listings.emplace_back(listing{dir, {}, {}}).files;
     subdirs.clear();
+    bool dir_hidden = false;
     while (auto* de = ::readdir(d)) {
       std::string name = de->d_name;
       if (name == "." || name == "..")
@@ -165,8 +178,26 @@ walk_result walk(const walk_request& req) {
       // Relative to the open directory: the kernel does not walk the
       // whole path again for every file.
       struct stat s;
-      if (::fstatat(::dirfd(d), de->d_name, &s, 0) != 0)
-        continue; // dangling symlink
+      if (::fstatat(::dirfd(d), de->d_name, &s, 0) != 0) {
+        auto err = errno;
+        if (err == EACCES) {
+          // A folder readable but not searchable: no entry of it can be
+          // stat()ed, so it is hidden once as a whole.
+          if (!dir_hidden) {
+            out.warnings.push_back("cannot stat its entries (" + errno_text(err)
+                                   + "), nothing under it is marked gone: "
+                                   + dir);
+            hidden.push_back(dir);
+            dir_hidden = true;
+          }
+        } else if (err != ENOENT) { // not a dangling symlink: it is there
+          out.warnings.push_back("cannot stat (" + errno_text(err)
+                                 + "), nothing under it is marked gone: " + dir
+                                 + "/" + name);
+          hidden.push_back(dir + "/" + name);
+        }
+        continue;
+      }
       if (S_ISDIR(s.st_mode)) {
         subdirs.push_back(dir + "/" + name);
       } else if (S_ISREG(s.st_mode)) {
@@ -215,6 +246,9 @@ walk_result walk(const walk_request& req) {
         same = kn->second.size == f.size && kn->second.mtime == f.mtime;
       if (!same && e != errors.end())
         same = e->second.size == f.size && e->second.mtime == f.mtime;
+      // Fixed permissions or a recovered disk change neither size nor mtime.
+      if (e != errors.end() && e->second.transient)
+        same = false;
       if (kn != known.end())
         known.erase(kn);
       if (e != errors.end())
@@ -225,14 +259,21 @@ walk_result walk(const walk_request& req) {
         out.to_read.push_back(scan_file{std::move(path), f.size, f.mtime});
     }
   }
-  for (auto& [path, _] : known)
-    if (!under_unavailable(path))
+  auto may_be_gone = [&](const std::string& path) {
+    return within_any(path, reachable_roots) && !within_any(path, hidden);
+  };
+  for (auto& [path, _] : known) {
+    if (may_be_gone(path))
       out.gone.push_back(path);
+    else if (!within_any(path, reachable_roots)
+             && !within_any(path, out.unavailable_roots))
+      ++out.files_outside_roots;
+  }
   for (auto& [path, _] : errors)
-    if (!under_unavailable(path))
+    if (may_be_gone(path))
       out.gone_errors.push_back(path);
   for (auto& [path, _] : folders)
-    if (!under_unavailable(path + "/"))
+    if (may_be_gone(path))
       out.gone_folders.push_back(path);
   std::sort(out.gone.begin(), out.gone.end());
   return out;

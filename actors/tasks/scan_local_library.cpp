@@ -3,6 +3,7 @@
 #include "messages/error.hpp"
 #include "scan/tags.hpp"
 #include "scan/walk.hpp"
+#include "storage/writes/scan.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -31,20 +32,23 @@ walker_actor::behavior_type walker(walker_actor::pointer,
   };
 }
 
-tag_reader_actor::behavior_type
-tag_reader(tag_reader_actor::pointer, std::shared_ptr<spdlog::logger> log) {
+tag_reader_actor::behavior_type tag_reader(tag_reader_actor::pointer,
+                                           std::shared_ptr<spdlog::logger> log,
+                                           int64_t max_file_ms) {
+  scan::read_options opts;
+  opts.max_file_time = std::chrono::milliseconds{max_file_ms};
   return {
-    [log](atom::scan_read, const std::vector<scan_file>& files) {
+    [log, opts](atom::scan_read, const std::vector<scan_file>& files) {
       log->debug("reading {} files", files.size());
       read_result out;
       for (auto& f : files) {
         ++out.opened;
-        auto r = scan::read_tags(f.path, f.size, f.mtime);
+        auto r = scan::read_tags(f.path, f.size, f.mtime, opts);
         if (r.ok)
           out.tracks.push_back(std::move(r.track));
         else
           out.errors.push_back(
-            scan_error_dto{f.path, r.error, f.size, f.mtime});
+            scan_error_dto{f.path, r.error, f.size, f.mtime, r.transient});
       }
       return out;
     },
@@ -66,6 +70,7 @@ std::string scan_state::stats_json(bool with_errors) const {
     {"tracks_added", tracks_added},
     {"tracks_updated", tracks_updated},
     {"files_gone", files_gone},
+    {"files_outside_roots", walk.files_outside_roots},
     {"folders_seen", folders_seen},
     {"folders_skipped", folders_skipped},
     {"elapsed_ms", static_cast<int64_t>(elapsed * 1000)},
@@ -128,28 +133,29 @@ void finalize(self_ptr self) {
   auto& st = self->state;
   stop_helpers(self); // also keeps pump() from finalizing twice
   write_request req;
-  auto now = sql_value::of(now_ms());
   std::set<std::string> failed;
   for (auto& e : st.errors)
     failed.insert(e.path);
-  for (auto& p : st.walk.gone_errors)
-    req.statements.push_back(
-      sql_stmt{"DELETE FROM scan_errors WHERE path = ?1", {sql_value::of(p)}});
+  std::vector<std::string> readable;
   for (auto& f : st.walk.to_read)
     if (!failed.count(f.path))
-      req.statements.push_back(sql_stmt{
-        "DELETE FROM scan_errors WHERE path = ?1", {sql_value::of(f.path)}});
+      readable.push_back(f.path);
+  storage::writes::append(
+    req, storage::writes::forget_scan_errors(st.walk.gone_errors));
+  storage::writes::append(req, storage::writes::forget_scan_errors(readable));
   if (st.failure.empty()) {
-    for (size_t i = 0; i < st.walk.folder_paths.size(); ++i)
-      req.statements.push_back(sql_stmt{
-        "INSERT INTO scan_folders(path, hash, scanned_at) VALUES (?1, ?2, ?3)"
-        " ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, scanned_at = "
-        "excluded.scanned_at",
-        {sql_value::of(st.walk.folder_paths[i]),
-         sql_value::of(st.walk.folder_hashes[i]), now}});
-    for (auto& p : st.walk.gone_folders)
-      req.statements.push_back(sql_stmt{
-        "DELETE FROM scan_folders WHERE path = ?1", {sql_value::of(p)}});
+    storage::writes::append(req, storage::writes::record_scan_folders(
+                                   st.walk.folder_paths, st.walk.folder_hashes,
+                                   now_ms()));
+    storage::writes::append(
+      req, storage::writes::forget_scan_folders(st.walk.gone_folders));
+  }
+  // The folders that were there are scanned and committed; a music folder
+  // that was not is still a failed run, named so it can be fixed.
+  if (st.failure.empty() && !st.walk.unavailable_roots.empty()) {
+    st.failure = "music folder unavailable:";
+    for (auto& r : st.walk.unavailable_roots)
+      st.failure += " " + r;
   }
   if (req.statements.empty()) {
     finish(self);
@@ -205,19 +211,11 @@ void record_errors(self_ptr self, const std::vector<scan_error_dto>& errs) {
   auto& st = self->state;
   if (errs.empty())
     return;
-  write_request req;
-  auto now = sql_value::of(now_ms());
   for (auto& e : errs) {
     st.log->warn("cannot read {}: {}", e.path, e.reason);
-    req.statements.push_back(sql_stmt{
-      "INSERT INTO scan_errors(path, reason, file_size, seen_at, file_mtime) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(path) DO UPDATE SET reason = "
-      "excluded.reason, file_size = excluded.file_size, seen_at = "
-      "excluded.seen_at, file_mtime = excluded.file_mtime",
-      {sql_value::of(e.path), sql_value::of(e.reason), sql_value::of(e.size),
-       now, sql_value::of(e.mtime)}});
     st.errors.push_back(e);
   }
+  auto req = storage::writes::record_scan_errors(errs, now_ms());
   ++st.writes_in_flight;
   self->request(st.env.store, caf::infinite, atom::write_v, std::move(req))
     .then(
@@ -295,6 +293,7 @@ void pump(self_ptr self) {
 void start_reading(self_ptr self) {
   auto& st = self->state;
   auto n = st.options.readers;
+  int64_t max_file_ms = st.env.cfg.scan_max_file_seconds * 1000;
   if (n == 0)
     n = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < n; ++i)
@@ -302,8 +301,9 @@ void start_reading(self_ptr self) {
     // its helpers go with it, and a crashed helper fails the run.
     st.readers.push_back(
       st.env.detached
-        ? self->spawn<caf::detached + caf::linked>(tag_reader, st.log)
-        : self->spawn<caf::linked>(tag_reader, st.log));
+        ? self->spawn<caf::detached + caf::linked>(tag_reader, st.log,
+                                                   max_file_ms)
+        : self->spawn<caf::linked>(tag_reader, st.log, max_file_ms));
   st.log->info("{} files to read with {} readers ({} unchanged, {} folders "
                "skipped)",
                st.walk.to_read.size(), n, st.files_unchanged,

@@ -32,8 +32,10 @@ using tag_reader_actor = caf::typed_actor<
 // dereferencing an empty argument tuple when it spawns them (UBSan).
 walker_actor::behavior_type walker(walker_actor::pointer self,
                                    std::shared_ptr<spdlog::logger> log);
+/// `max_file_ms`: how long one file may take before it is given up.
 tag_reader_actor::behavior_type tag_reader(tag_reader_actor::pointer self,
-                                           std::shared_ptr<spdlog::logger> log);
+                                           std::shared_ptr<spdlog::logger> log,
+                                           int64_t max_file_ms);
 
 struct scan_options {
   size_t readers = 0;      ///< 0 = one per core

@@ -1,4 +1,4 @@
-#define CAF_SUITE scan.local_library
+#define CAF_SUITE actors.tasks.scan_local_library
 #include "fixture.hpp"
 #include "scan/corpus.hpp"
 
@@ -8,6 +8,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <set>
@@ -24,10 +25,13 @@ struct fixture : test::fixture_base {
   dedup_store_actor dedup;
   task_actor scan;
   int64_t run_id = 0;
+  std::vector<std::filesystem::path> roots; ///< the configured music_dirs
+  int64_t max_file_seconds = 30;
 
   fixture() {
     root = dir / "music";
     test::copy_library(root);
+    roots = {root};
     store_config cfg;
     cfg.db_path = dir / "library.db";
     st = sys.spawn(store, cfg);
@@ -47,7 +51,8 @@ struct fixture : test::fixture_base {
       dedup_config{dir / "library.db", st, {"spotify", "deezer", "tidal"}});
     sched.run();
     task_env env;
-    env.cfg.music_dirs = {root};
+    env.cfg.music_dirs = roots;
+    env.cfg.scan_max_file_seconds = max_file_seconds;
     env.cfg.data_dir = root / "data";
     env.db_path = dir / "library.db";
     env.store = st;
@@ -346,14 +351,76 @@ CAF_TEST(an unavailable music folder does not make its files gone) {
   auto moved = dir / "unmounted";
   std::filesystem::rename(root, moved);
   auto r = run_scan();
-  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
+  // A folder that is not there is a failed scan naming it (issue: it was a
+  // success with 0 files), and still nothing under it is gone.
+  CAF_CHECK_EQUAL(to_string(r.status), "failed");
+  CHECK_MSG(r.error.find(root.string()) != std::string::npos, r.error);
   CAF_CHECK_EQUAL(json::parse(r.stats_json)["files_gone"].get<int64_t>(), 0);
   CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
                         "NULL"),
                   owned);
   std::filesystem::rename(moved, root);
   r = run_scan();
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
   CAF_CHECK_EQUAL(json::parse(r.stats_json)["files_opened"].get<int64_t>(), 0);
+}
+
+CAF_TEST(the other music folders are scanned when one is missing) {
+  auto missing = dir / "unmounted";
+  roots = {missing, root};
+  start();
+  auto r = run_scan();
+  CAF_CHECK_EQUAL(to_string(r.status), "failed");
+  CHECK_MSG(r.error.find(missing.string()) != std::string::npos, r.error);
+  CHECK_MSG(r.error.find(root.string()) == std::string::npos, r.error);
+  auto stats = json::parse(r.stats_json);
+  CAF_CHECK_GREATER(stats["files_read"].get<int64_t>(), 0);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
+                        "NULL"),
+                  stats["files_read"].get<int64_t>());
+}
+
+CAF_TEST(a scan without music folders leaves every file as it is) {
+  CAF_REQUIRE_EQUAL(to_string(run_scan().status), "succeeded");
+  auto owned = count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
+                     "NULL");
+  CAF_REQUIRE_GREATER(owned, 0);
+  roots.clear();
+  start();
+  auto r = run_scan();
+  CAF_MESSAGE("stats: " << r.stats_json);
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
+  auto stats = json::parse(r.stats_json);
+  CAF_CHECK_EQUAL(stats["files_gone"].get<int64_t>(), 0);
+  CAF_CHECK_EQUAL(stats["files_outside_roots"].get<int64_t>(), owned);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM tracks WHERE local_path IS NOT "
+                        "NULL"),
+                  owned);
+  // Back with the folder: nothing to read again.
+  roots = {root};
+  start();
+  r = run_scan();
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
+  CAF_CHECK_EQUAL(json::parse(r.stats_json)["files_opened"].get<int64_t>(), 0);
+}
+
+CAF_TEST(a file that takes too long is a scan error) {
+  max_file_seconds = 1;
+  start();
+  auto big = root / "misc" / "zeros.mp3";
+  { std::ofstream{big}; }
+  std::filesystem::resize_file(big, 100 << 20); // ~15 s for TagLib unbounded
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_scan();
+  auto secs
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+        .count();
+  CAF_CHECK_EQUAL(to_string(r.status), "succeeded");
+  CAF_CHECK_LESS(secs, 10.0);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM scan_errors WHERE path = '"
+                        + big.string()
+                        + "' AND reason = 'took longer than 1 s'"),
+                  1);
 }
 
 CAF_TEST(progress is reported as JSON) {
