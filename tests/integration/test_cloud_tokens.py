@@ -2,12 +2,13 @@
 a 503 from the token endpoint is retried (1 s, 2 s, 4 s), a token endpoint
 that stays down fails the sync (so the supervisor retries it) with the
 provider's errors recorded, and only a refused grant (400/401) makes the
-provider unavailable (a skipped sync). Secrets never reach the log."""
+provider unavailable (a skipped sync). Secrets never reach the log: not the
+tokens of a refresh, not an `?apikey=` at debug level."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, run_tests  # noqa: E402
+from harness import Service, check, run_tests  # noqa: E402
 from cloud import FakeProviders, Probe  # noqa: E402
 
 TASK = "sync_spotify_likes"
@@ -86,7 +87,21 @@ def test_a_refused_grant_makes_the_provider_unavailable():
             check(n == 0, f"{n} spotify errors recorded")
 
 
+def test_an_api_key_in_the_query_is_not_logged_at_debug_level():
+    with Service({"log_level": "debug"}) as svc:
+        svc.start()
+        key = svc.api_key()
+        s, _ = svc.get(f"/api/library/status?apikey={key}", key=False)
+        check(s == 200, f"apikey query parameter: {s}")
+        svc.stop()
+        out = svc.output()
+        check("/api/library/status" in out, "the request was not logged at all")
+        check(key not in out, "the api key is in the log")
+        check("apikey=***" in out, "the redacted request is not in the log")
+
+
 if __name__ == "__main__":
     run_tests([test_one_failed_refresh_is_retried_and_the_sync_succeeds,
                test_a_token_endpoint_that_stays_down_fails_the_sync,
-               test_a_refused_grant_makes_the_provider_unavailable])
+               test_a_refused_grant_makes_the_provider_unavailable,
+               test_an_api_key_in_the_query_is_not_logged_at_debug_level])
