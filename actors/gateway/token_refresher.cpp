@@ -211,7 +211,28 @@ void on_reply(self_ptr self, const http_reply& r) {
   accept(self, doc, std::move(access));
 }
 
+void send_refresh(self_ptr self);
+
+/// Like every call to the provider: none while its breaker is open (the
+/// gateway's own call, if any, was let through as the half-open trial).
 void post(self_ptr self) {
+  auto& st = self->state;
+  if (!st.config.breaker) {
+    send_refresh(self);
+    return;
+  }
+  self->request(st.config.breaker, caf::infinite, atom::status_v)
+    .then(
+      [self](const provider_status& s) {
+        if (s.breaker_state == "open")
+          give_up(self, ec::provider_unavailable, "circuit breaker open");
+        else
+          send_refresh(self);
+      },
+      [self](const caf::error&) { send_refresh(self); });
+}
+
+void send_refresh(self_ptr self) {
   auto& st = self->state;
   http_call call;
   call.method = "POST";

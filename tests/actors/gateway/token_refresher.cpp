@@ -51,9 +51,9 @@ struct fixture : test::fixture_base {
   http_client_actor http;
   circuit_breaker_actor breaker;
 
-  token_refresher_actor make(std::string refresh, std::string access = "",
-                             int64_t expires_at = 0,
-                             std::string url = "http://auth/api/token") {
+  token_refresher_actor
+  make(std::string refresh, std::string access = "", int64_t expires_at = 0,
+       std::string url = "http://auth/api/token", int threshold = 5) {
     token_refresher_config c;
     c.provider = "spotify";
     c.token_url = std::move(url);
@@ -68,6 +68,7 @@ struct fixture : test::fixture_base {
     circuit_breaker_config bc;
     bc.provider = "spotify";
     bc.now = [this] { return wall; };
+    bc.failure_threshold = threshold;
     breaker = sys.spawn(circuit_breaker, bc);
     c.breaker = breaker;
     tokens = sys.spawn(token_refresher, c);
@@ -231,6 +232,18 @@ CAF_TEST(a token endpoint that keeps failing fails after 3 retries) {
   auto bs = breaker_status();
   CAF_CHECK_EQUAL(bs.consecutive_failures, 4);
   CHECK_MSG(bs.last_error.find("token refresh: HTTP 500") == 0, bs.last_error);
+}
+
+CAF_TEST(an open breaker stops the retries of a refresh) {
+  make("rt-1", "", 0, "http://auth/api/token", 2);
+  auto r = get_in_time(30s);
+  CHECK_MSG(r.find("error: provider_unavailable: token refresh failed: "
+                   "circuit breaker open")
+              == 0,
+            r);
+  // two failures opened it: the third attempt is not sent
+  CAF_CHECK_EQUAL(srv->calls.size(), 2u);
+  CAF_CHECK_EQUAL(breaker_status().breaker_state, "open");
 }
 
 CAF_TEST(a rate limited token endpoint is retried after its Retry - After) {
