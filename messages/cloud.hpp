@@ -189,6 +189,7 @@ CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, gw_retry, "gw_retry")
 CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_get, "tok_get")
 CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_renew, "tok_renew")
 CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_tick, "tok_tick")
+CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_retry, "tok_retry")
 // sources
 CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_page, "src_page")
 CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_info, "src_info")

@@ -195,14 +195,18 @@ using provider_gateway_actor
 /// and persists tokens in provider_tokens (never logs them).
 ///
 /// - `(tok_get) -> std::string`: a valid access token (refreshing first if
-///   needed), or an error `provider_unavailable` if there is none.
+///   needed); an error `provider_unavailable` if the provider is not
+///   authorized (no refresh token, the grant was refused), `bad_response`
+///   if the token endpoint kept failing after its retries.
 /// - `(tok_renew, stale) -> std::string`: the provider rejected `stale`;
 ///   refresh unless a newer token exists already.
 using token_refresher_actor = caf::typed_actor<
   caf::replies_to<atom::tok_get>::with<std::string>,
   caf::replies_to<atom::tok_renew, std::string>::with<std::string>,
   // internal: refresh ahead of expiry (sent to itself)
-  caf::reacts_to<atom::tok_tick>>;
+  caf::reacts_to<atom::tok_tick>,
+  // internal: the next attempt of a refresh after a backoff
+  caf::reacts_to<atom::tok_retry>>;
 
 /// The SOURCE actor interface: one per cloud provider (the generic source
 /// with the wire of the provider's descriptor). Knows the provider's wire

@@ -1,5 +1,6 @@
 // Logging: one spdlog logger per actor or component, all writing to the same
 // sinks, so every line names where it comes from: `[store]`, `[supervisor]` ...
+// Every line passes through redact() (support/redact.hpp) on its way out.
 #pragma once
 
 #include <spdlog/spdlog.h>

@@ -4,6 +4,7 @@
 #include "messages/error.hpp"
 #include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
+#include "support/redact.hpp"
 #include "support/time.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -58,6 +59,21 @@ using self_ptr
 
 void attempt(self_ptr self, uint64_t id);
 
+bool not_authorized(const caf::error& err) {
+  return err.category() != error_category()
+         || static_cast<ec>(err.code()) == ec::provider_unavailable;
+}
+
+/// What a call answers when it got no token: "not authenticated" (a skipped
+/// run) only when the provider is not authorized; a token endpoint that kept
+/// failing stays that failure (a failed run, retried later).
+caf::error token_error(const caf::error& err) {
+  if (not_authorized(err))
+    return make_error(ec::provider_unavailable,
+                      "not authenticated: " + render(err));
+  return err;
+}
+
 void finish(self_ptr self, uint64_t id, caf::error err) {
   auto it = self->state.calls.find(id);
   if (it == self->state.calls.end())
@@ -108,8 +124,10 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
     std::string what = reply.status == 0
                          ? reply.error
                          : "HTTP " + std::to_string(reply.status);
-    return what + " for " + pc.call.method + " "
-           + pc.call.url.substr(0, pc.call.url.find('?'));
+    // The text goes to logs and provider_errors: a client error may quote
+    // the URL (and its token) back.
+    return redact(what + " for " + pc.call.method + " "
+                  + pc.call.url.substr(0, pc.call.url.find('?')));
   };
   switch (cls) {
     case reply_class::ok:
@@ -126,9 +144,7 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
                     pc.token)
           .then([self, id](const std::string&) { attempt(self, id); },
                 [self, id](const caf::error& err) {
-                  finish(self, id,
-                         make_error(ec::provider_unavailable,
-                                    "not authenticated: " + render(err)));
+                  finish(self, id, token_error(err));
                 });
         return;
       }
@@ -332,10 +348,11 @@ void attempt(self_ptr self, uint64_t id) {
               after_token(self, id);
             },
             [self, id](const caf::error& err) {
-              anon_send(self->state.config.breaker, atom::cb_ok_v);
-              finish(self, id,
-                     make_error(ec::provider_unavailable,
-                                "not authenticated: " + render(err)));
+              // Not authorized: the trial (if any) ends without a call. A
+              // failing token endpoint was counted by the refresher already.
+              if (not_authorized(err))
+                anon_send(self->state.config.breaker, atom::cb_ok_v);
+              finish(self, id, token_error(err));
             });
       },
       [self, id](const caf::error& err) {

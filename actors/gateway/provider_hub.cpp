@@ -71,6 +71,7 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
       p.auth_client = spawn_client(false);
       tc.http = p.auth_client;
       tc.store = env.store;
+      tc.breaker = p.breaker; // token calls count like the provider's others
     } else {
       // A static token (or key): the config file wins, it cannot expire.
       tc.access_token = !pc.access_token.empty() ? pc.access_token

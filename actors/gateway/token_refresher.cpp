@@ -1,8 +1,11 @@
 #include "actors/gateway/token_refresher.hpp"
 
+#include "actors/gateway/provider_gateway.hpp"
+#include "http/client/client.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
+#include "support/redact.hpp"
 #include "support/time.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -93,21 +96,144 @@ void schedule_tick(self_ptr self) {
                      atom::tok_tick_v);
 }
 
-void refresh(self_ptr self) {
+/// Ends the refresh in progress without a token.
+void give_up(self_ptr self, ec code, std::string what) {
+  auto& st = self->state;
+  st.refreshing = false;
+  st.last_error = redact("token refresh failed: " + what);
+  log::get(st.config.provider)->warn("{}", st.last_error);
+  deliver_all(self, make_error(code, st.last_error));
+}
+
+void post(self_ptr self);
+
+void accept(self_ptr self, const nlohmann::json& doc, std::string access) {
   auto& st = self->state;
   auto log = log::get(st.config.provider);
-  if (st.refreshing)
-    return;
-  if (st.config.token_url.empty() || st.config.refresh_token.empty()
-      || !st.config.http) {
-    deliver_all(self, make_error(ec::provider_unavailable,
-                                 st.config.provider
-                                   + " token cannot be refreshed"
-                                     " (run `discotheque auth "
-                                   + st.config.provider + "`)"));
+  auto text = [&](const char* k) -> std::string {
+    if (doc.contains(k) && doc[k].is_string())
+      return doc[k].get<std::string>();
+    return {};
+  };
+  st.refreshing = false;
+  int64_t expires_in = 3600;
+  if (doc.contains("expires_in") && doc["expires_in"].is_number_integer())
+    expires_in = doc["expires_in"].get<int64_t>();
+  st.config.access_token = std::move(access);
+  st.config.expires_at = st.now() + expires_in * 1000;
+  // A refresh answer without a refresh token keeps the old one.
+  if (auto rt = text("refresh_token"); !rt.empty())
+    st.config.refresh_token = rt;
+  ++st.refreshes;
+  st.last_error.clear();
+  log->info("access token refreshed, valid for {} s", expires_in);
+  if (st.config.store)
+    self
+      ->request(st.config.store, caf::infinite, atom::write_v,
+                storage::persist_tokens(
+                  st.config.provider, st.config.access_token,
+                  st.config.refresh_token, st.config.expires_at, text("scope")))
+      .then([](const write_ack&) {},
+            [log](const caf::error&) {
+              log->warn("cannot persist refreshed token");
+            });
+  deliver_all(self, caf::error{});
+  schedule_tick(self);
+}
+
+void on_reply(self_ptr self, const http_reply& r) {
+  auto& st = self->state;
+  auto& cfg = st.config;
+  auto doc = nlohmann::json::parse(r.body, nullptr, false);
+  auto text = [&](const char* k) -> std::string {
+    if (doc.is_object() && doc.contains(k) && doc[k].is_string())
+      return doc[k].get<std::string>();
+    return {};
+  };
+  // OAuth errors: {"error":"invalid_grant","error_description":…}
+  auto what = r.status == 0
+                ? r.error
+                : "HTTP " + std::to_string(r.status)
+                    + (text("error").empty() ? "" : " " + text("error"));
+  auto retries = [&] {
+    return " after " + std::to_string(st.retries) + " retries";
+  };
+  auto retry = [&](std::chrono::milliseconds d) {
+    ++st.retries;
+    self->delayed_send(self, d, atom::tok_retry_v);
+  };
+  auto ra = http::parse_retry_after(r.retry_after, st.now());
+  auto cls = classify_http(r);
+  if (cls == reply_class::transient) {
+    if (cfg.breaker)
+      anon_send(cfg.breaker, atom::cb_fail_v, redact("token refresh: " + what));
+    if (st.retries >= cfg.max_retries) {
+      give_up(self, ec::bad_response, what + retries());
+      // Keeps trying in the background, so the next run may find a token.
+      if (!st.tick_pending) {
+        st.tick_pending = true;
+        self->delayed_send(self, std::chrono::seconds{60}, atom::tok_tick_v);
+      }
+      return;
+    }
+    auto d = backoff_delay(st.retries, cfg.backoff_base, cfg.backoff_max);
+    if (ra && std::chrono::milliseconds{*ra} <= cfg.backoff_max)
+      d = std::max(d, std::chrono::milliseconds{*ra});
+    retry(d);
     return;
   }
-  st.refreshing = true;
+  // The endpoint answered: the provider is alive.
+  if (cfg.breaker)
+    anon_send(cfg.breaker, atom::cb_ok_v);
+  if (cls == reply_class::rate_limited) {
+    if (st.retries >= cfg.max_retries
+        || (ra && std::chrono::milliseconds{*ra} > cfg.backoff_max)) {
+      give_up(self, ec::bad_response, what + retries());
+      return;
+    }
+    auto d = backoff_delay(st.retries, cfg.backoff_base, cfg.backoff_max);
+    if (ra)
+      d = std::chrono::milliseconds{*ra};
+    retry(d);
+    return;
+  }
+  if (r.status == 400 || r.status == 401) {
+    // invalid_grant, invalid_client ...: only a new login helps.
+    give_up(self, ec::provider_unavailable, what);
+    return;
+  }
+  auto access = text("access_token");
+  if (r.status != 200 || access.empty()) {
+    give_up(self, ec::bad_response,
+            r.status == 200 ? "HTTP 200 without an access token" : what);
+    return;
+  }
+  accept(self, doc, std::move(access));
+}
+
+void send_refresh(self_ptr self);
+
+/// Like every call to the provider: none while its breaker is open (the
+/// gateway's own call, if any, was let through as the half-open trial).
+void post(self_ptr self) {
+  auto& st = self->state;
+  if (!st.config.breaker) {
+    send_refresh(self);
+    return;
+  }
+  self->request(st.config.breaker, caf::infinite, atom::status_v)
+    .then(
+      [self](const provider_status& s) {
+        if (s.breaker_state == "open")
+          give_up(self, ec::provider_unavailable, "circuit breaker open");
+        else
+          send_refresh(self);
+      },
+      [self](const caf::error&) { send_refresh(self); });
+}
+
+void send_refresh(self_ptr self) {
+  auto& st = self->state;
   http_call call;
   call.method = "POST";
   call.url = st.config.token_url;
@@ -122,65 +248,33 @@ void refresh(self_ptr self) {
   if (st.config.client_secret.empty()) // PKCE clients send their id instead
     call.body += "&client_id=" + form_encode(st.config.client_id);
   self->request(st.config.http, std::chrono::seconds{60}, atom::pfetch_v, call)
-    .then(
-      [self, log](const http_reply& r) {
-        auto& st = self->state;
-        st.refreshing = false;
-        auto doc = nlohmann::json::parse(r.body, nullptr, false);
-        auto text = [&](const char* k) -> std::string {
-          if (doc.is_object() && doc.contains(k) && doc[k].is_string())
-            return doc[k].get<std::string>();
-          return {};
-        };
-        auto access = text("access_token");
-        if (r.status != 200 || access.empty()) {
-          // OAuth errors: {"error":"invalid_grant","error_description":…}
-          auto what = r.status == 0 ? r.error
-                                    : "HTTP " + std::to_string(r.status) + " "
-                                        + text("error");
-          st.last_error = "token refresh failed: " + what;
-          log->warn("{}", st.last_error);
-          deliver_all(self,
-                      make_error(ec::provider_unavailable, st.last_error));
-          // transient trouble: try again in a minute
-          if ((r.status == 0 || r.status >= 500) && !st.tick_pending) {
-            st.tick_pending = true;
-            self->delayed_send(self, std::chrono::seconds{60},
-                               atom::tok_tick_v);
-          }
-          return;
-        }
-        int64_t expires_in = 3600;
-        if (doc.contains("expires_in") && doc["expires_in"].is_number_integer())
-          expires_in = doc["expires_in"].get<int64_t>();
-        st.config.access_token = access;
-        st.config.expires_at = st.now() + expires_in * 1000;
-        // A refresh answer without a refresh token keeps the old one.
-        if (auto rt = text("refresh_token"); !rt.empty())
-          st.config.refresh_token = rt;
-        ++st.refreshes;
-        st.last_error.clear();
-        log->info("access token refreshed, valid for {} s", expires_in);
-        if (st.config.store)
-          self
-            ->request(st.config.store, caf::infinite, atom::write_v,
-                      storage::persist_tokens(
-                        st.config.provider, access, st.config.refresh_token,
-                        st.config.expires_at, text("scope")))
-            .then([](const write_ack&) {},
-                  [log](const caf::error&) {
-                    log->warn("cannot persist refreshed token");
-                  });
-        deliver_all(self, caf::error{});
-        schedule_tick(self);
-      },
-      [self, log](const caf::error& err) {
-        self->state.refreshing = false;
-        self->state.last_error = "token refresh failed: " + render(err);
-        log->warn("{}", self->state.last_error);
-        deliver_all(self, make_error(ec::provider_unavailable,
-                                     self->state.last_error));
-      });
+    .then([self](const http_reply& r) { on_reply(self, r); },
+          [self](const caf::error& err) {
+            // No answer from the client counts like a timeout.
+            http_reply r;
+            r.status = 0;
+            r.timed_out = true;
+            r.error = "http client: " + render(err);
+            on_reply(self, r);
+          });
+}
+
+void refresh(self_ptr self) {
+  auto& st = self->state;
+  if (st.refreshing)
+    return;
+  if (st.config.token_url.empty() || st.config.refresh_token.empty()
+      || !st.config.http) {
+    deliver_all(self, make_error(ec::provider_unavailable,
+                                 st.config.provider
+                                   + " token cannot be refreshed"
+                                     " (run `discotheque auth "
+                                   + st.config.provider + "`)"));
+    return;
+  }
+  st.refreshing = true;
+  st.retries = 0;
+  post(self);
 }
 
 } // namespace
@@ -221,6 +315,10 @@ token_refresher_actor::behavior_type token_refresher(
         refresh(self);
       else
         schedule_tick(self);
+    },
+    [self](atom::tok_retry) {
+      if (self->state.refreshing)
+        post(self);
     },
   };
 }

@@ -36,6 +36,8 @@ Scenario (JSON, all keys optional):
              malformed (truncated JSON), deezer_error (HTTP 200 {"error":{"code":...}}),
              hostile (wrong types, huge strings, invalid UTF-8), huge (a 1,000,000-item page)
       count: how many times (-1 = forever); every: only every Nth matching request
+      The token endpoints ("provider": "spotify-accounts" / "tidal-auth", named
+      explicitly) take kinds status (with "error": the OAuth error code) and slow.
 }
 Every request is logged with its start time to --log (JSONL) if given.
 """
@@ -237,10 +239,10 @@ class State:
                 self.log_file.write(json.dumps(entry) + "\n")
                 self.log_file.flush()
 
-    def fault_for(self, provider, path):
+    def fault_for(self, provider, path, explicit=False):
         with self.lock:
             for idx, f in enumerate(self.scenario.get("faults", [])):
-                if f.get("provider", provider) != provider:
+                if f.get("provider", None if explicit else provider) != provider:
                     continue
                 if f.get("path", "") not in path:
                     continue
@@ -369,6 +371,17 @@ class Handler(BaseHTTPRequestHandler):
                 st.fault_hits = {}
             return self.send_body(200, {"ok": True})
         if provider in ("spotify-accounts", "tidal-auth"):
+            # token endpoint faults name the endpoint ("spotify-accounts")
+            fault = st.fault_for(provider, path, explicit=True)
+            if fault and fault.get("kind", "status") == "slow":
+                time.sleep(float(fault.get("delay", 1)))
+            elif fault:
+                hdrs = {}
+                if "retry_after" in fault:
+                    hdrs["Retry-After"] = str(fault["retry_after"])
+                return self.send_body(int(fault.get("status", 503)),
+                                      {"error": fault.get("error", "temporarily_unavailable")},
+                                      hdrs)
             return self.token_endpoint(provider.split("-")[0], body)
         fault = st.fault_for(provider, path)
         if fault:

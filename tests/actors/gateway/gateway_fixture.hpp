@@ -70,6 +70,7 @@ counting_tokens(token_refresher_actor::pointer, std::shared_ptr<int> n) {
       return "tok-" + std::to_string(*n);
     },
     [](atom::tok_tick) {},
+    [](atom::tok_retry) {},
   };
 }
 

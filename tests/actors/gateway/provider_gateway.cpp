@@ -5,6 +5,24 @@
 
 using namespace gateway_test;
 
+namespace {
+
+/// A token source whose refresh fails with `*err`.
+token_refresher_actor::behavior_type
+failing_tokens(token_refresher_actor::pointer,
+               std::shared_ptr<caf::error> err) {
+  return {
+    [err](atom::tok_get) -> caf::result<std::string> { return *err; },
+    [err](atom::tok_renew, const std::string&) -> caf::result<std::string> {
+      return *err;
+    },
+    [](atom::tok_tick) {},
+    [](atom::tok_retry) {},
+  };
+}
+
+} // namespace
+
 CAF_TEST_FIXTURE_SCOPE(provider_gateway_tests, fixture)
 
 CAF_TEST(5xx is retried after 1 2 4 seconds then reported) {
@@ -104,6 +122,27 @@ CAF_TEST(a rejected token is renewed once and the call goes through) {
   };
   CAF_CHECK(has(http->calls[0], "Authorization: Bearer tok-1"));
   CAF_CHECK(has(http->calls[1], "Authorization: Bearer tok-2"));
+}
+
+CAF_TEST(a failing token endpoint fails the call and is not a missing login) {
+  auto err = std::make_shared<caf::error>(make_error(
+    ec::bad_response, "token refresh failed: HTTP 503 after 3 retries"));
+  auto tokens = sys.spawn(failing_tokens, err);
+  auto gw = make_gateway(0, 5, tokens);
+  auto out = fetch(gw);
+  run_until([&] { return out->done; }, 5s);
+  CHECK_MSG(render(out->err)
+              == "bad_response: token refresh failed: HTTP 503 after 3 retries",
+            "got " << render(out->err));
+  CAF_CHECK(http->calls.empty());
+  // without a login it is "not authenticated" (the run is skipped)
+  *err = make_error(ec::provider_unavailable, "spotify token cannot be "
+                                              "refreshed");
+  auto again = fetch(gw);
+  run_until([&] { return again->done; }, 5s);
+  CHECK_MSG(render(again->err).find("provider_unavailable: not authenticated")
+              == 0,
+            "got " << render(again->err));
 }
 
 CAF_TEST(a deezer quota error is retried) {
