@@ -4,6 +4,7 @@
 #include "http/api/tasks.hpp"
 #include "messages/error.hpp"
 #include "support/log.hpp"
+#include "support/redact.hpp"
 #include "support/time.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -301,7 +302,9 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
   return {
     [self](atom::http, http_exchange& ex) {
       const auto& req = ex.request;
-      self->state.log->debug("{} {}", req.method, req.target);
+      // The target may carry ?apikey=: every log line is redacted
+      // (support/log), this one explicitly too.
+      self->state.log->debug("{} {}", req.method, redact(req.target));
       if (req.path == "/api/health") {
         if (req.method != "GET" && req.method != "HEAD")
           return ex.reply(method_not_allowed("GET, HEAD"));
@@ -319,6 +322,9 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
           401, "unauthorized",
           "missing or wrong API key (X-Api-Key header or apikey parameter)"));
       route(self, ex);
+    },
+    [self](atom::put_atom, reader_actor& reader) {
+      self->state.config.reader = std::move(reader);
     },
     [self](atom::tick_atom) {
       refresh_snapshot(self);

@@ -3,6 +3,7 @@
 #include "actors/api.hpp"
 #include "actors/dedup/dedup_store.hpp"
 #include "actors/gateway/provider_hub.hpp"
+#include "actors/node.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
 #include "actors/sources/providers.hpp"
@@ -24,11 +25,15 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <pthread.h>
+#include <string_view>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace discotheque {
 
@@ -78,6 +83,28 @@ void stop_and_wait(caf::scoped_actor& self, const Handle& hdl) {
   self->monitor(hdl);
   self->send_exit(hdl, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
+}
+
+/// Test hook: DISCOTHEQUE_FAILPOINT=store_exit_after_ms=N kills the store
+/// N ms after the start, so a test can see the node shut the service down.
+void inject_failpoint(caf::actor_system& sys, const store_actor& store) {
+  const char* fp = std::getenv("DISCOTHEQUE_FAILPOINT");
+  std::string_view spec = fp ? fp : "";
+  constexpr std::string_view key = "store_exit_after_ms=";
+  if (spec.substr(0, key.size()) != key)
+    return;
+  auto ms = std::atoi(std::string{spec.substr(key.size())}.c_str());
+  sys.spawn(
+    [](caf::event_based_actor* self, store_actor victim,
+       int delay) -> caf::behavior {
+      self->delayed_send(self, std::chrono::milliseconds(delay),
+                         atom::tick_atom_v);
+      return {[=](atom::tick_atom) {
+        self->send_exit(victim, caf::exit_reason::kill);
+        self->quit();
+      }};
+    },
+    store, ms);
 }
 
 /// The actors every mode needs: the store and the supervisor with its tasks.
@@ -251,7 +278,36 @@ int serve(const config& cfg) {
   acfg.api_key = key;
   acfg.started_at = now_ms();
   api_hdl = sys.spawn(api, acfg);
+  // The node supervises the infrastructure: a reader that dies is replaced
+  // (and the api told); the store, the dedup store or the api dying ends the
+  // service in order with a non-zero exit code, rather than running on
+  // without a writer.
+  static std::atomic<bool> fatal{false};
+  node_config ncfg;
+  auto strong = [](const auto& h) {
+    return caf::actor_cast<caf::strong_actor_ptr>(h);
+  };
+  ncfg.components.push_back({"store", strong(c->store), {}, {}});
+  ncfg.components.push_back({"dedup store", strong(c->dedup), {}, {}});
+  ncfg.components.push_back({"api", strong(api_hdl), {}, {}});
+  ncfg.components.push_back(
+    {"reader", strong(reader_hdl),
+     [&sys, rcfg] {
+       return caf::actor_cast<caf::strong_actor_ptr>(
+         sys.spawn<caf::detached>(reader, rcfg));
+     },
+     [&reader_hdl, api = api_hdl](const caf::strong_actor_ptr& h) {
+       reader_hdl = caf::actor_cast<reader_actor>(h);
+       caf::anon_send(api, atom::put_atom_v, reader_hdl);
+     }});
+  ncfg.on_fatal = [](const std::string&) {
+    fatal = true;
+    ::kill(::getpid(), SIGTERM); // wakes the main thread's sigwait
+  };
+  auto node_hdl = sys.spawn(node, std::move(ncfg));
+  inject_failpoint(sys, c->store);
   auto shutdown = [&] {
+    stop_and_wait(self, node_hdl); // first: what follows is no failure
     stop_and_wait(self, api_hdl);
     stop_and_wait(self, reader_hdl);
     c->stop(self);
@@ -268,9 +324,18 @@ int serve(const config& cfg) {
             cfg.api_key.empty() ? (cfg.data_dir / "api_key").string()
                                 : std::string{"the config"});
   auto sig = wait_for_shutdown_signal();
-  log->info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (fatal)
+    log->error("an essential actor stopped; shutting down in order");
+  else
+    log->info("received {}, shutting down",
+              sig == SIGINT ? "SIGINT" : "SIGTERM");
   srv.stop();
+  log->info("stopped the HTTP server");
   shutdown();
+  if (fatal) {
+    log->error("stopped after a fatal error (exit code 1)");
+    return 1;
+  }
   log->info("stopped cleanly");
   return 0;
 }

@@ -127,11 +127,18 @@ using reader_actor
 /// The API actor interface: receives parsed HTTP requests from the server's
 /// io threads, asks the other actors, and answers through the responder. It
 /// never blocks; slow answers come from requests with timeouts.
+///
+/// - `(put, reader)`: the node restarted the reader; use this one from now.
 using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
+                                   caf::reacts_to<atom::put_atom, reader_actor>,
                                    // internal: refreshes the cached snapshot
                                    caf::reacts_to<atom::tick_atom>>;
 
 } // namespace discotheque
+
+// The node hands the api a restarted reader: a handle that never leaves the
+// process, so it needs no serialization.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(discotheque::reader_actor)
 
 // ---------------------------------------------------------------------------
 // Cloud-provider layer (issue 5). Message types and atoms: messages/cloud.hpp.
