@@ -375,16 +375,32 @@ caf::result<task_status> on_settings(self_ptr self, const std::string& name,
   auto i = self->state.index_of(name);
   if (i < 0)
     return unknown_task(name);
-  auto& p = self->state.plan[i];
-  if (patch.set_enabled)
-    p.enabled = patch.enabled;
-  if (patch.set_interval)
-    p.interval_ms = patch.interval_s * 1000;
+  auto apply = [self, i, patch] {
+    auto& p = self->state.plan[static_cast<size_t>(i)];
+    if (patch.set_enabled)
+      p.enabled = patch.enabled;
+    if (patch.set_interval)
+      p.interval_ms = patch.interval_s * 1000;
+    changed(self);
+    return status_of(self, static_cast<size_t>(i));
+  };
   auto req = storage::set_task_settings(name, patch);
-  if (!req.statements.empty())
-    persist(self, std::move(req));
-  changed(self);
-  return status_of(self, static_cast<size_t>(i));
+  if (req.statements.empty())
+    return apply();
+  // Answer only once the store committed: an acknowledged change survives a
+  // crash, and a failed write is an error, never an answer with the old
+  // value coming back later.
+  auto rp = self->make_response_promise<task_status>();
+  self
+    ->request(self->state.cfg.store, std::chrono::seconds(30), atom::write_v,
+              std::move(req))
+    .then([rp, apply](const write_ack&) mutable { rp.deliver(apply()); },
+          [self, rp, name](const caf::error& err) mutable {
+            self->state.log->error("cannot store the settings of {}: {}", name,
+                                   render(err));
+            rp.deliver(err);
+          });
+  return rp;
 }
 
 void on_tick(self_ptr self) {

@@ -86,6 +86,18 @@ caf::behavior test_task(caf::event_based_actor* self, std::string name,
   };
 }
 
+/// A store whose every write fails, as on an immutable or broken database.
+store_actor::behavior_type failing_store(store_actor::pointer, int) {
+  return {
+    [](atom::write, write_request&) -> caf::result<write_ack> {
+      return make_error(ec::database_error, "attempt to write a readonly "
+                                            "database");
+    },
+    [](atom::stats) { return store_stats{}; },
+    [](atom::flush_atom) {},
+  };
+}
+
 struct fixture : test::fixture_base {
   test::temp_dir dir;
   std::shared_ptr<probe> p = std::make_shared<probe>();
@@ -413,6 +425,17 @@ CAF_TEST(disabled tasks and changed intervals) {
                                 "'tasks.health_check.interval_seconds'")
                     .value_or(""),
                   "60");
+}
+
+CAF_TEST(a settings change is answered only after the store committed it) {
+  anon_send_exit(st, caf::exit_reason::user_shutdown);
+  st = caf::actor_cast<store_actor>(sys.spawn(failing_store, 0));
+  start(spec_tasks());
+  auto answer = put("health_check", R"({"enabled": false})");
+  CHECK_MSG(answer.rfind("error: ", 0) == 0, answer);
+  CAF_CHECK(answer.find("readonly") != std::string::npos);
+  // nothing changed: the old value does not come back later either
+  CAF_CHECK_EQUAL(field("health_check", "enabled"), true);
 }
 
 CAF_TEST(history survives a restart so a recent task is not rerun) {
