@@ -157,6 +157,15 @@ void get_status(self_ptr self, http::responder reply) {
       {"totals_taken_at", snap.value("taken_at", json(nullptr))},
       {"health", health},
     };
+    // The seed's field names too, so a client written against the design
+    // document works: `state` next to `status`, the totals at the top level.
+    body["state"] = body["status"];
+    for (const char* k : {"artists", "albums", "tracks"}) {
+      body[std::string{"total_"} + k] = body["totals"].value(k, 0);
+      body[std::string{"owned_"} + k]
+        = body["totals"].value(std::string{"owned_"} + k, 0);
+    }
+    body["pending_downloads"] = body["totals"].value("pending_downloads", 0);
     auto res = http::json_ok(body);
     cache.supervisor_version = sup.version;
     cache.snapshot_version = self->state.snapshot_version;

@@ -62,6 +62,12 @@ def test_status_endpoints_have_the_documented_fields():
         for k in ("artists", "albums", "tracks", "owned_artists", "owned_albums",
                   "owned_tracks", "pending_downloads"):
             check(isinstance(body["totals"][k], int), f"totals.{k}")
+        # the seed's names for the same answer
+        check(body["state"] == body["status"], (body["state"], body["status"]))
+        for k in ("artists", "albums", "tracks"):
+            check(body["total_" + k] == body["totals"][k], k)
+            check(body["owned_" + k] == body["totals"]["owned_" + k], k)
+        check(body["pending_downloads"] == body["totals"]["pending_downloads"], "pending")
         names = {p["name"] for p in body["providers"]}
         # the providers that exist; MusicBrainz and Cover Art Archive are
         # not listed (as "authenticated" and disabled) before they are built
