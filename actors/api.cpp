@@ -28,24 +28,26 @@ namespace {
 
 /// Maps an actor's error to an HTTP status.
 http::response error_to_response(const caf::error& err) {
+  auto msg = user_message(err);
   if (err.category() == error_category()) {
     switch (static_cast<ec>(err.code())) {
       case ec::unknown_task:
-        return http::json_error(404, "unknown_task", render(err));
+        return http::json_error(404, "unknown_task", msg);
       case ec::already_running:
-        return http::json_error(409, "already_running", render(err));
+        return http::json_error(409, "already_running", msg);
       case ec::not_implemented:
-        return http::json_error(409, "not_implemented", render(err));
+        return http::json_error(409, "not_implemented", msg);
       case ec::invalid_config:
-        return http::json_error(400, "bad_request", render(err));
+        return http::json_error(400, "bad_request", msg);
       default:
         break;
     }
   }
   if (err == caf::sec::request_timeout)
-    return http::json_error(504, "timeout",
-                            "the service did not answer in time");
-  return http::json_error(500, "internal_error", render(err));
+    return http::json_error(504, "timeout", msg);
+  if (err.category() == caf::atom("system"))
+    return http::json_error(503, "service_unavailable", msg);
+  return http::json_error(500, "internal_error", msg);
 }
 
 json parse(const std::string& s) {

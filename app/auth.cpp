@@ -47,6 +47,14 @@ int run_auth(const config& cfg, const auth_options& opts) {
   if (auto it = cfg.providers.find(opts.provider); it != cfg.providers.end())
     pc = it->second;
   auto flow = flow_for(opts.provider, pc);
+  if (!find_provider(opts.provider)) {
+    std::string names;
+    for (const auto& d : providers())
+      names += (names.empty() ? "" : ", ") + d.name;
+    std::cerr << "discotheque: unknown provider '" << opts.provider
+              << "'; providers: " << names << '\n';
+    return 2;
+  }
   if (!flow) {
     std::string with_flows;
     for (const auto& d : providers())

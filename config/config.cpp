@@ -146,6 +146,10 @@ config config::from_json(const json& doc) {
           + "' (trace, debug, info, warn, error, critical, off)");
     } else if (k == "api_key") {
       c.api_key = get_string(v, k);
+      // A short key is guessed quickly; empty means "generate one".
+      if (!c.api_key.empty() && c.api_key.size() < 16)
+        throw config_error("config key 'api_key' must be at least 16 "
+                           "characters (or empty to generate one)");
     } else if (k == "scheduler") {
       require_object(v, k);
       for (const auto& [sk, sv] : v.items()) {

@@ -55,4 +55,28 @@ std::string render(const caf::error& err) {
   return caf::to_string(err);
 }
 
+std::string user_message(const caf::error& err) {
+  if (!err)
+    return "no error";
+  if (err.category() == error_category()) {
+    const auto& ctx = err.context();
+    if (ctx.match_elements<std::string>())
+      return ctx.get_as<std::string>(0);
+    return to_string(static_cast<ec>(err.code()));
+  }
+  if (err.category() == caf::atom("system")) {
+    switch (static_cast<caf::sec>(err.code())) {
+      case caf::sec::request_timeout:
+        return "the service did not answer in time";
+      case caf::sec::request_receiver_down:
+      case caf::sec::broken_promise:
+        return "a part of the service stopped before it answered (is it "
+               "shutting down?)";
+      default:
+        return "internal error in the service";
+    }
+  }
+  return "internal error";
+}
+
 } // namespace discotheque

@@ -47,4 +47,9 @@ caf::error make_error(ec code, std::string context);
 /// Renders any caf::error of our category (or CAF's own) as one readable line.
 std::string render(const caf::error& err);
 
+/// What a user reads about `err`: the context of Discotheque's own errors
+/// without repeating the code ("task 'x' is running already"), plain words
+/// instead of the actor framework's (never "request_receiver_down").
+std::string user_message(const caf::error& err);
+
 } // namespace discotheque

@@ -101,7 +101,11 @@ json cycle_started_json() {
 
 caf::expected<task_settings_patch> parse_settings(const std::string& body) {
   auto j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
+  if (j.is_discarded())
+    return make_error(ec::invalid_config,
+                      "the body is not valid JSON (expected an object such as "
+                      "{\"enabled\": false})");
+  if (!j.is_object())
     return make_error(ec::invalid_config, "settings must be a JSON object");
   task_settings_patch patch;
   for (const auto& [k, v] : j.items()) {

@@ -126,6 +126,11 @@ def test_auth_and_error_statuses():
         check(s == 405, s)
         s, body = svc.request("PUT", "/api/library/tasks/health_check", body=b"{not json")
         check(s == 400, (s, body))
+        check("not valid JSON" in body["message"], body)
+        # messages do not repeat the code
+        s, body = svc.get("/api/library/tasks/defragment")
+        check(not body["message"].startswith("unknown_task"), body)
+        check("defragment" in body["message"], body)
         # A body over the limit is refused as soon as its Content-Length is
         # read (sending the body itself would race the server's close).
         line = raw_request(svc.port, b"PUT /api/library/tasks/health_check HTTP/1.1\r\n"

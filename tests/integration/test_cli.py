@@ -41,6 +41,22 @@ def test_usage_errors_exit_2_and_help_lists_shared_flags_and_tasks():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_auth_of_an_unknown_provider_and_a_short_api_key():
+    tmp = tempfile.mkdtemp(prefix="disco-cli-")
+    try:
+        r = disco("--data", tmp, "auth", "bogus")
+        check(r.returncode == 2, r)
+        check("unknown provider 'bogus'" in r.stderr and "spotify" in r.stderr
+              and "deezer" in r.stderr, r.stderr)
+        cfg = os.path.join(tmp, "c.json")
+        with open(cfg, "w") as f:
+            f.write('{"api_key": "short"}')
+        r = disco("--config", cfg, "--data", tmp, "run", "health_check")
+        check(r.returncode == 2 and "api_key" in r.stderr, r)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def test_config_is_found_from_anywhere():
     tmp = tempfile.mkdtemp(prefix="disco-cli-")
     try:
@@ -109,6 +125,7 @@ if __name__ == "__main__":
     run_tests([
         test_usage_errors_exit_2_and_help_lists_shared_flags_and_tasks,
         test_config_is_found_from_anywhere,
+        test_auth_of_an_unknown_provider_and_a_short_api_key,
         test_data_folder_and_files_are_private,
         test_second_process_on_one_data_folder_is_refused,
         test_moved_checkout_configures_its_build_afresh,
