@@ -2,6 +2,8 @@
 
 #include "messages/error.hpp"
 #include "storage/database.hpp"
+#include "storage/queries/providers.hpp"
+#include "storage/writes/settings.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -75,10 +77,9 @@ json evaluate_health(const task_env& env, const store_stats& store,
       problems.push_back("database consistency check failed: " + check);
       raise(state, "error");
     }
-    auto st = db.prepare("SELECT provider, breaker_state FROM provider_state");
-    while (st.step()) {
-      auto name = st.text(0);
-      auto breaker = st.text(1);
+    for (const auto& row : storage::read_breaker_states(db)) {
+      const auto& name = row.provider;
+      const auto& breaker = row.breaker_state;
       providers.push_back({{"name", name}, {"circuit_breaker", breaker}});
       if (breaker != "closed") {
         problems.push_back("provider " + name + " circuit breaker is "
@@ -124,11 +125,8 @@ health_check(task_actor::stateful_pointer<health_check_state> self,
       };
       auto& store = self->state.env.store;
       // A real write proves the database is writable right now.
-      write_request probe{{sql_stmt{
-        "INSERT INTO settings(key, value) VALUES ('health.last_check', ?1) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
-        "updated_at = excluded.updated_at",
-        {sql_value::of(json(iso8601(now_ms())).dump())}}}};
+      write_request probe{{storage::upsert_setting(
+        "health.last_check", json(iso8601(now_ms())).dump())}};
       self->request(store, std::chrono::seconds(30), atom::write_v, probe)
         .then(
           [self, finish](const write_ack&) mutable {

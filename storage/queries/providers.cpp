@@ -57,6 +57,14 @@ provider_record load_provider(const std::filesystem::path& db_path,
   return r;
 }
 
+std::vector<breaker_row> read_breaker_states(database& db) {
+  std::vector<breaker_row> rows;
+  auto st = db.prepare("SELECT provider, breaker_state FROM provider_state");
+  while (st.step())
+    rows.push_back(breaker_row{st.text(0), st.text(1)});
+  return rows;
+}
+
 bool read_auto_queue(database& db) {
   auto v = db.query_text(
     "SELECT value FROM settings WHERE key = 'library.auto_queue_downloads'");

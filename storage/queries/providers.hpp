@@ -38,6 +38,15 @@ provider_record load_provider(const std::filesystem::path& db_path,
                               const std::string& provider, int64_t errors_since,
                               std::string* error);
 
+/// One provider_state row's circuit breaker, as the health check shows it.
+struct breaker_row {
+  std::string provider;
+  std::string breaker_state;
+};
+
+/// Every provider_state row's breaker (table order).
+std::vector<breaker_row> read_breaker_states(database& db);
+
 /// `library.auto_queue_downloads` is "true" (false when unset).
 bool read_auto_queue(database& db);
 

@@ -4,6 +4,8 @@
 #include "storage/migrations.hpp"
 #include "storage/queries/providers.hpp"
 
+#include <algorithm>
+
 using namespace discotheque;
 using namespace discotheque::storage;
 
@@ -45,4 +47,23 @@ CAF_TEST(auto queue reads the setting) {
   db.exec("UPDATE settings SET value = 'true' WHERE key = "
           "'library.auto_queue_downloads'");
   CAF_CHECK(read_auto_queue(db));
+}
+
+CAF_TEST(breaker states list every provider_state row) {
+  test::temp_dir dir;
+  auto db = database::open(dir / "library.db");
+  migrate(db);
+  db.exec("DELETE FROM provider_state");
+  CAF_CHECK(read_breaker_states(db).empty());
+  db.exec("INSERT INTO provider_state(provider, breaker_state) VALUES "
+          "('spotify', 'open'), ('deezer', 'closed')");
+  auto rows = read_breaker_states(db);
+  CAF_REQUIRE_EQUAL(rows.size(), 2u);
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.provider < b.provider;
+  });
+  CAF_CHECK_EQUAL(rows[0].provider, "deezer");
+  CAF_CHECK_EQUAL(rows[0].breaker_state, "closed");
+  CAF_CHECK_EQUAL(rows[1].provider, "spotify");
+  CAF_CHECK_EQUAL(rows[1].breaker_state, "open");
 }
