@@ -69,7 +69,6 @@ std::string user_message(const caf::error& err) {
       case caf::sec::request_timeout:
         return "the service did not answer in time";
       case caf::sec::request_receiver_down:
-      case caf::sec::broken_promise:
         return "a part of the service stopped before it answered (is it "
                "shutting down?)";
       default:

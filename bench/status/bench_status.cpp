@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -248,7 +249,9 @@ int main(int argc, char** argv) {
         caf::actor_cast<caf::actor>(sup), caf::actor_cast<caf::actor>(writer)})
     self->send_exit(h, caf::exit_reason::user_shutdown);
   self->send_exit(st, caf::exit_reason::user_shutdown);
-  // The actor system's destructor waits for the actors to finish.
   std::filesystem::remove_all(dir);
-  return 0;
+  // Not the actor system's destructor: it waited forever for an actor of a
+  // task cut off mid-run (the printed figures are all there is to keep).
+  std::fflush(stdout);
+  std::_Exit(pass ? 0 : 1);
 }
