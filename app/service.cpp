@@ -47,7 +47,6 @@ void block_shutdown_signals() {
 
 void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::discotheque>();
-  cfg.add_message_types<caf::id_block::discotheque_cloud>();
   // Idle scheduler workers poll with 50 us sleeps before they wait on their
   // condition variable (woken by the next enqueue). On a 2-core machine those
   // wake-ups took a fifth of the CPU from the detached tag readers of a scan.

@@ -1,7 +1,9 @@
-// Every atom of the project and the type-ID block that registers our message
-// types with CAF. Atom texts are at most 10 characters and must be unique.
+// Every atom of the project and the one type-ID block that registers our
+// message types with CAF. Atom texts are at most 10 characters and must be
+// unique.
 #pragma once
 
+#include "messages/cloud.hpp"
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
@@ -61,6 +63,37 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::cycle_report))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::supervisor_status))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::run_started))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::task_settings_patch))
+
+// cloud providers (messages/cloud.hpp)
+
+// outbound http
+CAF_ADD_ATOM(discotheque, discotheque::atom, pfetch, "pfetch")
+// rate limiter
+CAF_ADD_ATOM(discotheque, discotheque::atom, rl_permit, "rl_permit")
+CAF_ADD_ATOM(discotheque, discotheque::atom, rl_grant, "rl_grant")
+// circuit breaker
+CAF_ADD_ATOM(discotheque, discotheque::atom, cb_allow, "cb_allow")
+CAF_ADD_ATOM(discotheque, discotheque::atom, cb_ok, "cb_ok")
+CAF_ADD_ATOM(discotheque, discotheque::atom, cb_fail, "cb_fail")
+// gateway
+CAF_ADD_ATOM(discotheque, discotheque::atom, gw_retry, "gw_retry")
+// token refresher
+CAF_ADD_ATOM(discotheque, discotheque::atom, tok_get, "tok_get")
+CAF_ADD_ATOM(discotheque, discotheque::atom, tok_renew, "tok_renew")
+CAF_ADD_ATOM(discotheque, discotheque::atom, tok_tick, "tok_tick")
+CAF_ADD_ATOM(discotheque, discotheque::atom, tok_retry, "tok_retry")
+// sources
+CAF_ADD_ATOM(discotheque, discotheque::atom, src_page, "src_page")
+CAF_ADD_ATOM(discotheque, discotheque::atom, src_info, "src_info")
+
+CAF_ADD_TYPE_ID(discotheque, (discotheque::http_call))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::http_reply))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::provider_status))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::playlist_dto))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::page_request))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::source_page))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::source_info))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::playlist_modes))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

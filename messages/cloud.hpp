@@ -172,35 +172,4 @@ typename Inspector::result_type inspect(Inspector& f, source_info& x) {
 
 } // namespace discotheque
 
-CAF_BEGIN_TYPE_ID_BLOCK(discotheque_cloud, caf::first_custom_type_id + 200)
-
-// outbound http
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, pfetch, "pfetch")
-// rate limiter
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, rl_permit, "rl_permit")
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, rl_grant, "rl_grant")
-// circuit breaker
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_allow, "cb_allow")
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_ok, "cb_ok")
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, cb_fail, "cb_fail")
-// gateway
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, gw_retry, "gw_retry")
-// token refresher
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_get, "tok_get")
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_renew, "tok_renew")
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_tick, "tok_tick")
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, tok_retry, "tok_retry")
-// sources
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_page, "src_page")
-CAF_ADD_ATOM(discotheque_cloud, discotheque::atom, src_info, "src_info")
-
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::http_call))
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::http_reply))
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::provider_status))
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::playlist_dto))
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::page_request))
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_page))
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::source_info))
-CAF_ADD_TYPE_ID(discotheque_cloud, (discotheque::playlist_modes))
-
-CAF_END_TYPE_ID_BLOCK(discotheque_cloud)
+// Their atoms and type IDs are in the one type-ID block (messages/atoms.hpp).

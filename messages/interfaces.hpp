@@ -59,6 +59,22 @@ using task_actor = caf::typed_actor<
   caf::replies_to<atom::run, task_request>::with<task_result>,
   caf::replies_to<atom::progress>::with<std::string>>;
 
+/// The WALKER actor interface (the local scan's first step): one blocking
+/// directory walk per request, compared with what the database knows.
+///
+/// - `(scan_walk, walk_request) -> walk_result`: the files to read, the files
+///   gone, the changed folders and the roots that could not be seen.
+using walker_actor = caf::typed_actor<
+  caf::replies_to<atom::scan_walk, walk_request>::with<walk_result>>;
+
+/// The TAG READER actor interface: one of a pool, each reading the tags of a
+/// chunk of files with TagLib (blocking, so spawned detached).
+///
+/// - `(scan_read, [scan_file]) -> read_result`: the chunk's tracks and the
+///   files that could not be read, with the reason.
+using tag_reader_actor = caf::typed_actor<
+  caf::replies_to<atom::scan_read, std::vector<scan_file>>::with<read_result>>;
+
 /// The DEDUP STORE actor interface: the one place that knows the matching
 /// rules of SPEC §5 (MBID -> ISRC -> provider id -> normalized name). It keeps
 /// its indexes warm in memory and writes through the store actor.

@@ -20,14 +20,7 @@
 
 namespace discotheque {
 
-/// The WALKER actor: one blocking directory walk per request.
-using walker_actor = caf::typed_actor<
-  caf::replies_to<atom::scan_walk, walk_request>::with<walk_result>>;
-
-/// A TAG READER actor: reads the tags of a chunk of files.
-using tag_reader_actor = caf::typed_actor<
-  caf::replies_to<atom::scan_read, std::vector<scan_file>>::with<read_result>>;
-
+// walker_actor and tag_reader_actor: messages/interfaces.hpp.
 // Both take the scan's logger: it is also what keeps CAF 0.17 from
 // dereferencing an empty argument tuple when it spawns them (UBSan).
 walker_actor::behavior_type walker(walker_actor::pointer self,
