@@ -1,7 +1,6 @@
 #define CAF_SUITE storage.queries.task_runs
-#include "fixture.hpp"
+#include "storage/task_runs_fixture.hpp"
 
-#include "storage/migrations.hpp"
 #include "storage/queries/task_runs.hpp"
 #include "storage/writes/task_runs.hpp"
 
@@ -10,31 +9,7 @@ using namespace discotheque::storage;
 
 namespace {
 
-struct fixture {
-  test::temp_dir dir;
-  database db = database::open(dir / "library.db");
-
-  fixture() {
-    migrate(db);
-  }
-
-  void apply(const write_request& req) {
-    for (const auto& stmt : req.statements)
-      db.run(stmt);
-  }
-
-  void run(int64_t id, const std::string& task, int64_t at, run_status status,
-           skip_reason reason = skip_reason::none, std::string error = {}) {
-    apply(start_task_run(id, task, at, "schedule"));
-    task_result r;
-    r.status = status;
-    r.reason = reason;
-    r.error = std::move(error);
-    r.stats_json = R"({"items":3})";
-    r.finished_at = at + 10;
-    apply(finish_task_run(id, r, 10));
-  }
-};
+using fixture = test::task_runs_fixture;
 
 } // namespace
 
