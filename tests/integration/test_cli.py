@@ -102,6 +102,28 @@ def test_second_process_on_one_data_folder_is_refused():
         check(r.returncode == 0, "after the service stopped: " + r.stderr)
 
 
+def test_a_port_in_use_fails_the_start_before_any_task_runs():
+    import socket
+    import sqlite3
+    with Service() as s:
+        blocker = socket.socket()
+        blocker.bind(("127.0.0.1", s.port))
+        blocker.listen(1)
+        try:
+            s.log = open(s.log_path, "wb")
+            s.proc = subprocess.Popen([BIN, "serve", "--config", s.config_path],
+                                      stdout=s.log, stderr=subprocess.STDOUT)
+            rc = s.proc.wait(30)
+            check(rc != 0, f"exit code {rc}")
+            check("Address already in use" in s.output() or "in use" in s.output(), s.output())
+            db = os.path.join(s.data, "discotheque.db")
+            if os.path.exists(db):
+                n = sqlite3.connect(db).execute("SELECT count(*) FROM task_runs").fetchone()[0]
+                check(n == 0, f"{n} task runs recorded by a failed start")
+        finally:
+            blocker.close()
+
+
 def test_moved_checkout_configures_its_build_afresh():
     tmp = tempfile.mkdtemp(prefix="disco-moved-")
     try:
@@ -128,5 +150,6 @@ if __name__ == "__main__":
         test_auth_of_an_unknown_provider_and_a_short_api_key,
         test_data_folder_and_files_are_private,
         test_second_process_on_one_data_folder_is_refused,
+        test_a_port_in_use_fails_the_start_before_any_task_runs,
         test_moved_checkout_configures_its_build_afresh,
     ])
