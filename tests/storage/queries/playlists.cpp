@@ -19,6 +19,8 @@ CAF_TEST(playlist modes are read per provider in one query) {
   CAF_CHECK_EQUAL(modes.size(), 2u);
   CAF_CHECK_EQUAL(modes.at("1"), "disabled");
   CAF_CHECK_EQUAL(modes.at("2"), "reference_only");
-  CAF_CHECK_EQUAL(read_playlist_modes(db, "tidal").at("1"), "auto_own_tracks");
+  // By value: CAF_CHECK_EQUAL keeps references to its arguments.
+  auto tidal = read_playlist_modes(db, "tidal");
+  CAF_CHECK_EQUAL(tidal.at("1"), "auto_own_tracks");
   CAF_CHECK(read_playlist_modes(db, "spotify").empty());
 }

@@ -50,8 +50,9 @@ CAF_TEST(an upsert keeps sync_mode and an unknown owner keeps is_owner) {
   CAF_CHECK_EQUAL(db.query_text("SELECT name FROM playlists"),
                   std::optional<std::string>{"Mix 2"});
   CAF_CHECK_EQUAL(db.query_int("SELECT is_owner FROM playlists"), 1);
-  CAF_CHECK_EQUAL(read_playlist_modes(db, "spotify").at("p1"),
-                  "auto_own_tracks");
+  // By value: CAF_CHECK_EQUAL keeps references to its arguments.
+  auto modes = read_playlist_modes(db, "spotify");
+  CAF_CHECK_EQUAL(modes.at("p1"), "auto_own_tracks");
   apply(upsert_playlist(p, 30, true));
   CAF_CHECK_EQUAL(db.query_int("SELECT is_owner FROM playlists"), 0);
 }
