@@ -1,7 +1,6 @@
 #define CAF_SUITE storage.writes.scan
-#include "fixture.hpp"
+#include "storage/migrated_db.hpp"
 
-#include "storage/migrations.hpp"
 #include "storage/queries/scan.hpp"
 #include "storage/writes/scan.hpp"
 
@@ -10,19 +9,7 @@ using namespace discotheque::storage;
 
 namespace {
 
-struct fixture {
-  test::temp_dir dir;
-  database db = database::open(dir / "library.db");
-
-  fixture() {
-    migrate(db);
-  }
-
-  void apply(const write_request& req) {
-    for (const auto& s : req.statements)
-      db.run(s);
-  }
-};
+using fixture = test::migrated_db;
 
 } // namespace
 
