@@ -1,6 +1,7 @@
 #include "actors/api.hpp"
 
 #include "http/api/route.hpp"
+#include "http/api/router.hpp"
 #include "http/api/tasks.hpp"
 #include "messages/error.hpp"
 #include "support/log.hpp"
@@ -223,82 +224,66 @@ void put_settings(self_ptr self, const http::responder& reply,
           [reply](const caf::error& e) { reply(error_to_response(e)); });
 }
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    auto j = path.find('/', i);
-    if (j == std::string::npos)
-      j = path.size();
-    if (j > i)
-      parts.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return parts;
-}
+/// The api actor's own endpoints; everything else under /api/library is the
+/// reader's (its table is in http/api/, one file per resource).
+using api_handler
+  = std::function<void(self_ptr, http_exchange&, const http::path_params&)>;
 
-http::response method_not_allowed(const std::string& allowed) {
-  auto r = http::json_error(405, "method_not_allowed", "allowed: " + allowed);
-  r.headers.emplace_back("Allow", allowed);
-  return r;
+const http::router<api_handler>& api_routes() {
+  static const auto table = [] {
+    http::router<api_handler> r;
+    r.add("GET", "/api/library/status",
+          [](self_ptr self, http_exchange& ex, const http::path_params&) {
+            get_status(self, ex.reply);
+          });
+    r.add("GET", "/api/library/tasks",
+          [](self_ptr self, http_exchange& ex, const http::path_params&) {
+            forward<supervisor_status>(
+              self, ex.reply, 200,
+              [](const supervisor_status& s) {
+                return json{{"tasks", http::tasks_json(s)}};
+              },
+              atom::status_v);
+          });
+    r.add("GET", "/api/library/tasks/{name}",
+          [](self_ptr self, http_exchange& ex, const http::path_params& p) {
+            forward<task_status>(self, ex.reply, 200, http::task_json,
+                                 atom::status_v, p.at("name"));
+          });
+    r.add("PUT", "/api/library/tasks/{name}",
+          [](self_ptr self, http_exchange& ex, const http::path_params& p) {
+            put_settings(self, ex.reply, p.at("name"), ex.request.body);
+          });
+    r.add("POST", "/api/library/tasks/{name}/run",
+          [](self_ptr self, http_exchange& ex, const http::path_params& p) {
+            forward<run_started>(self, ex.reply, 202, http::run_started_json,
+                                 atom::run_v, p.at("name"));
+          });
+    r.add("POST", "/api/library/cycle",
+          [](self_ptr self, http_exchange& ex, const http::path_params&) {
+            forward<atom::ok_atom>(
+              self, ex.reply, 202,
+              [](atom::ok_atom) { return http::cycle_started_json(); },
+              atom::cycle_v);
+          });
+    return r;
+  }();
+  return table;
 }
 
 void route(self_ptr self, http_exchange& ex) {
-  const auto& req = ex.request;
-  // HEAD is answered like GET (the server drops the body).
-  const std::string method = req.method == "HEAD" ? "GET" : req.method;
-  auto parts = split_path(req.path);
-  auto is = [&](std::initializer_list<const char*> p) {
-    if (parts.size() != p.size())
-      return false;
-    size_t i = 0;
-    for (auto x : p) {
-      if (std::string{x} != "*" && parts[i] != x)
-        return false;
-      ++i;
-    }
-    return true;
-  };
-  if (is({"api", "library", "status"})) {
-    if (method != "GET")
-      return ex.reply(method_not_allowed("GET"));
-    return get_status(self, ex.reply);
+  const auto& table = api_routes();
+  if (table.owns(ex.request.path)) {
+    // HEAD is matched like GET (the server drops the body).
+    auto m = table.match(ex.request);
+    if (m.error)
+      return ex.reply(std::move(*m.error));
+    return (*m.handler)(self, ex, m.params);
   }
-  if (is({"api", "library", "tasks"})) {
-    if (method != "GET")
-      return ex.reply(method_not_allowed("GET"));
-    return forward<supervisor_status>(
-      self, ex.reply, 200,
-      [](const supervisor_status& s) {
-        return json{{"tasks", http::tasks_json(s)}};
-      },
-      atom::status_v);
-  }
-  if (is({"api", "library", "tasks", "*"})) {
-    if (method == "GET")
-      return forward<task_status>(self, ex.reply, 200, http::task_json,
-                                  atom::status_v, parts[3]);
-    if (method == "PUT")
-      return put_settings(self, ex.reply, parts[3], req.body);
-    return ex.reply(method_not_allowed("GET, PUT"));
-  }
-  if (is({"api", "library", "tasks", "*", "run"})) {
-    if (method != "POST")
-      return ex.reply(method_not_allowed("POST"));
-    return forward<run_started>(self, ex.reply, 202, http::run_started_json,
-                                atom::run_v, parts[3]);
-  }
-  if (is({"api", "library", "cycle"})) {
-    if (method != "POST")
-      return ex.reply(method_not_allowed("POST"));
-    return forward<atom::ok_atom>(
-      self, ex.reply, 202,
-      [](atom::ok_atom) { return http::cycle_started_json(); }, atom::cycle_v);
-  }
-  // Everything else under /api/library goes to the read side.
+  auto parts = http::split_path(ex.request.path);
   if (parts.size() >= 2 && parts[0] == "api" && parts[1] == "library")
     return self->send(self->state.config.reader, atom::http_v, std::move(ex));
-  ex.reply(http::json_error(404, "not_found", "no such endpoint: " + req.path));
+  ex.reply(http::no_such_endpoint(ex.request.path));
 }
 
 } // namespace
@@ -318,7 +303,7 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
       self->state.log->debug("{} {}", req.method, redact(req.target));
       if (req.path == "/api/health") {
         if (req.method != "GET" && req.method != "HEAD")
-          return ex.reply(method_not_allowed("GET, HEAD"));
+          return ex.reply(http::method_not_allowed({"GET"}));
         return get_health(self, ex.reply);
       }
       if (req.path.rfind("/api/", 0) != 0)
