@@ -248,13 +248,7 @@ const provider_descriptor& deezer_provider() {
     x.token_note = "Deezer no longer registers new apps";
     x.classify = classify_deezer;
     x.wire = &deezer_wire();
-    x.tasks = {provider_task{.name = "sync_deezer_favorites",
-                             .phase = "discover",
-                             .interval = std::chrono::minutes{30},
-                             .time_limit = std::chrono::hours{2},
-                             .library = true,
-                             .feeds_playlists = true,
-                             .lists = {"followed", "saved", "liked"}}};
+    x.tasks = {account_sync_task("sync_deezer_favorites")};
     x.playlists = true;
     return x;
   }();

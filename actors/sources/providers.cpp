@@ -12,6 +12,18 @@ const std::vector<provider_descriptor>& providers() {
   return all;
 }
 
+provider_task account_sync_task(std::string name) {
+  return provider_task{.name = std::move(name),
+                       .phase = "discover",
+                       .interval = std::chrono::minutes{30},
+                       .enabled_by_default = true,
+                       .time_limit = std::chrono::hours{2},
+                       .library = true,
+                       .feeds_playlists = true,
+                       .lists = {"followed", "saved", "liked"},
+                       .expand_followed = true};
+}
+
 std::vector<std::string> provider_names() {
   std::vector<std::string> names;
   for (const auto& p : providers())

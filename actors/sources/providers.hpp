@@ -53,6 +53,11 @@ struct provider_task {
   bool expand_followed = true;
 };
 
+/// The library sync of a cloud account (SPEC §2): followed artists (with
+/// their albums), saved albums and liked tracks, every 30 min, feeding
+/// sync_playlists and the identify phase.
+provider_task account_sync_task(std::string name);
+
 struct provider_descriptor {
   /// The provider's name in config keys, ids (provider_ref), task results.
   std::string name;

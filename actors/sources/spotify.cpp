@@ -256,13 +256,7 @@ const provider_descriptor& spotify_provider() {
                "playlist-read-collaborative";
     o.needs_secret = true;
     x.oauth = o;
-    x.tasks = {provider_task{.name = "sync_spotify_likes",
-                             .phase = "discover",
-                             .interval = std::chrono::minutes{30},
-                             .time_limit = std::chrono::hours{2},
-                             .library = true,
-                             .feeds_playlists = true,
-                             .lists = {"followed", "saved", "liked"}}};
+    x.tasks = {account_sync_task("sync_spotify_likes")};
     x.playlists = true;
     return x;
   }();

@@ -260,13 +260,7 @@ const provider_descriptor& tidal_provider() {
     o.scopes = "collection.read playlists.read user.read";
     o.pkce = true;
     x.oauth = o;
-    x.tasks = {provider_task{.name = "sync_tidal_favorites",
-                             .phase = "discover",
-                             .interval = std::chrono::minutes{30},
-                             .time_limit = std::chrono::hours{2},
-                             .library = true,
-                             .feeds_playlists = true,
-                             .lists = {"followed", "saved", "liked"}}};
+    x.tasks = {account_sync_task("sync_tidal_favorites")};
     x.playlists = true;
     return x;
   }();
