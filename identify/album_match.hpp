@@ -161,7 +161,8 @@ struct track_match {
 };
 
 /// Matches library tracks to the release's tracks one to one, by position,
-/// title and length; a track without a convincing counterpart gets none.
+/// title and length, or by an ISRC both have (the release's come with
+/// inc=isrcs); a track without a convincing counterpart gets none.
 /// The result is in the order of `tracks`.
 std::vector<track_match> match_tracks(const std::vector<library_track>& tracks,
                                       const mb_release& release);

@@ -205,6 +205,14 @@ std::string fmt(double x) {
   return buf;
 }
 
+/// A weighted count: "2" when whole, "2.25" when a self-titled album
+/// counted a quarter.
+std::string count(double x) {
+  if (x == static_cast<double>(static_cast<int64_t>(x)))
+    return std::to_string(static_cast<int64_t>(x));
+  return fmt(x);
+}
+
 std::string label(const scored& s) {
   auto r = "\"" + s.out.name + "\"";
   if (!s.out.disambiguation.empty())
@@ -215,7 +223,7 @@ std::string label(const scored& s) {
 std::string evidence_text(const scored& s) {
   std::string r = "name " + s.name.kind;
   if (s.albums.known)
-    r += ", " + fmt(s.albums.matched) + " of " + fmt(s.albums.total)
+    r += ", " + count(s.albums.matched) + " of " + count(s.albums.total)
          + " albums match";
   if (s.isrcs.resolved > 0)
     r += ", " + std::to_string(s.isrcs.matched) + " of "

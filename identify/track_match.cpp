@@ -1,5 +1,6 @@
 // Library tracks to release tracks, one to one: every plausible pair is
-// scored on title, position and length, the best pairs are taken first.
+// scored on title, position and length (an equal ISRC is a match outright),
+// the best pairs are taken first.
 #include "identify/album_match.hpp"
 #include "identify/track_pairs.hpp"
 
@@ -57,13 +58,23 @@ std::vector<track_pair> track_pairs(const std::vector<library_track>& tracks,
       bool close = lib.length_ms && rel[j].length_ms
                    && std::llabs(*lib.length_ms - *rel[j].length_ms)
                         <= position_only_ms;
-      bool accept = (t >= 0.85 && (!len || *len > 0 || pos))
+      // The same ISRC is the same recording, whatever the titles say.
+      bool isrc = !lib.isrc.empty()
+                  && std::find(rel[j].isrcs.begin(), rel[j].isrcs.end(),
+                               lib.isrc)
+                       != rel[j].isrcs.end();
+      bool accept = isrc || (t >= 0.85 && (!len || *len > 0 || pos))
                     || (t >= 0.5 && (pos || (len && *len >= 0.8)))
                     || (pos && close);
       if (!accept)
         continue;
-      double score = 0.5 * t + 0.25 * (pos ? 1.0 : 0.0)
-                     + 0.25 * (len ? *len : 0.5);
+      if (isrc)
+        t = 1.0;
+      double score = 0.5 * t + 0.25 * (pos || isrc ? 1.0 : 0.0)
+                     + 0.25
+                         * (len    ? *len
+                            : isrc ? 1.0
+                                   : 0.5);
       candidates.push_back({i, j, score, t, len});
     }
   }

@@ -234,6 +234,23 @@ CAF_TEST(tracks match by title position and length on a real release) {
   CAF_CHECK(!l[0].recording.has_value());
 }
 
+CAF_TEST(an equal isrc matches whatever the title) {
+  auto g = group("Tides");
+  auto rel = release(g, {{"Harbour", 180000}, {"Pier", 99000}});
+  rel.media[0].tracks[1].isrcs = {"CAABC2500002"};
+  std::vector<library_track> lib(2);
+  lib[0] = {1, "Jetée", 0, 0, 150000, "CAABC2500002"};
+  lib[1] = {2, "Harbour", 0, 0, std::nullopt, "CAABC2500009"};
+  auto m = match_tracks(lib, rel);
+  CAF_REQUIRE(m[0].recording.has_value());
+  CAF_CHECK_EQUAL(*m[0].recording, rel.media[0].tracks[1].recording_mbid);
+  CAF_REQUIRE(m[1].recording.has_value());
+  CAF_CHECK_EQUAL(*m[1].recording, rel.media[0].tracks[0].recording_mbid);
+  lib[0].isrc.clear();
+  auto without = match_tracks(lib, rel);
+  CAF_CHECK(!without[0].recording.has_value());
+}
+
 CAF_TEST(the matching release group and release are chosen) {
   auto g = group("Crystal Nights", "2001-05-01");
   auto other = group("Harbour Lights", "2004");

@@ -186,6 +186,7 @@ CAF_TEST(album evidence separates same name artists) {
   auto d2 = decide_artist(lib("Mirage", {"Blue Hours"}), two_same_name(), rgs);
   CAF_REQUIRE(d2.chosen.has_value());
   CAF_CHECK_EQUAL(*d2.chosen, beta);
+  CAF_CHECK(d2.why.find("1 of 1 albums match") != std::string::npos);
   // Real Nirvana candidates, every same-name one browsed.
   release_groups_by_artist nrg{
     {nirvana_us, groups({"Bleach", "Nevermind", "In Utero"})},
