@@ -405,6 +405,7 @@ int64_t batch_builder::track(const track_dto& t, bool owned) {
   x.disc_total = int_or_null(t.disc_total);
   x.duration_ms = int_or_null(t.duration_ms);
   x.genre = text_or_null(t.genre);
+  x.album_inferred = t.album_inferred;
   x.owned = owned;
   x.source = b.source;
   bool queue = b.auto_queue && owned;
