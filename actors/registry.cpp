@@ -88,7 +88,7 @@ task_def provider_task_def(const task_env& env, const provider_descriptor& d,
     sc.lists = t.lists;
     sc.expand_followed = t.expand_followed;
     if (env.providers)
-      if (const auto* p = env.providers->find(provider))
+      if (auto p = env.providers->find(provider))
         sc.src = p->source;
     return task_actor{sys.spawn(sync_source, sc)};
   };
@@ -103,7 +103,7 @@ task_factory sync_playlists_factory(const task_env& env) {
       if (d.playlists) {
         source_actor src;
         if (env.providers)
-          if (const auto* p = env.providers->find(d.name))
+          if (auto p = env.providers->find(d.name))
             src = p->source;
         pc.sources.emplace_back(d.name, src);
       }

@@ -7,6 +7,7 @@
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
+#include "messages/status.hpp"
 #include "messages/tasks.hpp"
 #include "messages/types.hpp"
 
@@ -94,6 +95,11 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::page_request))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::source_page))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::source_info))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::playlist_modes))
+
+// the reader's status snapshot (messages/status.hpp)
+CAF_ADD_TYPE_ID(discotheque, (discotheque::library_totals))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::provider_state_view))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::library_snapshot))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

@@ -4,6 +4,7 @@
 #include "actors/reader.hpp"
 #include "actors/sources/providers.hpp"
 #include "actors/store.hpp"
+#include "http/api/status.hpp"
 #include "messages/error.hpp"
 #include "storage/database.hpp"
 
@@ -66,13 +67,14 @@ struct fixture : test::fixture_base {
   }
 
   json status() {
-    auto result = std::make_shared<std::string>();
+    auto result = std::make_shared<library_snapshot>();
     sys.spawn([=, rd = rd](caf::event_based_actor* self) {
       self->request(rd, caf::infinite, atom::status_v)
-        .then([=](const std::string& x) { *result = x; });
+        .then([=](const library_snapshot& x) { *result = x; });
     });
     sched.run();
-    return json::parse(*result);
+    // As the status API renders it.
+    return http::snapshot_json(*result);
   }
 
   /// Sends one request; the response the reader answered (nullopt: none).
