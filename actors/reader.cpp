@@ -29,10 +29,14 @@ json status_snapshot(storage::database& db,
   };
   auto day_ago = now_ms() - 24 * 3600 * 1000;
   json list = json::array();
-  // Only providers that exist as descriptors: MusicBrainz and Cover Art
-  // Archive are accepted config keys, but not shown before they are built.
-  for (const auto& name : provider_names()) {
+  // Only providers that exist as descriptors: Cover Art Archive is an
+  // accepted config key, but not shown before it is built.
+  for (const auto& d : discotheque::providers()) {
+    const auto& name = d.name;
+    bool metadata = d.kind == provider_kind::metadata;
     json p{{"name", name},
+           {"kind", metadata ? "metadata" : "account"},
+           {"needs_auth", d.needs_auth()},
            {"enabled", false},
            {"authenticated", false},
            {"circuit_breaker", "closed"},
@@ -42,16 +46,14 @@ json status_snapshot(storage::database& db,
            {"last_error", nullptr},
            {"errors_24h", 0}};
     auto cfg = providers.find(name);
-    // Providers with public endpoints need no credential.
-    const auto* d = find_provider(name);
-    bool needs_auth = d && d->needs_auth();
-    if (cfg != providers.end()) {
-      p["enabled"] = cfg->second.enabled;
-      p["authenticated"] = !needs_auth || !cfg->second.refresh_token.empty()
-                           || !cfg->second.access_token.empty();
-    } else {
-      p["authenticated"] = !needs_auth;
-    }
+    provider_config pc;
+    if (cfg != providers.end())
+      pc = cfg->second;
+    p["enabled"] = d.enabled_in(pc);
+    // Providers with public endpoints need no credential; a public catalogue
+    // has no account to be authenticated with (null, not true).
+    p["authenticated"] = !d.needs_auth() || !pc.refresh_token.empty()
+                         || !pc.access_token.empty();
     auto saved = storage::read_provider(db, name, day_ago);
     if (saved.has_tokens)
       p["authenticated"] = true;
@@ -67,6 +69,8 @@ json status_snapshot(storage::database& db,
         p["blocked_until"] = iso8601(s.blocked_until);
     }
     p["errors_24h"] = static_cast<int64_t>(saved.errors.size());
+    if (metadata)
+      p["authenticated"] = nullptr;
     list.push_back(p);
   }
   return json{
