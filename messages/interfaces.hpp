@@ -244,3 +244,22 @@ using source_actor = caf::typed_actor<
   caf::replies_to<atom::src_page, page_request>::with<source_page>>;
 
 } // namespace discotheque
+
+// ---------------------------------------------------------------------------
+// Identification (issue 12). Message types: messages/identify.hpp.
+
+namespace discotheque {
+
+/// The RESPONSE CACHE actor interface: the stored answers of a metadata
+/// provider (MusicBrainz) by request URL. Detached, with its own read-only
+/// connection, so a lookup never blocks a scheduler thread; writes go to
+/// the store.
+///
+/// - `(cache_get, url) -> cached_answer`: the stored answer (`found` false
+///   when there is none or the database cannot be read).
+/// - `(cache_put, cached_answer) -> ok`: stores it; answers once committed.
+using response_cache_actor = caf::typed_actor<
+  caf::replies_to<atom::cache_get, std::string>::with<cached_answer>,
+  caf::replies_to<atom::cache_put, cached_answer>::with<atom::ok_atom>>;
+
+} // namespace discotheque
