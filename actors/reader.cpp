@@ -1,5 +1,6 @@
 #include "actors/reader.hpp"
 
+#include "http/api/identify.hpp"
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
@@ -81,6 +82,7 @@ http::reader_router default_reader_routes() {
   http::reader_router r;
   http::add_library_routes(r);
   http::add_playlist_routes(r);
+  http::add_identify_routes(r);
   return r;
 }
 
