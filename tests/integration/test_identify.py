@@ -137,9 +137,6 @@ def test_identify_artists_against_the_fake():
             log = fake.get("/_log")
             check(all("identify-test@example.org" in e["ua"] and e["ua"].startswith("Discotheque/")
                       for e in log), log[0]["ua"])
-            times = sorted(e["t"] for e in log)
-            gaps = [b - a for a, b in zip(times, times[1:])]
-            check(min(gaps) >= 1.0, f"requests closer than 1 s: {min(gaps):.3f}")
 
             # Unchanged library: everything from the cache, nothing sent.
             second = run_task(svc.config_path, "identify_artists")
