@@ -54,6 +54,7 @@ struct library_artist {
   std::vector<std::string> album_titles; ///< its albums in the library
   std::vector<std::string> isrcs;        ///< ISRCs of its tracks, if any
   std::string country;                   ///< when a provider said so
+  std::string type; ///< "Person", "Group", ... when a provider said so
 };
 
 struct identify_settings {
@@ -66,7 +67,8 @@ struct identify_settings {
 struct scored_candidate {
   std::string mbid;
   std::string name;
-  double score = 0;
+  std::string disambiguation; ///< MusicBrainz's, shown next to the name
+  double score = 0;           ///< the confidence, 0..1
   std::map<std::string, double> features;
 };
 
@@ -80,14 +82,39 @@ struct artist_decision {
                    ///< "two candidates named X, no evidence separates them"
 };
 
+using release_groups_by_artist
+  = std::map<std::string, std::vector<mb_release_group>>;
+
+/// ISRC -> MBIDs of the artists credited on the MusicBrainz recordings that
+/// carry it (from `/isrc/{isrc}` or a recording search by ISRC).
+using artists_by_isrc = std::map<std::string, std::vector<std::string>>;
+
 /// Scores every candidate and decides. `release_groups` maps a candidate's
 /// MBID to its release groups when they were fetched (the evidence of album
-/// overlap); candidates without an entry get no album evidence.
-artist_decision
-decide_artist(const library_artist& artist,
-              const std::vector<mb_artist>& candidates,
-              const std::map<std::string, std::vector<mb_release_group>>&
-                release_groups,
-              const identify_settings& settings = {});
+/// overlap); candidates without an entry get no album evidence. A decision
+/// won by evidence is not taken while a same-name runner-up has none
+/// fetched (fetch the release groups of every candidates_to_browse()).
+artist_decision decide_artist(const library_artist& artist,
+                              const std::vector<mb_artist>& candidates,
+                              const release_groups_by_artist& release_groups,
+                              const identify_settings& settings = {});
+
+/// The same with ISRC evidence: `isrc_artists` covers (some of) the
+/// library artist's `isrcs`; a candidate credited on them gains, one
+/// credited on none of several resolved ISRCs loses.
+artist_decision decide_artist(const library_artist& artist,
+                              const std::vector<mb_artist>& candidates,
+                              const release_groups_by_artist& release_groups,
+                              const artists_by_isrc& isrc_artists,
+                              const identify_settings& settings = {});
+
+/// The candidates whose release groups are worth a browse: those whose
+/// name (or alias, or sort name) matches the library's, best MB score
+/// first, at most `limit`. Browsing them is what lets evidence separate
+/// same-name artists.
+std::vector<std::string>
+candidates_to_browse(const library_artist& artist,
+                     const std::vector<mb_artist>& candidates,
+                     size_t limit = 5);
 
 } // namespace discotheque::identify
