@@ -154,6 +154,15 @@ void store_decision(self_ptr self, storage::identify_decision d) {
       });
 }
 
+identify::library_artist library_of(const artist_to_identify& a) {
+  identify::library_artist la;
+  la.id = a.id;
+  la.name = a.name;
+  la.album_titles = a.album_titles;
+  la.isrcs = a.isrcs;
+  return la;
+}
+
 void done(self_ptr self, int64_t id) {
   self->state.jobs.erase(id);
   pump(self);
@@ -182,13 +191,8 @@ void decide(self_ptr self, int64_t id) {
     d.why = "no MusicBrainz artist named \"" + j.artist.name + "\"";
     ++st.run.count("not_found");
   } else {
-    identify::library_artist la;
-    la.id = id;
-    la.name = j.artist.name;
-    la.album_titles = j.artist.album_titles;
-    la.isrcs = j.artist.isrcs;
-    auto dec = identify::decide_artist(la, j.candidates, j.groups,
-                                       st.config.decide);
+    auto dec = identify::decide_artist(library_of(j.artist), j.candidates,
+                                       j.groups, st.config.decide);
     d.outcome = dec.chosen ? "identified" : "uncertain";
     d.chosen_mbid = dec.chosen;
     d.confidence = dec.confidence;
@@ -264,10 +268,14 @@ void search(self_ptr self, int64_t id) {
     // Album evidence needs albums: without any, browsing tells nothing.
     if (j.candidates.empty() || j.artist.album_titles.empty())
       return decide(self, id);
-    auto n = std::min(j.candidates.size(), st.config.browse_candidates);
-    j.pending = n;
-    for (size_t i = 0; i < n; ++i)
-      browse(self, id, j.candidates[i].mbid, 0, 0);
+    // the same-name candidates, best first: what evidence can separate
+    auto ids = identify::candidates_to_browse(
+      library_of(j.artist), j.candidates, st.config.browse_candidates);
+    if (ids.empty())
+      return decide(self, id);
+    j.pending = ids.size();
+    for (auto& mbid : ids)
+      browse(self, id, std::move(mbid), 0, 0);
   });
 }
 

@@ -34,7 +34,8 @@ struct identify_artists_config {
   std::string task = "identify_artists";
   /// The MusicBrainz gateway (null: the provider is not there; skipped).
   provider_gateway_actor gateway;
-  /// How many search candidates get their release groups browsed.
+  /// How many search candidates (those named like the artist, best first:
+  /// identify::candidates_to_browse) get their release groups browsed.
   size_t browse_candidates = 3;
   /// Browse pages (100 groups each) at most per candidate.
   int max_browse_pages = 3;
