@@ -96,8 +96,9 @@ def seed(db_path):
           (3, 'Björk', 'bjork', NULL), (4, 'Tagged Band', 'tagged band', '{OLD_TAGGED}');
         INSERT INTO albums(id, title, normalized_title) VALUES
           (10, 'Nevermind', 'nevermind'), (11, 'Zzz', 'zzz'), (12, 'Debut', 'debut'),
-          (13, 'Post', 'post');
-        INSERT INTO album_artists(album_id, artist_id) VALUES (10, 1), (11, 2), (12, 3), (13, 3);
+          (13, 'Post', 'post'), (14, 'In Utero', 'in utero');
+        INSERT INTO album_artists(album_id, artist_id) VALUES (10, 1), (11, 2), (12, 3), (13, 3),
+          (14, 1);
     """)
     db.commit()
     db.close()

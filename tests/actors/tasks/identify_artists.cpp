@@ -109,9 +109,10 @@ struct fixture : test::fixture_base {
               " (3, 'Tagged', 'tagged', '"
               + std::string{old_id} + "')");
       db.exec("INSERT INTO albums(id, title, normalized_title) VALUES"
-              " (10, 'Nevermind', 'nevermind'), (11, 'Zzz', 'zzz')");
+              " (10, 'Nevermind', 'nevermind'), (11, 'Zzz', 'zzz'),"
+              " (12, 'In Utero', 'in utero')");
       db.exec("INSERT INTO album_artists(album_id, artist_id) VALUES (10, 1),"
-              " (11, 2)");
+              " (11, 2), (12, 1)");
     }
     mb->answers = {
       {"query=artist%3A%22Nirvana%22",
