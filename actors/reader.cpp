@@ -1,5 +1,6 @@
 #include "actors/reader.hpp"
 
+#include "http/api/identify.hpp"
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
@@ -19,23 +20,22 @@ status_snapshot(storage::database& db,
   snap.totals = storage::queries::totals(db);
   auto now = now_ms();
   auto day_ago = now - 24 * 3600 * 1000;
-  // Only providers that exist as descriptors: MusicBrainz and Cover Art
-  // Archive are accepted config keys, but not shown before they are built.
-  for (const auto& name : provider_names()) {
+  // Only providers that exist as descriptors: Cover Art Archive is an
+  // accepted config key, but not shown before it is built.
+  for (const auto& d : discotheque::providers()) {
     provider_state_view p;
-    p.name = name;
-    auto cfg = providers.find(name);
+    p.name = d.name;
+    p.metadata = d.kind == provider_kind::metadata;
+    p.needs_auth = d.needs_auth();
+    auto cfg = providers.find(d.name);
+    provider_config pc;
+    if (cfg != providers.end())
+      pc = cfg->second;
+    p.enabled = d.enabled_in(pc);
     // Providers with public endpoints need no credential.
-    const auto* d = find_provider(name);
-    bool needs_auth = d && d->needs_auth();
-    if (cfg != providers.end()) {
-      p.enabled = cfg->second.enabled;
-      p.authenticated = !needs_auth || !cfg->second.refresh_token.empty()
-                        || !cfg->second.access_token.empty();
-    } else {
-      p.authenticated = !needs_auth;
-    }
-    auto saved = storage::read_provider(db, name, day_ago);
+    p.authenticated = !p.needs_auth || !pc.refresh_token.empty()
+                      || !pc.access_token.empty();
+    auto saved = storage::read_provider(db, d.name, day_ago);
     if (saved.has_tokens)
       p.authenticated = true;
     if (saved.has_state) {
@@ -57,6 +57,7 @@ http::reader_router default_reader_routes() {
   http::reader_router r;
   http::add_library_routes(r);
   http::add_playlist_routes(r);
+  http::add_identify_routes(r);
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include "actors/gateway/provider_hub.hpp"
 #include "actors/sources/providers.hpp"
 #include "actors/tasks/health_check.hpp"
+#include "actors/tasks/identify_artists.hpp"
 #include "actors/tasks/scan_local_library.hpp"
 #include "actors/tasks/sync_playlists.hpp"
 #include "actors/tasks/sync_source.hpp"
@@ -111,6 +112,17 @@ task_factory sync_playlists_factory(const task_env& env) {
   };
 }
 
+task_factory identify_artists_factory(const task_env& env) {
+  return [env](caf::actor_system& sys) {
+    identify_artists_config ic;
+    ic.env = env;
+    if (env.providers)
+      if (const auto* p = env.providers->find(musicbrainz::provider_name))
+        ic.gateway = p->gateway;
+    return task_actor{sys.spawn(identify_artists, ic)};
+  };
+}
+
 } // namespace
 
 std::vector<task_def> default_tasks(const task_env& env) {
@@ -152,13 +164,8 @@ std::vector<task_def> default_tasks(const task_env& env) {
   std::vector<task_def> rest{
     {"sync_playlists", "discover", playlist_inputs, hours(1), true, hours(2),
      sync_playlists_factory(env)},
-    {"identify_artists",
-     "identify",
-     library_tasks,
-     hours(2),
-     true,
-     hours(6),
-     {}},
+    {"identify_artists", "identify", library_tasks, hours(2), true, hours(6),
+     identify_artists_factory(env)},
     {"identify_albums",
      "identify",
      {"identify_artists"},

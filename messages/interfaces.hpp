@@ -15,6 +15,7 @@
 //   circuit_breaker_actor   one per provider: stops calling a failing provider
 //   token_refresher_actor   per OAuth provider: keeps the token fresh
 //   http_client_actor       one outbound HTTP connection (detached)
+//   response_cache_actor    stored answers of a metadata provider (detached)
 //   dedup_store_actor       matches and merges what tasks found
 //   store_actor             the only writer of the SQLite database
 //   reader_actor            the edge: the API's read side (read-only)
@@ -192,6 +193,18 @@ using token_refresher_actor = caf::typed_actor<
 ///   failures are answered as an http_reply with status 0, not as errors.
 using http_client_actor = caf::typed_actor<
   caf::replies_to<atom::pfetch, http_call>::with<http_reply>>;
+
+/// The RESPONSE CACHE actor interface: the stored answers of a metadata
+/// provider (MusicBrainz) by request URL. Detached, with its own read-only
+/// connection, so a lookup never blocks a scheduler thread; writes go to
+/// the store.
+///
+/// - `(cache_get, url) -> cached_answer`: the stored answer (`found` false
+///   when there is none or the database cannot be read).
+/// - `(cache_put, cached_answer) -> ok`: stores it; answers once committed.
+using response_cache_actor = caf::typed_actor<
+  caf::replies_to<atom::cache_get, std::string>::with<cached_answer>,
+  caf::replies_to<atom::cache_put, cached_answer>::with<atom::ok_atom>>;
 
 // --- writing the library ---
 

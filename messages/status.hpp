@@ -34,8 +34,10 @@ typename Inspector::result_type inspect(Inspector& f, library_totals& x) {
 /// state and recent errors, as read when the snapshot was taken.
 struct provider_state_view {
   std::string name;
+  bool metadata = false;   ///< a public catalogue (kind "metadata"), no account
+  bool needs_auth = false; ///< a credential is needed to call it
   bool enabled = false;
-  bool authenticated = false;
+  bool authenticated = false; ///< shown as null for metadata providers
   /// closed, open, half_open
   std::string circuit_breaker = "closed";
   int64_t blocked_until = 0;        ///< epoch ms; 0: not blocked (then)
@@ -50,9 +52,9 @@ struct provider_state_view {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, provider_state_view& x) {
-  return f(caf::meta::type_name("provider_state_view"), x.name, x.enabled,
-           x.authenticated, x.circuit_breaker, x.blocked_until,
-           x.last_successful_call, x.last_error, x.errors_24h);
+  return f(caf::meta::type_name("provider_state_view"), x.name, x.metadata,
+           x.needs_auth, x.enabled, x.authenticated, x.circuit_breaker,
+           x.blocked_until, x.last_successful_call, x.last_error, x.errors_24h);
 }
 
 /// The reader's status snapshot. With a non-empty `error` (the database

@@ -95,13 +95,13 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
   gc.classify = d.classify ? d.classify : classify_http;
   gc.blocked_until = saved.status.blocked_until;
   gc.store = env.store;
-  gc.enabled = pc.enabled;
+  gc.enabled = d.enabled_in(pc);
   p.gateway = sys.spawn(provider_gateway, gc);
   if (d.wire) {
     source_config sc;
     sc.wire = *d.wire;
     sc.api_base = api_base;
-    sc.enabled = pc.enabled;
+    sc.enabled = d.enabled_in(pc);
     sc.authenticated = p.authenticated;
     sc.gateway = p.gateway;
     p.source = sys.spawn(cloud_source, sc);

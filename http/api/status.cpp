@@ -26,8 +26,11 @@ json provider_state_json(const provider_state_view& p) {
   };
   return json{
     {"name", p.name},
+    {"kind", p.metadata ? "metadata" : "account"},
+    {"needs_auth", p.needs_auth},
     {"enabled", p.enabled},
-    {"authenticated", p.authenticated},
+    // A public catalogue has no account to be authenticated with.
+    {"authenticated", p.metadata ? json(nullptr) : json(p.authenticated)},
     {"circuit_breaker", p.circuit_breaker},
     {"circuit_breaker_open", p.circuit_breaker_open()},
     {"blocked_until", iso_or_null(p.blocked_until)},
