@@ -117,7 +117,7 @@ task_factory identify_artists_factory(const task_env& env) {
     identify_artists_config ic;
     ic.env = env;
     if (env.providers)
-      if (const auto* p = env.providers->find(musicbrainz::provider_name))
+      if (auto p = env.providers->find(musicbrainz::provider_name))
         ic.gateway = p->gateway;
     return task_actor{sys.spawn(identify_artists, ic)};
   };
