@@ -1,12 +1,14 @@
 // The API actor: the bridge from the HTTP server to the actors. Each request
-// arrives as an http_exchange; the actor authenticates it, routes it, asks
-// whoever knows the answer (with a timeout) and replies through the
-// exchange's responder. It never blocks: reads go to the reader actor.
+// arrives as an http_exchange; the actor authenticates it and dispatches it
+// through its route table to a handler of http/api/ (status, tasks), which
+// asks whoever knows the answer (with a timeout) and replies through the
+// exchange's responder; the rest of /api/library goes to the reader. It
+// keeps the status snapshot fresh. It never blocks.
 #pragma once
 
+#include "http/api/context.hpp"
 #include "messages/interfaces.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
 #include <chrono>
@@ -31,20 +33,11 @@ struct api_config {
 
 struct api_state {
   static inline const char* name = "api";
-  api_config config;
-  /// The latest status snapshot from the reader (JSON object), so that the
-  /// status endpoint never waits for a database query.
-  nlohmann::json snapshot;
-  int64_t snapshot_version = 0;
-  /// The last status response and what it was made from: with the same
-  /// supervisor version, snapshot and uptime second it is sent again as is.
-  /// (The one status cache: the supervisor only bumps its version.)
-  struct {
-    int64_t supervisor_version = -1;
-    int64_t snapshot_version = -1;
-    int64_t uptime_s = -1;
-    std::string body;
-  } status_cache;
+  std::string api_key;
+  std::chrono::milliseconds snapshot_interval{2000};
+  /// What the handlers of http/api/ need (the actors they ask, the cached
+  /// snapshot and status response).
+  http::api_context ctx;
   std::shared_ptr<spdlog::logger> log;
 };
 

@@ -4,6 +4,7 @@
 #include "support/log.hpp"
 
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 namespace discotheque {
@@ -34,15 +35,55 @@ bool may_restart(self_ptr self, node_state::entry& e) {
   return true;
 }
 
+bool is_part(const node_component& c, const caf::actor_addr& who) {
+  if (c.handle && c.handle->address() == who)
+    return true;
+  for (const auto& m : c.members)
+    if (m && m->address() == who)
+      return true;
+  return false;
+}
+
+/// Stops what is left of a group after one of its actors died (demonitored
+/// first: their ends are no failure).
+void stop_survivors(self_ptr self, node_component& c) {
+  auto all = c.members;
+  all.push_back(c.handle);
+  for (auto& h : all)
+    if (h) {
+      self->demonitor(h->address());
+      caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+    }
+  c.handle = nullptr;
+  c.members.clear();
+}
+
+void respawn(self_ptr self, node_component& c) {
+  if (c.restart_group) {
+    auto fresh = c.restart_group();
+    if (fresh.empty())
+      return;
+    c.handle = fresh.front();
+    c.members.assign(fresh.begin() + 1, fresh.end());
+    for (auto& m : c.members)
+      if (m)
+        self->monitor(m);
+  } else {
+    c.handle = c.restart();
+  }
+  if (c.handle)
+    self->monitor(c.handle);
+}
+
 void on_down(self_ptr self, const caf::down_msg& msg) {
   auto& st = self->state;
   for (auto& e : st.entries) {
     auto& c = e.component;
-    if (!c.handle || c.handle->address() != msg.source)
+    if (!is_part(c, msg.source))
       continue;
     auto why = render(msg.reason);
-    c.handle = nullptr;
-    if (!c.restart) {
+    stop_survivors(self, c);
+    if (!c.restartable()) {
       fatal(self, "the " + c.name + " actor stopped (" + why + ")");
       return;
     }
@@ -53,14 +94,13 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
                     + " s (last: " + why + ")");
       return;
     }
-    c.handle = c.restart();
+    respawn(self, c);
     if (!c.handle) {
       fatal(self, "the " + c.name + " actor could not be restarted");
       return;
     }
     ++e.restarts;
     st.log->error("the {} actor stopped ({}); restarted", c.name, why);
-    self->monitor(c.handle);
     if (c.replaced)
       c.replaced(c.handle);
     return;
@@ -79,15 +119,22 @@ node_actor::behavior_type node(node_actor::stateful_pointer<node_state> self,
   for (auto& c : cfg.components) {
     if (c.handle)
       self->monitor(c.handle);
+    for (auto& m : c.members)
+      if (m)
+        self->monitor(m);
     st.entries.push_back(node_state::entry{std::move(c), 0, {}});
   }
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   // An ordered shutdown stops the node first: nothing it watches counts as a
   // failure after that.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    for (auto& e : self->state.entries)
+    for (auto& e : self->state.entries) {
       if (e.component.handle)
         self->demonitor(e.component.handle->address());
+      for (auto& m : e.component.members)
+        if (m)
+          self->demonitor(m->address());
+    }
     self->quit(msg.reason);
   });
   return {

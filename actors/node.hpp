@@ -1,15 +1,19 @@
 // The NODE: supervises the infrastructure actors of one service (the store,
 // the dedup store, the reader, the api actor, the provider actors), as
 // tenzir/vast's node does. It monitors each of them:
-// - a component with a `restart` factory (the reader, a provider's actors)
-//   is spawned again when it dies, at most `max_restarts` times per
-//   `restart_window`; whoever uses it is told the new handle;
+// - a component with a `restart` factory (the reader) is spawned again when
+//   it dies, at most `max_restarts` times per `restart_window`; whoever uses
+//   it is told the new handle. A provider is one component of several actors
+//   (`members`): when one dies, the others are stopped and all of them are
+//   spawned again (`restart_group`), within the same limit;
 // - a component without one (the store: nothing may run on without the only
 //   writer; the dedup store and the api actor, whose handles others keep)
 //   is fatal: the node reports it once through `on_fatal`, which shuts the
 //   service down in order and makes it exit non-zero.
 // A component that is stopped on purpose (an ordered shutdown) is demonitored
 // first by the node's own exit handler, so only real failures count.
+// A restart may read the database (a provider's persisted state): the node
+// is spawned detached in production.
 #pragma once
 
 #include "messages/interfaces.hpp"
@@ -40,6 +44,17 @@ struct node_component {
   std::function<caf::strong_actor_ptr()> restart;
   /// Tells its users the replacement's handle (e.g. the api its new reader).
   std::function<void(const caf::strong_actor_ptr&)> replaced;
+  /// Actors that live and die with `handle` (a provider's source, breaker,
+  /// limiter, clients ...): the death of any of them is the component's.
+  std::vector<caf::strong_actor_ptr> members;
+  /// For a component with members: spawns the whole group again (after the
+  /// node stopped the survivors), the new `handle` first. For a provider:
+  /// provider_hub::respawn, which makes the hub hand out the new actors.
+  std::function<std::vector<caf::strong_actor_ptr>()> restart_group;
+
+  bool restartable() const {
+    return static_cast<bool>(restart) || static_cast<bool>(restart_group);
+  }
 };
 
 struct node_config {

@@ -1,5 +1,6 @@
 #include "actors/reader.hpp"
 
+#include "http/api/identify.hpp"
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
@@ -12,71 +13,51 @@
 
 namespace discotheque {
 
-using nlohmann::json;
-
-json status_snapshot(storage::database& db,
-                     const std::map<std::string, provider_config>& providers) {
-  auto t = storage::queries::totals(db);
-  json totals{
-    {"artists", t.artists},
-    {"albums", t.albums},
-    {"tracks", t.tracks},
-    {"playlists", t.playlists},
-    {"owned_artists", t.owned_artists},
-    {"owned_albums", t.owned_albums},
-    {"owned_tracks", t.owned_tracks},
-    {"pending_downloads", t.pending_downloads},
-  };
-  auto day_ago = now_ms() - 24 * 3600 * 1000;
-  json list = json::array();
-  // Only providers that exist as descriptors: MusicBrainz and Cover Art
-  // Archive are accepted config keys, but not shown before they are built.
-  for (const auto& name : provider_names()) {
-    json p{{"name", name},
-           {"enabled", false},
-           {"authenticated", false},
-           {"circuit_breaker", "closed"},
-           {"circuit_breaker_open", false},
-           {"blocked_until", nullptr},
-           {"last_successful_call", nullptr},
-           {"last_error", nullptr},
-           {"errors_24h", 0}};
-    auto cfg = providers.find(name);
+library_snapshot
+status_snapshot(storage::database& db,
+                const std::map<std::string, provider_config>& providers) {
+  library_snapshot snap;
+  snap.totals = storage::queries::totals(db);
+  auto now = now_ms();
+  auto day_ago = now - 24 * 3600 * 1000;
+  // Only providers that exist as descriptors: Cover Art Archive is an
+  // accepted config key, but not shown before it is built.
+  for (const auto& d : discotheque::providers()) {
+    provider_state_view p;
+    p.name = d.name;
+    p.metadata = d.kind == provider_kind::metadata;
+    p.needs_auth = d.needs_auth();
+    auto cfg = providers.find(d.name);
+    provider_config pc;
+    if (cfg != providers.end())
+      pc = cfg->second;
+    p.enabled = d.enabled_in(pc);
     // Providers with public endpoints need no credential.
-    const auto* d = find_provider(name);
-    bool needs_auth = d && d->needs_auth();
-    if (cfg != providers.end()) {
-      p["enabled"] = cfg->second.enabled;
-      p["authenticated"] = !needs_auth || !cfg->second.refresh_token.empty()
-                           || !cfg->second.access_token.empty();
-    } else {
-      p["authenticated"] = !needs_auth;
-    }
-    auto saved = storage::read_provider(db, name, day_ago);
+    p.authenticated = !p.needs_auth || !pc.refresh_token.empty()
+                      || !pc.access_token.empty();
+    auto saved = storage::read_provider(db, d.name, day_ago);
     if (saved.has_tokens)
-      p["authenticated"] = true;
+      p.authenticated = true;
     if (saved.has_state) {
       const auto& s = saved.status;
-      p["circuit_breaker"] = s.breaker_state;
-      p["circuit_breaker_open"] = s.breaker_state != "closed";
-      if (s.last_success_at != 0)
-        p["last_successful_call"] = iso8601(s.last_success_at);
-      if (!s.last_error.empty())
-        p["last_error"] = s.last_error;
+      p.circuit_breaker = s.breaker_state;
+      p.last_successful_call = s.last_success_at;
+      p.last_error = s.last_error;
       if (s.blocked_until > now_ms())
-        p["blocked_until"] = iso8601(s.blocked_until);
+        p.blocked_until = s.blocked_until;
     }
-    p["errors_24h"] = static_cast<int64_t>(saved.errors.size());
-    list.push_back(p);
+    p.errors_24h = static_cast<int64_t>(saved.errors.size());
+    snap.providers.push_back(std::move(p));
   }
-  return json{
-    {"totals", totals}, {"providers", list}, {"taken_at", iso8601(now_ms())}};
+  snap.taken_at = now_ms();
+  return snap;
 }
 
 http::reader_router default_reader_routes() {
   http::reader_router r;
   http::add_library_routes(r);
   http::add_playlist_routes(r);
+  http::add_identify_routes(r);
   return r;
 }
 
@@ -125,14 +106,18 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
                                    render(err)));
           });
     },
-    [self](atom::status) -> std::string {
+    [self](atom::status) -> library_snapshot {
       auto& st = self->state;
-      if (!st.db)
-        return json{{"error", "database_unavailable"}}.dump();
+      library_snapshot failed;
+      if (!st.db) {
+        failed.error = "database_unavailable";
+        return failed;
+      }
       try {
-        return status_snapshot(st.db, st.config.providers).dump();
+        return status_snapshot(st.db, st.config.providers);
       } catch (const std::exception& e) {
-        return json{{"error", e.what()}}.dump();
+        failed.error = e.what();
+        return failed;
       }
     },
   };

@@ -1,6 +1,7 @@
 // The READER actor: the API's read side. It owns a read-only SQLite
 // connection (WAL lets it read while the store writes), runs the endpoint
-// modules of http/api/ and computes the status snapshot (totals, providers).
+// modules of http/api/ and computes the status snapshot (totals, providers)
+// as a typed value (messages/status.hpp); http/api/status.cpp renders it.
 #pragma once
 
 #include "config/config.hpp"
@@ -35,8 +36,9 @@ struct reader_state {
 };
 
 /// Library totals and provider states (SPEC §8) from a read connection.
-nlohmann::json status_snapshot(storage::database& db,
-                               const std::map<std::string, provider_config>& p);
+library_snapshot
+status_snapshot(storage::database& db,
+                const std::map<std::string, provider_config>& p);
 
 /// Every route the reader answers.
 http::reader_router default_reader_routes();

@@ -3,6 +3,7 @@
 #include "actors/gateway/provider_hub.hpp"
 #include "actors/sources/providers.hpp"
 #include "actors/tasks/health_check.hpp"
+#include "actors/tasks/identify_artists.hpp"
 #include "actors/tasks/scan_local_library.hpp"
 #include "actors/tasks/sync_playlists.hpp"
 #include "actors/tasks/sync_source.hpp"
@@ -88,7 +89,7 @@ task_def provider_task_def(const task_env& env, const provider_descriptor& d,
     sc.lists = t.lists;
     sc.expand_followed = t.expand_followed;
     if (env.providers)
-      if (const auto* p = env.providers->find(provider))
+      if (auto p = env.providers->find(provider))
         sc.src = p->source;
     return task_actor{sys.spawn(sync_source, sc)};
   };
@@ -103,11 +104,22 @@ task_factory sync_playlists_factory(const task_env& env) {
       if (d.playlists) {
         source_actor src;
         if (env.providers)
-          if (const auto* p = env.providers->find(d.name))
+          if (auto p = env.providers->find(d.name))
             src = p->source;
         pc.sources.emplace_back(d.name, src);
       }
     return task_actor{sys.spawn(sync_playlists, pc)};
+  };
+}
+
+task_factory identify_artists_factory(const task_env& env) {
+  return [env](caf::actor_system& sys) {
+    identify_artists_config ic;
+    ic.env = env;
+    if (env.providers)
+      if (const auto* p = env.providers->find(musicbrainz::provider_name))
+        ic.gateway = p->gateway;
+    return task_actor{sys.spawn(identify_artists, ic)};
   };
 }
 
@@ -152,13 +164,8 @@ std::vector<task_def> default_tasks(const task_env& env) {
   std::vector<task_def> rest{
     {"sync_playlists", "discover", playlist_inputs, hours(1), true, hours(2),
      sync_playlists_factory(env)},
-    {"identify_artists",
-     "identify",
-     library_tasks,
-     hours(2),
-     true,
-     hours(6),
-     {}},
+    {"identify_artists", "identify", library_tasks, hours(2), true, hours(6),
+     identify_artists_factory(env)},
     {"identify_albums",
      "identify",
      {"identify_artists"},

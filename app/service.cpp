@@ -116,9 +116,12 @@ struct core {
   store_actor store;
   dedup_store_actor dedup;
   supervisor_actor supervisor;
+  /// The provider actors (the tasks hold it too, read-only).
+  std::shared_ptr<provider_hub> providers;
 
   void stop(caf::scoped_actor& self) {
     stop_and_wait(self, supervisor);
+    providers.reset(); // their actors stop with the last task that used them
     stop_and_wait(self, dedup);
     stop_and_wait(self, store);
   }
@@ -168,7 +171,8 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   env.dedup = c.dedup;
   env.detached = true;
   // Reads the providers' persisted state here, before any actor needs it.
-  env.providers = provider_hub::start(sys, env);
+  c.providers = provider_hub::start(sys, env);
+  env.providers = c.providers;
   auto registry = task_registry::make(default_tasks(env));
   if (!registry) {
     std::cerr << "discotheque: " << render(registry.error()) << '\n';
@@ -330,11 +334,12 @@ int serve(const config& cfg) {
   auto strong = [](const auto& h) {
     return caf::actor_cast<caf::strong_actor_ptr>(h);
   };
-  ncfg.components.push_back({"store", strong(c->store), {}, {}});
-  ncfg.components.push_back({"dedup store", strong(c->dedup), {}, {}});
-  ncfg.components.push_back({"api", strong(api_hdl), {}, {}});
+  ncfg.components.push_back({"store", strong(c->store), {}, {}, {}, {}});
+  ncfg.components.push_back({"dedup store", strong(c->dedup), {}, {}, {}, {}});
+  ncfg.components.push_back({"api", strong(api_hdl), {}, {}, {}, {}});
   ncfg.components.push_back(
-    {"reader", strong(reader_hdl),
+    {"reader",
+     strong(reader_hdl),
      [&sys, rcfg] {
        return caf::actor_cast<caf::strong_actor_ptr>(
          sys.spawn<caf::detached>(reader, rcfg));
@@ -342,12 +347,32 @@ int serve(const config& cfg) {
      [&reader_hdl, api = api_hdl](const caf::strong_actor_ptr& h) {
        reader_hdl = caf::actor_cast<reader_actor>(h);
        caf::anon_send(api, atom::put_atom_v, reader_hdl);
-     }});
+     },
+     {},
+     {}});
+  // A provider's actors are one component: when one dies, all of them are
+  // spawned again from the persisted state and the hub hands out the new
+  // ones (a task asks it at the start of each run).
+  for (const auto& p : c->providers->all()) {
+    auto actors = actors_of(p);
+    if (actors.empty())
+      continue;
+    node_component pc;
+    pc.name = "provider " + p.descriptor->name;
+    pc.handle = actors.front();
+    pc.members.assign(actors.begin() + 1, actors.end());
+    pc.restart_group = [hub = c->providers, name = p.descriptor->name] {
+      auto fresh = hub->respawn(name);
+      return fresh ? actors_of(*fresh) : std::vector<caf::strong_actor_ptr>{};
+    };
+    ncfg.components.push_back(std::move(pc));
+  }
   ncfg.on_fatal = [](const std::string&) {
     fatal = true;
     ::kill(::getpid(), SIGTERM); // wakes the main thread's sigwait
   };
-  auto node_hdl = sys.spawn(node, std::move(ncfg));
+  // Detached: restarting a provider reads its persisted state.
+  auto node_hdl = sys.spawn<caf::detached>(node, std::move(ncfg));
   inject_failpoint(sys, c->store);
   auto shutdown = [&] {
     stop_and_wait(self, node_hdl); // first: what follows is no failure

@@ -91,8 +91,17 @@ provider_config parse_provider(const json& obj, const std::string& prefix) {
   require_object(obj, prefix);
   for (const auto& [k, v] : obj.items()) {
     auto key = prefix + "." + k;
-    if (k == "enabled")
+    if (k == "enabled") {
       p.enabled = get_bool(v, key);
+      p.enabled_set = true;
+    } else if (k == "contact")
+      p.contact = get_string(v, key);
+    else if (k == "cache_ttl_lookup_days")
+      p.cache_ttl_lookup_days = get_int(v, key, 1, 3650);
+    else if (k == "cache_ttl_search_days")
+      p.cache_ttl_search_days = get_int(v, key, 1, 3650);
+    else if (k == "cache_ttl_browse_days")
+      p.cache_ttl_browse_days = get_int(v, key, 1, 3650);
     else if (k == "api_base")
       p.api_base = get_string(v, key);
     else if (k == "auth_base")

@@ -21,6 +21,7 @@ struct config_error : std::runtime_error {
 
 struct provider_config {
   bool enabled = false;
+  bool enabled_set = false; ///< `enabled` was given (else the default holds)
   std::string api_base;
   std::string auth_base;
   std::string authorize_url; ///< browser login page; empty = the provider's
@@ -32,6 +33,14 @@ struct provider_config {
   int64_t timeout_s = 0;        ///< per request; 0 = 30 s
   int64_t breaker_failures = 0; ///< consecutive failures to open; 0 = 5
   int64_t breaker_open_s = 0;   ///< how long open; 0 = 300 s
+  /// Put into the User-Agent where a provider asks for a contact
+  /// (MusicBrainz); empty = the project's URL.
+  std::string contact;
+  /// How long cached answers stay fresh, per kind of request (MusicBrainz);
+  /// 0 = the provider's default.
+  int64_t cache_ttl_lookup_days = 0;
+  int64_t cache_ttl_search_days = 0;
+  int64_t cache_ttl_browse_days = 0;
 };
 
 struct config {

@@ -173,6 +173,26 @@ std::string artist_key(std::string_view name) {
   return f;
 }
 
+std::string artist_spelling(std::string_view name) {
+  auto t = trim(name);
+  auto low = lower_ascii(t);
+  bool inverted = low.size() > 5 && low.ends_with(", the");
+  if (inverted)
+    t = t.substr(0, t.size() - 5);
+  auto f = fold(t);
+  if (f.empty())
+    return std::string{t};
+  if (inverted && !f.starts_with("the "))
+    f.insert(0, "the ");
+  return f;
+}
+
+bool is_various_artists(std::string_view name) {
+  auto f = fold(name);
+  return f == "various artists" || f == "various" || f == "va"
+         || f == "various artist";
+}
+
 credit split_featured(std::string_view artist) {
   credit c;
   auto low = lower_ascii(artist);

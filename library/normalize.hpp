@@ -19,6 +19,17 @@ std::string fold(std::string_view s);
 /// a trailing ", The"): "The Beatles", "Beatles, The", "beatles" -> "beatles".
 std::string artist_key(std::string_view name);
 
+/// The exact spelling of an artist name, what the dedup store matches a
+/// name-only artist by: fold() with a leading "The" KEPT, the inverted
+/// "X, The" read as "The X" (it can only mean that): "The Beatles",
+/// "THE  BEATLES", "Beatles, The" -> "the beatles"; "Beatles" -> "beatles".
+/// A name that folds to nothing ("!!!") is its own spelling, as written.
+std::string artist_spelling(std::string_view name);
+
+/// Whether an album artist stands for "Various Artists" (a compilation):
+/// "Various Artists", "Various", "VA", "V.A.", "Various Artist".
+bool is_various_artists(std::string_view name);
+
 /// Splits "Daft Punk feat. Pharrell Williams & Nile Rodgers" into the main
 /// credit ("Daft Punk") and the featured artists. Recognizes feat./feat/
 /// ft./ft/featuring, also inside parentheses or brackets.

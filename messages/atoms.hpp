@@ -4,9 +4,11 @@
 #pragma once
 
 #include "messages/cloud.hpp"
+#include "messages/identify.hpp"
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
+#include "messages/status.hpp"
 #include "messages/tasks.hpp"
 #include "messages/types.hpp"
 
@@ -94,6 +96,19 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::page_request))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::source_page))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::source_info))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::playlist_modes))
+
+// the reader's status snapshot (messages/status.hpp)
+CAF_ADD_TYPE_ID(discotheque, (discotheque::library_totals))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::provider_state_view))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::library_snapshot))
+
+// identification (messages/identify.hpp)
+CAF_ADD_ATOM(discotheque, discotheque::atom, cache_get, "cache_get")
+CAF_ADD_ATOM(discotheque, discotheque::atom, cache_put, "cache_put")
+CAF_ADD_ATOM(discotheque, discotheque::atom, id_load, "id_load")
+CAF_ADD_TYPE_ID(discotheque, (discotheque::cached_answer))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_to_identify))
+CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::artist_to_identify>) )
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

@@ -1,96 +1,47 @@
-// Every typed actor interface of Discotheque, in one place. Read this file to
-// learn what each actor accepts and answers. Behaviours live in actors/.
+// Every typed actor interface of Discotheque, in one place, ordered along the
+// data path: the supervisor's timer starts tasks; tasks read local files or
+// ask sources, which talk to their provider through the gateway; what they
+// find goes through the dedup store to the store. The reader and the api
+// actor are the edge; the node supervises. Behaviours live in actors/;
+// message types in messages/*.hpp.
+//
+//   supervisor_actor        the timer and the task DAG: decides what runs when
+//   task_actor              one task of SPEC §2, run by the supervisor
+//   walker_actor            the local scan: walks the music folders
+//   tag_reader_actor        the local scan: reads tags (a pool)
+//   source_actor            a cloud provider's lists, mapped to the common DTOs
+//   provider_gateway_actor  the only way to a provider (breaker, auth, retry)
+//   rate_limiter_actor      one per provider: spaces the calls
+//   circuit_breaker_actor   one per provider: stops calling a failing provider
+//   token_refresher_actor   per OAuth provider: keeps the token fresh
+//   http_client_actor       one outbound HTTP connection (detached)
+//   response_cache_actor    stored answers of a metadata provider (detached)
+//   dedup_store_actor       matches and merges what tasks found
+//   store_actor             the only writer of the SQLite database
+//   reader_actor            the edge: the API's read side (read-only)
+//   api_actor               the edge: HTTP requests in, answers out
+//   node_actor              supervises the infrastructure actors
 #pragma once
 
 #include "http/exchange.hpp"
 #include "messages/atoms.hpp"
+#include "messages/cloud.hpp"
+#include "messages/status.hpp"
 #include "messages/tasks.hpp"
 #include "messages/types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
-
-#include <caf/typed_actor.hpp>
-
 #include <caf/replies_to.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+
 #include <string>
 #include <vector>
 
 namespace discotheque {
 
-/// The STORE actor interface: the only writer of the SQLite database.
-///
-/// - `(write, write_request) -> write_ack`: runs the request's statements in
-///   one savepoint of the store's current transaction. The answer comes only
-///   after that transaction has committed, so an acknowledged write survives a
-///   crash. A request whose statement fails is rolled back alone and answered
-///   with an error (`ec::constraint_violation` or `ec::database_error`); the
-///   other requests of the batch still commit.
-/// - `(stats) -> store_stats`: counters (transactions, writes, retries ...).
-using store_actor = caf::typed_actor<
-  caf::replies_to<atom::write, write_request>::with<write_ack>,
-  caf::replies_to<atom::stats>::with<store_stats>,
-  // internal: commits the batch collected so far (sent to itself)
-  caf::reacts_to<atom::flush_atom>>;
-
-/// The NODE actor interface: supervises the infrastructure actors (see
-/// actors/node.hpp); restarts what can be restarted and reports the death of
-/// what cannot, so the service shuts down in order.
-///
-/// - `(status) -> [node_health]`: every supervised actor, running or not,
-///   and how often it was restarted.
-using node_actor = caf::typed_actor<
-  caf::replies_to<atom::status>::with<std::vector<node_health>>>;
-
-/// The TASK actor interface: one actor per task of SPEC §2 (scan_local_library,
-/// sync_spotify_likes, identify_artists ...). The supervisor sends `run` when
-/// the task is due (or on Run Now) and records the result.
-///
-/// - `(run, task_request) -> task_result`: runs the task once. A provider task
-///   whose provider is not configured or not authenticated answers
-///   run_status::skipped with skip_reason::provider_unavailable (which
-///   satisfies its dependents). An error response (instead of a task_result)
-///   counts as failed; a second run while one runs is refused with
-///   `already_running`.
-/// - `(progress) -> std::string`: the current run's counters as a JSON object
-///   (or "{}" when idle), so the API can show progress during a long run.
-using task_actor = caf::typed_actor<
-  caf::replies_to<atom::run, task_request>::with<task_result>,
-  caf::replies_to<atom::progress>::with<std::string>>;
-
-/// The WALKER actor interface (the local scan's first step): one blocking
-/// directory walk per request, compared with what the database knows.
-///
-/// - `(scan_walk, walk_request) -> walk_result`: the files to read, the files
-///   gone, the changed folders and the roots that could not be seen.
-using walker_actor = caf::typed_actor<
-  caf::replies_to<atom::scan_walk, walk_request>::with<walk_result>>;
-
-/// The TAG READER actor interface: one of a pool, each reading the tags of a
-/// chunk of files with TagLib (blocking, so spawned detached).
-///
-/// - `(scan_read, [scan_file]) -> read_result`: the chunk's tracks and the
-///   files that could not be read, with the reason.
-using tag_reader_actor = caf::typed_actor<
-  caf::replies_to<atom::scan_read, std::vector<scan_file>>::with<read_result>>;
-
-/// The DEDUP STORE actor interface: the one place that knows the matching
-/// rules of SPEC §5 (MBID -> ISRC -> provider id -> normalized name). It keeps
-/// its indexes warm in memory and writes through the store actor.
-///
-/// - `(merge, ingest_batch) -> ingest_result`: matches and merges every
-///   entity of the batch, records the batch's ownership claim, answers once
-///   the writes are committed.
-/// - `(reconcile, source, reason, run_id) -> int64_t`: the sync of
-///   (source, reason) ending with run `run_id` is complete: every claim of
-///   that source and reason not renewed in that run is released (the entity
-///   goes back to discovered with the cascade of SPEC §4 unless another
-///   claim keeps it owned). Answers the number of claims released.
-using dedup_store_actor = caf::typed_actor<
-  caf::replies_to<atom::merge, ingest_batch>::with<ingest_result>,
-  caf::replies_to<atom::reconcile, std::string, std::string,
-                  int64_t>::with<int64_t>>;
+// --- timer and tasks ---
 
 /// The SUPERVISOR actor interface: holds the task DAG and runs cycles.
 /// Answers are typed values (messages/tasks.hpp); http/api/tasks.hpp renders
@@ -129,47 +80,68 @@ using supervisor_actor = caf::typed_actor<
                   task_settings_patch>::with<task_status>,
   caf::reacts_to<atom::tick_atom>>;
 
-/// The READER actor interface: a detached actor with a read-only database
-/// connection that answers the read side of the API, so SQLite never blocks
-/// a scheduler or io thread and never waits for the store's writes (WAL).
+/// The TASK actor interface: one actor per task of SPEC §2 (scan_local_library,
+/// sync_spotify_likes, identify_artists ...). The supervisor sends `run` when
+/// the task is due (or on Run Now) and records the result.
 ///
-/// - `(http, http_exchange)`: offers the request to the endpoint modules
-///   (http/api/*.cpp) and answers it; 404 when no module owns the path.
-/// - `(status) -> snapshot`: library totals and provider states as JSON.
-using reader_actor
-  = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
-                     caf::replies_to<atom::status>::with<std::string>>;
+/// - `(run, task_request) -> task_result`: runs the task once. A provider task
+///   whose provider is not configured or not authenticated answers
+///   run_status::skipped with skip_reason::provider_unavailable (which
+///   satisfies its dependents). An error response (instead of a task_result)
+///   counts as failed; a second run while one runs is refused with
+///   `already_running`.
+/// - `(progress) -> std::string`: the current run's counters as a JSON object
+///   (or "{}" when idle), so the API can show progress during a long run.
+using task_actor = caf::typed_actor<
+  caf::replies_to<atom::run, task_request>::with<task_result>,
+  caf::replies_to<atom::progress>::with<std::string>>;
 
-/// The API actor interface: receives parsed HTTP requests from the server's
-/// io threads, asks the other actors, and answers through the responder. It
-/// never blocks; slow answers come from requests with timeouts.
+/// The WALKER actor interface (the local scan's first step): one blocking
+/// directory walk per request, compared with what the database knows.
 ///
-/// - `(put, reader)`: the node restarted the reader; use this one from now.
-using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
-                                   caf::reacts_to<atom::put_atom, reader_actor>,
-                                   // internal: refreshes the cached snapshot
-                                   caf::reacts_to<atom::tick_atom>>;
+/// - `(scan_walk, walk_request) -> walk_result`: the files to read, the files
+///   gone, the changed folders and the roots that could not be seen.
+using walker_actor = caf::typed_actor<
+  caf::replies_to<atom::scan_walk, walk_request>::with<walk_result>>;
 
-} // namespace discotheque
-
-// The node hands the api a restarted reader: a handle that never leaves the
-// process, so it needs no serialization.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(discotheque::reader_actor)
-
-// ---------------------------------------------------------------------------
-// Cloud-provider layer (issue 5). Message types and atoms: messages/cloud.hpp.
-
-#include "messages/cloud.hpp"
-
-namespace discotheque {
-
-/// The HTTP CLIENT actor interface: one libcurl easy handle (keep-alive),
-/// spawned detached because every call blocks.
+/// The TAG READER actor interface: one of a pool, each reading the tags of a
+/// chunk of files with TagLib (blocking, so spawned detached).
 ///
-/// - `(pfetch, http_call) -> http_reply`: performs the call. Transport
-///   failures are answered as an http_reply with status 0, not as errors.
-using http_client_actor = caf::typed_actor<
-  caf::replies_to<atom::pfetch, http_call>::with<http_reply>>;
+/// - `(scan_read, [scan_file]) -> read_result`: the chunk's tracks and the
+///   files that could not be read, with the reason.
+using tag_reader_actor = caf::typed_actor<
+  caf::replies_to<atom::scan_read, std::vector<scan_file>>::with<read_result>>;
+
+// --- cloud providers: source and gateway ---
+
+/// The SOURCE actor interface: one per cloud provider (the generic source
+/// with the wire of the provider's descriptor). Knows the provider's wire
+/// format, pages through its lists and maps them to the common DTOs; knows
+/// nothing about the database. A new provider is one new descriptor.
+///
+/// - `(src_info) -> source_info`: configured and authenticated?
+/// - `(src_page, page_request) -> source_page`: one page of a list, or an
+///   error (`provider_unavailable`, `bad_response`).
+using source_actor = caf::typed_actor<
+  caf::replies_to<atom::src_info>::with<source_info>,
+  caf::replies_to<atom::src_page, page_request>::with<source_page>>;
+
+/// The PROVIDER GATEWAY actor interface: the only way a source talks to its
+/// provider. Per call: blocked-until check, breaker, rate limiter, auth
+/// (where the provider's descriptor puts it), HTTP, then retry with backoff
+/// (1 s, 2 s, 4 s ..., honouring Retry-After) on timeouts, 5xx and 429.
+///
+/// - `(pfetch, http_call) -> http_reply`: the final answer (2xx, or a
+///   non-retryable 4xx for the source to judge), or an error:
+///   `provider_unavailable` (breaker open, blocked, not authenticated) or
+///   `bad_response` (still failing after the last retry).
+/// - `(status) -> provider_status`.
+using provider_gateway_actor
+  = caf::typed_actor<caf::replies_to<atom::pfetch, http_call>::with<http_reply>,
+                     caf::replies_to<atom::status>::with<provider_status>,
+                     // internal: a backoff elapsed, try call `id` again (sent
+                     // to itself)
+                     caf::reacts_to<atom::gw_retry, uint64_t>>;
 
 /// The RATE LIMITER actor interface: one per provider, shared by every task
 /// that talks to that provider. Grants are spaced by at least 1/rate since
@@ -196,23 +168,6 @@ using circuit_breaker_actor
                      caf::reacts_to<atom::cb_fail, std::string>,
                      caf::replies_to<atom::status>::with<provider_status>>;
 
-/// The PROVIDER GATEWAY actor interface: the only way a source talks to its
-/// provider. Per call: blocked-until check, breaker, rate limiter, auth
-/// (where the provider's descriptor puts it), HTTP, then retry with backoff
-/// (1 s, 2 s, 4 s ..., honouring Retry-After) on timeouts, 5xx and 429.
-///
-/// - `(pfetch, http_call) -> http_reply`: the final answer (2xx, or a
-///   non-retryable 4xx for the source to judge), or an error:
-///   `provider_unavailable` (breaker open, blocked, not authenticated) or
-///   `bad_response` (still failing after the last retry).
-/// - `(status) -> provider_status`.
-using provider_gateway_actor
-  = caf::typed_actor<caf::replies_to<atom::pfetch, http_call>::with<http_reply>,
-                     caf::replies_to<atom::status>::with<provider_status>,
-                     // internal: a backoff elapsed, try call `id` again (sent
-                     // to itself)
-                     caf::reacts_to<atom::gw_retry, uint64_t>>;
-
 /// The TOKEN REFRESHER actor interface: one per OAuth provider, separate from
 /// the library tasks. Keeps the access token fresh (refreshes before expiry)
 /// and persists tokens in provider_tokens (never logs them).
@@ -231,16 +186,97 @@ using token_refresher_actor = caf::typed_actor<
   // internal: the next attempt of a refresh after a backoff
   caf::reacts_to<atom::tok_retry>>;
 
-/// The SOURCE actor interface: one per cloud provider (the generic source
-/// with the wire of the provider's descriptor). Knows the provider's wire
-/// format, pages through its lists and maps them to the common DTOs; knows
-/// nothing about the database. A new provider is one new descriptor.
+/// The HTTP CLIENT actor interface: one libcurl easy handle (keep-alive),
+/// spawned detached because every call blocks.
 ///
-/// - `(src_info) -> source_info`: configured and authenticated?
-/// - `(src_page, page_request) -> source_page`: one page of a list, or an
-///   error (`provider_unavailable`, `bad_response`).
-using source_actor = caf::typed_actor<
-  caf::replies_to<atom::src_info>::with<source_info>,
-  caf::replies_to<atom::src_page, page_request>::with<source_page>>;
+/// - `(pfetch, http_call) -> http_reply`: performs the call. Transport
+///   failures are answered as an http_reply with status 0, not as errors.
+using http_client_actor = caf::typed_actor<
+  caf::replies_to<atom::pfetch, http_call>::with<http_reply>>;
+
+/// The RESPONSE CACHE actor interface: the stored answers of a metadata
+/// provider (MusicBrainz) by request URL. Detached, with its own read-only
+/// connection, so a lookup never blocks a scheduler thread; writes go to
+/// the store.
+///
+/// - `(cache_get, url) -> cached_answer`: the stored answer (`found` false
+///   when there is none or the database cannot be read).
+/// - `(cache_put, cached_answer) -> ok`: stores it; answers once committed.
+using response_cache_actor = caf::typed_actor<
+  caf::replies_to<atom::cache_get, std::string>::with<cached_answer>,
+  caf::replies_to<atom::cache_put, cached_answer>::with<atom::ok_atom>>;
+
+// --- writing the library ---
+
+/// The DEDUP STORE actor interface: the one place that knows the matching
+/// rules of SPEC §5 (MBID -> ISRC -> provider id -> normalized name). It keeps
+/// its indexes warm in memory and writes through the store actor.
+///
+/// - `(merge, ingest_batch) -> ingest_result`: matches and merges every
+///   entity of the batch, records the batch's ownership claim, answers once
+///   the writes are committed.
+/// - `(reconcile, source, reason, run_id) -> int64_t`: the sync of
+///   (source, reason) ending with run `run_id` is complete: every claim of
+///   that source and reason not renewed in that run is released (the entity
+///   goes back to discovered with the cascade of SPEC §4 unless another
+///   claim keeps it owned). Answers the number of claims released.
+using dedup_store_actor = caf::typed_actor<
+  caf::replies_to<atom::merge, ingest_batch>::with<ingest_result>,
+  caf::replies_to<atom::reconcile, std::string, std::string,
+                  int64_t>::with<int64_t>>;
+
+/// The STORE actor interface: the only writer of the SQLite database.
+///
+/// - `(write, write_request) -> write_ack`: runs the request's statements in
+///   one savepoint of the store's current transaction. The answer comes only
+///   after that transaction has committed, so an acknowledged write survives a
+///   crash. A request whose statement fails is rolled back alone and answered
+///   with an error (`ec::constraint_violation` or `ec::database_error`); the
+///   other requests of the batch still commit.
+/// - `(stats) -> store_stats`: counters (transactions, writes, retries ...).
+using store_actor = caf::typed_actor<
+  caf::replies_to<atom::write, write_request>::with<write_ack>,
+  caf::replies_to<atom::stats>::with<store_stats>,
+  // internal: commits the batch collected so far (sent to itself)
+  caf::reacts_to<atom::flush_atom>>;
+
+// --- the edge ---
+
+/// The READER actor interface: a detached actor with a read-only database
+/// connection that answers the read side of the API, so SQLite never blocks
+/// a scheduler or io thread and never waits for the store's writes (WAL).
+///
+/// - `(http, http_exchange)`: offers the request to the endpoint modules
+///   (http/api/*.cpp) and answers it; 404 when no module owns the path.
+/// - `(status) -> library_snapshot`: library totals and provider states
+///   (messages/status.hpp).
+using reader_actor
+  = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
+                     caf::replies_to<atom::status>::with<library_snapshot>>;
+
+/// The API actor interface: receives parsed HTTP requests from the server's
+/// io threads, asks the other actors, and answers through the responder. It
+/// never blocks; slow answers come from requests with timeouts.
+///
+/// - `(put, reader)`: the node restarted the reader; use this one from now.
+using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
+                                   caf::reacts_to<atom::put_atom, reader_actor>,
+                                   // internal: refreshes the cached snapshot
+                                   caf::reacts_to<atom::tick_atom>>;
+
+// --- supervision ---
+
+/// The NODE actor interface: supervises the infrastructure actors (see
+/// actors/node.hpp); restarts what can be restarted and reports the death of
+/// what cannot, so the service shuts down in order.
+///
+/// - `(status) -> [node_health]`: every supervised actor, running or not,
+///   and how often it was restarted.
+using node_actor = caf::typed_actor<
+  caf::replies_to<atom::status>::with<std::vector<node_health>>>;
 
 } // namespace discotheque
+
+// The node hands the api a restarted reader: a handle that never leaves the
+// process, so it needs no serialization.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(discotheque::reader_actor)

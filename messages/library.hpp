@@ -80,6 +80,9 @@ struct track_dto {
   std::string local_path;
   int64_t file_size = 0;
   int64_t file_mtime = 0; ///< nanoseconds since the epoch
+  /// The album (or its album artist) came from the file's folder, not from
+  /// its tags (scan/folder.hpp).
+  bool album_inferred = false;
 };
 
 template <class Inspector>
@@ -87,7 +90,8 @@ typename Inspector::result_type inspect(Inspector& f, track_dto& x) {
   return f(caf::meta::type_name("track_dto"), x.title, x.mbid,
            x.release_track_mbid, x.isrc, x.ids, x.artists, x.featured, x.album,
            x.track_number, x.track_total, x.disc_number, x.disc_total,
-           x.duration_ms, x.genre, x.local_path, x.file_size, x.file_mtime);
+           x.duration_ms, x.genre, x.local_path, x.file_size, x.file_mtime,
+           x.album_inferred);
 }
 
 /// A batch of entities from one source, all claimed for one reason. What the

@@ -87,11 +87,15 @@ struct read_result {
   std::vector<track_dto> tracks;
   std::vector<scan_error_dto> errors;
   int64_t opened = 0;
+  /// Indexes into `tracks` of files with an album but no album artist tag
+  /// (their track artist stands in): the folder rule may correct those.
+  std::vector<int32_t> no_album_artist;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, read_result& x) {
-  return f(caf::meta::type_name("read_result"), x.tracks, x.errors, x.opened);
+  return f(caf::meta::type_name("read_result"), x.tracks, x.errors, x.opened,
+           x.no_album_artist);
 }
 
 } // namespace discotheque

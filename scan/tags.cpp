@@ -416,6 +416,7 @@ read_outcome read_tags(const std::string& path, int64_t size, int64_t mtime,
       if (!t.genre.empty())
         t.album.genres.push_back(t.genre);
       artist_dto aa;
+      out.album_artist_tagged = !album_artist.empty();
       if (!album_artist.empty()) {
         aa.name = split_featured(album_artist).main;
         aa.sort_name = pm("ALBUMARTISTSORT");

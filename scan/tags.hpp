@@ -17,7 +17,10 @@ bool is_audio_extension(std::string_view ext);
 
 struct read_outcome {
   bool ok = false;
-  track_dto track;   ///< when ok (local_path, size and mtime filled in)
+  track_dto track; ///< when ok (local_path, size and mtime filled in)
+  /// When ok: the file names an album artist (else, when it has an album,
+  /// the track's main artist stands in).
+  bool album_artist_tagged = false;
   std::string error; ///< when not ok: why, one line
   /// When not ok: the error may go away without the file changing
   /// (permission denied, I/O error), so the next scan tries again.

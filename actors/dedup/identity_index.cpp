@@ -1,5 +1,7 @@
 #include "actors/dedup/identity_index.hpp"
 
+#include "actors/dedup/matching.hpp"
+#include "library/normalize.hpp"
 #include "storage/queries/dedup.hpp"
 
 #include <algorithm>
@@ -48,7 +50,7 @@ void identity_index::clear() {
     idx->clear();
     idx->resize(providers_.size());
   }
-  for (auto* idx : {&artist_by_name, &album_by_name, &track_by_mbid,
+  for (auto* idx : {&artist_by_spelling, &album_by_name, &track_by_mbid,
                     &track_by_isrc, &track_by_name})
     idx->clear();
   next_artist = next_album = next_track = 1;
@@ -65,7 +67,7 @@ void identity_index::load(storage::database& db,
 void identity_index::add(const storage::artist_identity& row) {
   auto id = row.id;
   auto& r = artists[id];
-  artist_by_name[row.normalized_name].push_back(id);
+  insert_sorted(artist_by_spelling[library::artist_spelling(row.name)], id);
   r.mbid = row.mbid;
   if (!row.mbid.empty())
     artist_by_mbid[row.mbid] = id;
@@ -90,6 +92,7 @@ void identity_index::add(const storage::album_identity& row) {
   r.filled = row.filled;
   r.title = row.title;
   r.artists = row.artists;
+  r.total_tracks = row.total_tracks;
   next_album = id + 1;
 }
 
@@ -112,7 +115,28 @@ void identity_index::add(const storage::track_identity& row) {
     r.has_local = true;
     track_by_path[row.local_path] = id;
   }
+  if (auto album = albums.find(row.album_id); album != albums.end()) {
+    if (!row.local_path.empty())
+      add_folder(album->second, folder_key(row.local_path));
+    add_position(album->second,
+                 track_position(row.disc_number, row.track_number,
+                                row.normalized_title));
+  }
   next_track = id + 1;
+}
+
+void identity_index::add_folder(album_rec& r, uint64_t folder) {
+  if (folder != 0
+      && std::find(r.folders.begin(), r.folders.end(), folder)
+           == r.folders.end())
+    r.folders.push_back(folder);
+}
+
+void identity_index::add_position(album_rec& r, uint64_t position) {
+  if (position != 0
+      && std::find(r.positions.begin(), r.positions.end(), position)
+           == r.positions.end())
+    r.positions.push_back(position);
 }
 
 void identity_index::insert_sorted(std::vector<int64_t>& ids, int64_t id) {

@@ -43,6 +43,13 @@ public:
     uint8_t filled = 0;           ///< storage::album_column bits
     std::vector<int64_t> artists; ///< linked in album_artists, in order
     std::string title;            ///< the displayed spelling
+    int32_t total_tracks = 0;     ///< its track count, 0: unknown
+    /// The folders (matching::folder_key) its local files are in: another
+    /// album with its title in another folder is another release.
+    std::vector<uint64_t> folders;
+    /// Its tracks' places and titles (matching::track_position): another
+    /// title at a known place is another release.
+    std::vector<uint64_t> positions;
   };
   struct track_rec {
     std::string mbid;
@@ -78,6 +85,10 @@ public:
 
   /// Files `id` once in a list of ascending ids.
   static void insert_sorted(std::vector<int64_t>& ids, int64_t id);
+  /// Files `folder` (a folder_key, 0: none) once under album `r`.
+  static void add_folder(album_rec& r, uint64_t folder);
+  /// Files `position` (a track_position, 0: none) once under album `r`.
+  static void add_position(album_rec& r, uint64_t position);
   /// Whether row `id` may take `key` of `idx`: never a key another row
   /// carries (the unique indexes would reject the whole batch).
   static bool free_for(const index& idx, const std::string& key, int64_t id);
@@ -93,7 +104,9 @@ public:
   std::unordered_map<int64_t, track_rec> tracks;
   index artist_by_mbid;
   provider_indexes artist_by_provider;
-  multi_index artist_by_name; ///< artist_key(name) -> ids, ascending
+  /// library::artist_spelling of every name a row was seen with (its
+  /// displayed one after a warm-up) -> ids, ascending.
+  multi_index artist_by_spelling;
   index album_by_mbid;
   provider_indexes album_by_provider;
   multi_index album_by_name; ///< album_key -> ids, ascending

@@ -1,11 +1,11 @@
 #include "actors/dedup/merge.hpp"
 
+#include "actors/dedup/columns.hpp"
+#include "actors/dedup/matching.hpp"
 #include "actors/dedup/spelling.hpp"
 #include "library/normalize.hpp"
 #include "storage/queries/dedup.hpp"
 #include "support/time.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
@@ -16,49 +16,6 @@ namespace {
 
 constexpr auto free_for = &identity_index::free_for;
 constexpr auto insert_sorted = &identity_index::insert_sorted;
-
-sql_value text_or_null(const std::string& s) {
-  return s.empty() ? sql_value::null() : sql_value::of(s);
-}
-
-sql_value int_or_null(int64_t v) {
-  return v == 0 ? sql_value::null() : sql_value::of(v);
-}
-
-std::string genres_json(const std::vector<std::string>& g) {
-  return g.empty()
-           ? std::string{}
-           : nlohmann::json(g).dump(-1, ' ', false,
-                                    nlohmann::json::error_handler_t::replace);
-}
-
-bool mbid_compatible(const std::string& a, const std::string& b) {
-  return a.empty() || b.empty() || a == b;
-}
-
-uint8_t bit_if(bool known, uint8_t bit) {
-  return known ? bit : 0;
-}
-
-/// The optional columns `a` knows (storage::artist_column bits); a merge
-/// writes only when one of them is still null in the row.
-uint8_t known_columns(const artist_dto& a) {
-  using namespace storage;
-  return artist_primary_source | bit_if(!a.sort_name.empty(), artist_sort_name)
-         | bit_if(!a.genres.empty(), artist_genres);
-}
-
-uint8_t known_columns(const album_dto& a) {
-  using namespace storage;
-  return album_primary_source
-         | bit_if(!a.release_group_mbid.empty(), album_release_group)
-         | bit_if(!a.upc.empty(), album_upc)
-         | bit_if(!a.album_type.empty(), album_type)
-         | bit_if(!a.release_date.empty(), album_release_date)
-         | bit_if(a.total_tracks != 0, album_total_tracks)
-         | bit_if(a.total_discs != 0, album_total_discs)
-         | bit_if(!a.genres.empty(), album_genres);
-}
 
 /// Turns one ingest_batch into statements, updating the indexes as it goes
 /// so that later entities of the same batch find the earlier ones.
@@ -143,9 +100,6 @@ struct batch_builder {
     std::string name = tidy(a.name);
     if (name.empty())
       name = "Unknown Artist";
-    auto key = library::artist_key(name);
-    if (key.empty())
-      key = name; // all punctuation, e.g. "!!!": compare as written
     int64_t id = 0;
     if (!a.mbid.empty())
       if (auto it = st.artist_by_mbid.find(a.mbid);
@@ -155,19 +109,17 @@ struct batch_builder {
       id = by_provider(st.artist_by_provider, a, [&](int64_t c) {
         return mbid_compatible(a.mbid, st.artists[c].mbid);
       });
+    // By name only the exact spelling ("The" kept): "The X" and "X" meet
+    // only through an id seen under both spellings (matching.hpp).
+    auto& same = st.artist_by_spelling[library::artist_spelling(name)];
     if (id == 0)
-      if (auto it = st.artist_by_name.find(key); it != st.artist_by_name.end())
-        for (auto c : it->second)
-          if (mbid_compatible(a.mbid, st.artists[c].mbid)) {
-            id = c;
-            break;
-          }
+      id = pick_artist(st, same, a.mbid);
     bool created = id == 0;
     if (created) {
       id = st.next_artist++;
       st.artists[id].name = name;
-      insert_sorted(st.artist_by_name[key], id);
     }
+    insert_sorted(same, id);
     auto& r = st.artists[id];
     if (!created && better_spelling(name, r.name)) {
       r.name = name;
@@ -190,8 +142,9 @@ struct batch_builder {
     auto known = known_columns(a);
     if (created) {
       ++res.created;
+      auto key = library::artist_key(name); // what the API searches
+      x.normalized_name = key.empty() ? name : key;
       x.name = name;
-      x.normalized_name = key;
       w.insert_artist(req, std::move(x));
     } else {
       ++res.merged;
@@ -216,7 +169,11 @@ struct batch_builder {
     });
   }
 
-  int64_t album(const album_dto& a, bool owned, int64_t fallback_artist) {
+  /// `t`: the track that brings the album (its file's folder and its
+  /// tracks are evidence), with its main artist's row and folded title.
+  int64_t album(const album_dto& a, bool owned, int64_t fallback_artist,
+                const track_dto* t = nullptr, int64_t track_artist = 0,
+                std::string_view track_title = {}) {
     std::vector<int64_t> artist_ids;
     for (auto& x : a.artists)
       artist_ids.push_back(artist(x, owned));
@@ -226,14 +183,21 @@ struct batch_builder {
     auto folded = library::fold(title);
     auto key = identity_index::album_key(
       artist_ids.empty() ? 0 : artist_ids.front(), folded);
+    album_evidence e;
+    e.mbid = a.mbid;
+    e.total_tracks = a.total_tracks;
+    if (local && t != nullptr)
+      e.folder = folder_key(t->local_path);
+    if (t != nullptr)
+      e.position = track_position(t->disc_number, t->track_number, track_title);
+    e.various = !a.artists.empty()
+                && library::is_various_artists(a.artists.front().name);
+    e.track_artist = track_artist;
+    e.track_title = track_title;
     int64_t id = known_album(a);
     if (id == 0)
       if (auto it = st.album_by_name.find(key); it != st.album_by_name.end())
-        for (auto c : it->second)
-          if (mbid_compatible(a.mbid, st.albums[c].mbid)) {
-            id = c;
-            break;
-          }
+        id = pick_album(st, it->second, e);
     bool created = id == 0;
     if (created) {
       id = st.next_album++;
@@ -278,6 +242,10 @@ struct batch_builder {
     }
     r.settled = r.settled || owned;
     r.filled |= known;
+    identity_index::add_folder(r, e.folder);
+    identity_index::add_position(r, e.position);
+    if (r.total_tracks == 0)
+      r.total_tracks = a.total_tracks;
     for (auto artist_id : artist_ids) {
       auto& linked = r.artists;
       if (std::find(linked.begin(), linked.end(), artist_id) != linked.end())
@@ -380,15 +348,16 @@ int64_t batch_builder::track(const track_dto& t, bool owned) {
   std::vector<int64_t> featured_ids;
   for (auto& a : t.featured)
     featured_ids.push_back(artist(a, false));
-  int64_t album_id = 0;
-  if (!t.album.title.empty())
-    album_id = album(t.album, owned, main_ids.front());
-  else
-    album_id = known_album(t.album); // an album's track list names only its id
   std::string title = library::repair_utf8(t.title);
   if (title.empty())
     title = "Untitled";
   auto norm = library::fold(title);
+  int64_t album_id = 0;
+  if (!t.album.title.empty())
+    album_id = album(t.album, owned, main_ids.front(), &t, main_ids.front(),
+                     norm);
+  else
+    album_id = known_album(t.album); // an album's track list names only its id
   auto key = identity_index::track_key(main_ids.front(), album_id, norm);
   bool has_path = local && !t.local_path.empty();
   int64_t id = 0;
@@ -436,6 +405,7 @@ int64_t batch_builder::track(const track_dto& t, bool owned) {
   x.disc_total = int_or_null(t.disc_total);
   x.duration_ms = int_or_null(t.duration_ms);
   x.genre = text_or_null(t.genre);
+  x.album_inferred = t.album_inferred;
   x.owned = owned;
   x.source = b.source;
   bool queue = b.auto_queue && owned;

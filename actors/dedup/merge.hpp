@@ -2,13 +2,15 @@
 // library holds (the identity index) in, the writes and the batch's row ids
 // out. No actor, no database: the dedup store sends the writes.
 //
-// Matching, first hit wins: MBID -> ISRC (tracks) -> provider id ->
-// normalized name (albums within their first artist, tracks within their
-// artist and album). A candidate with another MBID never matches, so two
-// artists with different MBIDs are never merged. A merge fills what a row
-// lacks and never overwrites a known id; a claim turns a discovered row
-// owned, never an ignored one. A local file never takes a track another file
-// on disk backs.
+// Matching, first hit wins: MBID -> ISRC (tracks) -> provider id -> name:
+// an artist by its exact spelling ("The" kept), an album within its first
+// artist by its folded title and its folder and track count, a track within
+// its artist and album. Where the name's evidence cannot tell candidates
+// apart, nothing matches (matching.hpp). A candidate with another MBID never
+// matches, so two artists with different MBIDs are never merged. A merge
+// fills what a row lacks and never overwrites a known id; a claim turns a
+// discovered row owned, never an ignored one. A local file never takes a
+// track another file on disk backs.
 #pragma once
 
 #include "actors/dedup/identity_index.hpp"

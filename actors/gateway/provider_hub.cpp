@@ -10,6 +10,8 @@
 
 #include <caf/send.hpp>
 
+#include <utility>
+
 namespace discotheque {
 
 provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
@@ -93,13 +95,13 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
   gc.classify = d.classify ? d.classify : classify_http;
   gc.blocked_until = saved.status.blocked_until;
   gc.store = env.store;
-  gc.enabled = pc.enabled;
+  gc.enabled = d.enabled_in(pc);
   p.gateway = sys.spawn(provider_gateway, gc);
   if (d.wire) {
     source_config sc;
     sc.wire = *d.wire;
     sc.api_base = api_base;
-    sc.enabled = pc.enabled;
+    sc.enabled = d.enabled_in(pc);
     sc.authenticated = p.authenticated;
     sc.gateway = p.gateway;
     p.source = sys.spawn(cloud_source, sc);
@@ -107,42 +109,105 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
   return p;
 }
 
-std::shared_ptr<const provider_hub> provider_hub::start(caf::actor_system& sys,
-                                                        const task_env& env) {
+namespace {
+
+storage::provider_record load_saved(const task_env& env,
+                                    const provider_descriptor& d) {
   auto since = now_ms() - 24 * 3600 * 1000;
+  std::string error;
+  auto saved = storage::load_provider(env.db_path, d.name, since, &error);
+  if (!error.empty())
+    log::get(d.name)->warn("cannot read provider state: {}", error);
+  return saved;
+}
+
+} // namespace
+
+std::vector<caf::strong_actor_ptr> actors_of(const provider_actors& p) {
+  std::vector<caf::strong_actor_ptr> result;
+  auto add = [&](const auto& h) {
+    if (h)
+      result.push_back(caf::actor_cast<caf::strong_actor_ptr>(h));
+  };
+  add(p.gateway);
+  add(p.source);
+  add(p.tokens);
+  add(p.breaker);
+  add(p.limiter);
+  for (const auto& c : p.clients)
+    add(c);
+  add(p.auth_client);
+  return result;
+}
+
+void stop_provider(const provider_actors& p) {
+  caf::anon_send_exit(p.source, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p.gateway, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p.tokens, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p.breaker, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p.limiter, caf::exit_reason::user_shutdown);
+  for (auto& c : p.clients)
+    caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(p.auth_client, caf::exit_reason::user_shutdown);
+}
+
+std::shared_ptr<provider_hub> provider_hub::start(caf::actor_system& sys,
+                                                  const task_env& env) {
   std::vector<provider_actors> all;
-  for (const auto& d : providers()) {
-    std::string error;
-    auto saved = storage::load_provider(env.db_path, d.name, since, &error);
-    if (!error.empty())
-      log::get(d.name)->warn("cannot read provider state: {}", error);
-    all.push_back(spawn_provider(sys, env, d, saved));
-  }
-  return std::make_shared<const provider_hub>(std::move(all));
+  for (const auto& d : providers())
+    all.push_back(spawn_provider(sys, env, d, load_saved(env, d)));
+  return std::make_shared<provider_hub>(sys, env, std::move(all));
 }
 
 provider_hub::provider_hub(std::vector<provider_actors> all)
   : all_(std::move(all)) {
 }
 
-provider_hub::~provider_hub() {
-  for (auto& p : all_) {
-    caf::anon_send_exit(p.source, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(p.gateway, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(p.tokens, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(p.breaker, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(p.limiter, caf::exit_reason::user_shutdown);
-    for (auto& c : p.clients)
-      caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(p.auth_client, caf::exit_reason::user_shutdown);
-  }
+provider_hub::provider_hub(caf::actor_system& sys, const task_env& env,
+                           std::vector<provider_actors> all)
+  : sys_(&sys), env_(env), all_(std::move(all)) {
+  env_.providers = nullptr; // no cycle: the hub does not own itself
 }
 
-const provider_actors* provider_hub::find(std::string_view name) const {
+provider_hub::~provider_hub() {
+  for (auto& p : all_)
+    stop_provider(p);
+}
+
+std::optional<provider_actors> provider_hub::find(std::string_view name) const {
+  std::lock_guard<std::mutex> guard{mtx_};
   for (const auto& p : all_)
     if (p.descriptor && p.descriptor->name == name)
-      return &p;
-  return nullptr;
+      return p;
+  return std::nullopt;
+}
+
+std::vector<provider_actors> provider_hub::all() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return all_;
+}
+
+std::optional<provider_actors> provider_hub::respawn(std::string_view name) {
+  const auto* d = find_provider(name);
+  if (sys_ == nullptr || d == nullptr)
+    return std::nullopt;
+  // Read and spawn outside the lock: tasks may ask for actors meanwhile
+  // (and get the old ones, which fail as the dead ones would).
+  auto fresh = spawn_provider(*sys_, env_, *d, load_saved(env_, *d));
+  std::optional<provider_actors> old;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (auto& p : all_)
+      if (p.descriptor && p.descriptor->name == d->name) {
+        old = std::exchange(p, fresh);
+        break;
+      }
+    if (!old)
+      all_.push_back(fresh);
+  }
+  if (old)
+    stop_provider(*old);
+  return fresh;
 }
 
 } // namespace discotheque

@@ -13,9 +13,12 @@
 #include "messages/interfaces.hpp"
 #include "storage/queries/providers.hpp"
 
+#include <caf/actor_control_block.hpp>
 #include <caf/actor_system.hpp>
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -39,29 +42,50 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
                                const provider_descriptor& d,
                                const storage::provider_record& saved);
 
+/// Every actor of `p` (limiter, breaker, clients, token refresher, gateway,
+/// source), gateway first: what the node supervises as one component.
+std::vector<caf::strong_actor_ptr> actors_of(const provider_actors& p);
+
+/// Stops every actor of `p`.
+void stop_provider(const provider_actors& p);
+
 /// Owns the actors of every provider; stops them when destroyed (delayed
-/// messages such as token ticks would keep them alive otherwise).
+/// messages such as token ticks would keep them alive otherwise). When the
+/// node restarts a provider, the hub holds the new actors from then on:
+/// whoever needs a provider's actors asks the hub when it starts its work
+/// (a task at the start of each run), so it gets the current ones.
 class provider_hub {
 public:
   /// Reads the persisted state of every provider in providers() from
   /// env.db_path (blocking: call it from the wiring, not from an actor),
   /// then spawns their actors.
-  static std::shared_ptr<const provider_hub> start(caf::actor_system& sys,
-                                                   const task_env& env);
+  static std::shared_ptr<provider_hub> start(caf::actor_system& sys,
+                                             const task_env& env);
 
   explicit provider_hub(std::vector<provider_actors> all);
+  provider_hub(caf::actor_system& sys, const task_env& env,
+               std::vector<provider_actors> all);
   ~provider_hub();
   provider_hub(const provider_hub&) = delete;
   provider_hub& operator=(const provider_hub&) = delete;
 
-  /// The actors of provider `name`, or null.
-  const provider_actors* find(std::string_view name) const;
+  /// The current actors of provider `name`, or none.
+  std::optional<provider_actors> find(std::string_view name) const;
 
-  const std::vector<provider_actors>& all() const {
-    return all_;
-  }
+  /// The current actors of every provider.
+  std::vector<provider_actors> all() const;
+
+  /// Spawns provider `name`'s actors again from its persisted state (a
+  /// blocking read: the node that calls it runs detached), makes them the
+  /// current ones and answers them; the old ones are stopped. None: no such
+  /// provider, or the hub was made without a system.
+  std::optional<provider_actors> respawn(std::string_view name);
 
 private:
+  caf::actor_system* sys_ = nullptr;
+  /// The environment the actors were spawned from (without the hub itself).
+  task_env env_;
+  mutable std::mutex mtx_;
   std::vector<provider_actors> all_;
 };
 

@@ -8,6 +8,7 @@ const std::vector<provider_descriptor>& providers() {
     spotify_provider(),
     deezer_provider(),
     tidal_provider(),
+    musicbrainz_provider(),
   };
   return all;
 }
@@ -27,7 +28,8 @@ provider_task account_sync_task(std::string name) {
 std::vector<std::string> provider_names() {
   std::vector<std::string> names;
   for (const auto& p : providers())
-    names.push_back(p.name);
+    if (p.kind == provider_kind::account)
+      names.push_back(p.name);
   return names;
 }
 

@@ -8,6 +8,7 @@
 
 #include "actors/gateway/provider_gateway.hpp"
 #include "actors/sources/source.hpp"
+#include "config/config.hpp"
 
 #include <chrono>
 #include <optional>
@@ -58,10 +59,24 @@ struct provider_task {
 /// sync_playlists and the identify phase.
 provider_task account_sync_task(std::string name);
 
+/// What a provider is to the library.
+enum class provider_kind {
+  /// A user's account: its lists make up the library (provider id columns,
+  /// claims, sync tasks, a credential).
+  account,
+  /// A public catalogue the identify tasks ask (MusicBrainz): no account, no
+  /// id column of its own, no claims.
+  metadata,
+};
+
 struct provider_descriptor {
   /// The provider's name in config keys, ids (provider_ref), task results.
   std::string name;
+  provider_kind kind = provider_kind::account;
   provider_defaults defaults;
+  /// Whether it is used when the config file does not say (accounts need
+  /// their credentials configured; a public catalogue does not).
+  bool enabled_by_default = false;
   /// Where the credential goes on each call. `auth_param` names the query
   /// parameter (query_token) or header (header_key) for key-style auth.
   auth_mode auth = auth_mode::none;
@@ -88,6 +103,10 @@ struct provider_descriptor {
   bool refreshable() const {
     return !defaults.token_path.empty();
   }
+  /// Enabled by its providers.NAME.enabled, else by default.
+  bool enabled_in(const provider_config& pc) const {
+    return pc.enabled || (!pc.enabled_set && enabled_by_default);
+  }
 };
 
 /// Every provider, in a fixed order (it is the order of their tasks in the
@@ -97,8 +116,8 @@ const std::vector<provider_descriptor>& providers();
 /// The descriptor named `name`, or null.
 const provider_descriptor* find_provider(std::string_view name);
 
-/// The names of every provider of the list, in its order (the dedup store's
-/// provider id slots).
+/// The names of the account providers of the list, in its order (the dedup
+/// store's provider id slots, the library's sources).
 std::vector<std::string> provider_names();
 
 /// A base URL without its trailing slashes (config values may carry them).
@@ -108,5 +127,6 @@ std::string trim_slash(std::string s);
 const provider_descriptor& spotify_provider();
 const provider_descriptor& deezer_provider();
 const provider_descriptor& tidal_provider();
+const provider_descriptor& musicbrainz_provider();
 
 } // namespace discotheque

@@ -44,9 +44,12 @@ tag_reader_actor::behavior_type tag_reader(tag_reader_actor::pointer,
       for (auto& f : files) {
         ++out.opened;
         auto r = scan::read_tags(f.path, f.size, f.mtime, opts);
-        if (r.ok)
+        if (r.ok) {
+          if (!r.album_artist_tagged && !r.track.album.title.empty())
+            out.no_album_artist.push_back(
+              static_cast<int32_t>(out.tracks.size()));
           out.tracks.push_back(std::move(r.track));
-        else
+        } else
           out.errors.push_back(
             scan_error_dto{f.path, r.error, f.size, f.mtime, r.transient});
       }
@@ -73,6 +76,7 @@ std::string scan_state::stats_json(bool with_errors) const {
     {"files_outside_roots", walk.files_outside_roots},
     {"folders_seen", folders_seen},
     {"folders_skipped", folders_skipped},
+    {"albums_inferred", static_cast<int64_t>(folders.inferred())},
     {"elapsed_ms", static_cast<int64_t>(elapsed * 1000)},
     {"files_per_second",
      elapsed > 0 ? static_cast<int64_t>(files_opened / elapsed) : 0},
@@ -173,8 +177,8 @@ void finalize(self_ptr self) {
 
 bool all_done(scan_state& st) {
   return st.next_file >= st.walk.to_read.size() && st.chunks_in_flight == 0
-         && st.pending.empty() && st.merges_in_flight == 0
-         && st.writes_in_flight == 0;
+         && st.folders.held() == 0 && st.pending.empty()
+         && st.merges_in_flight == 0 && st.writes_in_flight == 0;
 }
 
 void send_merge(self_ptr self) {
@@ -245,6 +249,8 @@ void pump(self_ptr self) {
   auto& st = self->state;
   bool reading_done = st.next_file >= st.walk.to_read.size()
                       && st.chunks_in_flight == 0;
+  if (reading_done && st.folders.held() > 0)
+    st.folders.flush(st.pending); // a failed chunk: its folders stay partial
   while (st.merges_in_flight < st.options.max_merges
          && (st.pending.size() >= st.options.batch_size
              || (reading_done && !st.pending.empty())))
@@ -261,6 +267,10 @@ void pump(self_ptr self) {
     std::vector<scan_file> chunk(st.walk.to_read.begin() + st.next_file,
                                  st.walk.to_read.begin() + end);
     st.next_file = end;
+    for (auto& f : chunk)
+      st.folders.sent(f.path, st.pending);
+    if (st.next_file >= st.walk.to_read.size())
+      st.folders.all_sent(st.pending);
     // Round robin over the pool: chunks are small, so the load evens out.
     auto& reader
       = st.readers[(end / st.options.chunk_size) % st.readers.size()];
@@ -272,8 +282,14 @@ void pump(self_ptr self) {
           --st.chunks_in_flight;
           st.files_opened += r.opened;
           st.files_read += static_cast<int64_t>(r.tracks.size());
-          for (auto& t : r.tracks)
-            st.pending.push_back(std::move(t));
+          std::vector<bool> tagged(r.tracks.size(), true);
+          for (auto i : r.no_album_artist)
+            if (i >= 0 && static_cast<size_t>(i) < tagged.size())
+              tagged[i] = false;
+          for (size_t i = 0; i < r.tracks.size(); ++i)
+            st.folders.arrived(std::move(r.tracks[i]), tagged[i], st.pending);
+          for (auto& e : r.errors)
+            st.folders.failed(e.path, st.pending);
           record_errors(self, r.errors);
           maybe_log(st);
           pump(self);
@@ -361,6 +377,7 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
       st.next_file = st.chunks_in_flight = st.merges_in_flight
         = st.writes_in_flight = 0;
       st.pending.clear();
+      st.folders.reset();
       st.errors.clear();
       st.failure.clear();
       st.files_seen = st.files_unchanged = st.files_opened = st.files_read

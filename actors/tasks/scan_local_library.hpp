@@ -1,13 +1,17 @@
 // The scan_local_library task (SPEC §3): a walker finds new and changed files,
 // a pool of tag readers (one per core) reads them, and the results go in
 // batches to the dedup store. Memory stays bounded by credit: at most a few
-// chunks per reader and two merge batches are in flight at any time.
+// chunks per reader and two merge batches are in flight at any time. Between
+// reading and merging, each folder's tracks wait until the folder is read
+// completely, so that the folder can lend its album to files without one
+// (scan/folder.hpp).
 #pragma once
 
 #include "actors/tasks/task_env.hpp"
 #include "actors/tasks/task_run.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/scan.hpp"
+#include "scan/folder.hpp"
 
 #include <caf/typed_response_promise.hpp>
 
@@ -55,6 +59,8 @@ struct scan_state {
   size_t merges_in_flight = 0;
   size_t writes_in_flight = 0;
   std::vector<track_dto> pending;
+  /// Read tracks wait here until their folder is complete (the folder rule).
+  scan::folder_gate folders;
   std::vector<scan_error_dto> errors; ///< this run's (for stats and cleanup)
   std::string failure;                ///< first fatal problem of the run
 

@@ -1,5 +1,7 @@
 #include "actors/tasks/sync_playlists.hpp"
 
+#include "actors/gateway/provider_hub.hpp"
+
 #include "messages/error.hpp"
 #include "storage/database.hpp"
 #include "storage/queries/playlists.hpp"
@@ -322,6 +324,11 @@ sync_playlists(task_actor::stateful_pointer<sync_playlists_state> self,
         return st.run.refusal();
       st.source_index = 0;
       st.unavailable.clear();
+      // The providers' current sources (the node may have restarted one).
+      if (st.config.env.providers)
+        for (auto& [name, src] : st.config.sources)
+          if (auto p = st.config.env.providers->find(name))
+            src = p->source;
       next_source(self);
       return st.run.promise();
     },

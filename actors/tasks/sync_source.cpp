@@ -1,5 +1,7 @@
 #include "actors/tasks/sync_source.hpp"
 
+#include "actors/gateway/provider_hub.hpp"
+
 #include "messages/error.hpp"
 #include "storage/database.hpp"
 #include "storage/queries/providers.hpp"
@@ -315,6 +317,10 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
       auto& st = self->state;
       if (st.run.running())
         return st.run.refusal();
+      // The provider's current source (the node may have restarted it).
+      if (st.config.env.providers)
+        if (auto p = st.config.env.providers->find(st.config.source))
+          st.config.src = p->source;
       if (!st.config.src)
         return task_result::skipped(req.task,
                                     skip_reason::provider_unavailable);

@@ -111,9 +111,9 @@ json render(json row) {
   if (auto it = row.find("file_mtime");
       it != row.end() && it->is_number_integer())
     *it = iso8601(it->get<int64_t>() / 1000000);
-  if (auto it = row.find("orphaned");
-      it != row.end() && it->is_number_integer())
-    *it = it->get<int64_t>() != 0;
+  for (const char* flag : {"orphaned", "album_inferred"})
+    if (auto it = row.find(flag); it != row.end() && it->is_number_integer())
+      *it = it->get<int64_t>() != 0;
   return row;
 }
 

@@ -126,4 +126,43 @@ caf::expected<task_settings_patch> parse_settings(const std::string& body) {
   return patch;
 }
 
+void get_tasks(const api_call& call) {
+  forward<supervisor_status>(
+    call.self, call.ctx, call.ex.reply, 200,
+    [](const supervisor_status& s) {
+      return json{{"tasks", tasks_json(s)}};
+    },
+    atom::status_v);
+}
+
+void get_task(const api_call& call) {
+  forward<task_status>(call.self, call.ctx, call.ex.reply, 200, task_json,
+                       atom::status_v, call.params.at("name"));
+}
+
+void put_task(const api_call& call) {
+  const auto& name = call.params.at("name");
+  auto patch = parse_settings(call.ex.request.body);
+  if (patch)
+    return forward<task_status>(call.self, call.ctx, call.ex.reply, 200,
+                                task_json, atom::put_atom_v, name, *patch);
+  auto err = patch.error();
+  auto reply = call.ex.reply;
+  call.self
+    ->request(call.ctx.supervisor, call.ctx.timeout, atom::status_v, name)
+    .then([reply, err](const task_status&) { reply(error_to_response(err)); },
+          [reply](const caf::error& e) { reply(error_to_response(e)); });
+}
+
+void run_task(const api_call& call) {
+  forward<run_started>(call.self, call.ctx, call.ex.reply, 202,
+                       run_started_json, atom::run_v, call.params.at("name"));
+}
+
+void start_cycle(const api_call& call) {
+  forward<atom::ok_atom>(
+    call.self, call.ctx, call.ex.reply, 202,
+    [](atom::ok_atom) { return cycle_started_json(); }, atom::cycle_v);
+}
+
 } // namespace discotheque::http

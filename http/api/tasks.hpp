@@ -1,8 +1,9 @@
-// The JSON of the task endpoints and of `discotheque run` / `cycle`: the one
-// place where the supervisor's typed answers become documents, and where a
-// settings body becomes a typed patch.
+// The task endpoints of the api actor and the JSON of them and of
+// `discotheque run` / `cycle`: the one place where the supervisor's typed
+// answers become documents, and where a settings body becomes a typed patch.
 #pragma once
 
+#include "http/api/context.hpp"
 #include "messages/tasks.hpp"
 
 #include <caf/expected.hpp>
@@ -39,5 +40,19 @@ nlohmann::json cycle_started_json();
 /// Parses and validates a PUT body: `enabled` (bool) and/or
 /// `interval_seconds` (1 s to 30 days); anything else is invalid_config.
 caf::expected<task_settings_patch> parse_settings(const std::string& body);
+
+// The api actor's task endpoints: each asks the supervisor.
+
+/// GET /api/library/tasks
+void get_tasks(const api_call& call);
+/// GET /api/library/tasks/{name}
+void get_task(const api_call& call);
+/// PUT /api/library/tasks/{name}: the body is validated here; an unknown
+/// task still answers 404 before a bad body answers 400.
+void put_task(const api_call& call);
+/// POST /api/library/tasks/{name}/run (Run Now)
+void run_task(const api_call& call);
+/// POST /api/library/cycle
+void start_cycle(const api_call& call);
 
 } // namespace discotheque::http

@@ -82,7 +82,7 @@ void read_album_identities(database& db,
     "NOT NULL) << 3) | ((total_tracks IS NOT NULL) << 4) | ((total_discs IS "
     "NOT "
     "NULL) << 5) | ((genres IS NOT NULL) << 6) | ((primary_source IS NOT NULL) "
-    "<< 7), title"
+    "<< 7), title, coalesce(total_tracks, 0)"
     + column_list(columns) + " FROM albums ORDER BY id");
   // Both ordered by album: one pass over each instead of a query per album.
   auto links = db.prepare("SELECT album_id, artist_id FROM album_artists "
@@ -97,7 +97,8 @@ void read_album_identities(database& db,
     row.settled = s.int64(4) != 0;
     row.filled = static_cast<uint8_t>(s.int64(5));
     row.title = s.text(6);
-    read_ids(s, 7, columns.size(), row.ids);
+    row.total_tracks = static_cast<int32_t>(s.int64(7));
+    read_ids(s, 8, columns.size(), row.ids);
     row.artists.clear();
     while (link && links.int64(0) < row.id)
       link = links.step();
@@ -115,7 +116,8 @@ void read_track_identities(database& db,
                            const std::function<void(track_identity&)>& f) {
   auto s = db.prepare("SELECT id, normalized_title, mbid, isrc, "
                       "release_track_mbid IS NOT NULL, album_id, artist_id, "
-                      "local_path"
+                      "local_path, coalesce(track_number, 0), "
+                      "coalesce(disc_number, 0)"
                       + column_list(columns) + " FROM tracks ORDER BY id");
   track_identity row;
   while (s.step()) {
@@ -127,7 +129,9 @@ void read_track_identities(database& db,
     row.album_id = s.opt_int64(5).value_or(0);
     row.artist_id = s.opt_int64(6).value_or(0);
     row.local_path = s.opt_text(7).value_or("");
-    read_ids(s, 8, columns.size(), row.ids);
+    row.track_number = static_cast<int32_t>(s.int64(8));
+    row.disc_number = static_cast<int32_t>(s.int64(9));
+    read_ids(s, 10, columns.size(), row.ids);
     f(row);
   }
 }

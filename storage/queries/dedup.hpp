@@ -59,6 +59,7 @@ struct album_identity {
   uint8_t filled = 0; ///< album_column bits
   std::string title;
   std::vector<int64_t> artists; ///< album_artists in position order
+  int32_t total_tracks = 0;     ///< 0: unknown
 };
 
 struct track_identity {
@@ -71,6 +72,8 @@ struct track_identity {
   int64_t album_id = 0;
   int64_t artist_id = 0;
   std::string local_path;
+  int32_t track_number = 0; ///< 0: unknown
+  int32_t disc_number = 0;  ///< 0: unknown
 };
 
 /// Calls `f` for every artist, album and track, by ascending id. `columns`

@@ -94,7 +94,7 @@ const char* columns(entity e) {
              "track_total, disc_number, disc_total, duration_ms, genre, "
              "ownership_state, primary_source, download_state, "
              "download_state_updated_at, local_path, file_size, file_mtime, "
-             "orphaned, last_error, created_at, updated_at";
+             "orphaned, album_inferred, last_error, created_at, updated_at";
   }
 }
 

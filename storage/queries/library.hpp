@@ -4,6 +4,7 @@
 // raw as stored (epoch ms, 0/1); http/api/ renders them for the client.
 #pragma once
 
+#include "messages/status.hpp"
 #include "storage/database.hpp"
 
 #include <nlohmann/json.hpp>
@@ -80,17 +81,8 @@ std::optional<nlohmann::json> playlist(database& db, int64_t id);
 /// the name of its first artist (`artist`).
 nlohmann::json playlist_tracks(database& db, int64_t playlist_id);
 
-/// The library totals of the status API (SPEC §8).
-struct library_totals {
-  int64_t artists = 0;
-  int64_t albums = 0;
-  int64_t tracks = 0;
-  int64_t playlists = 0;
-  int64_t owned_artists = 0;
-  int64_t owned_albums = 0;
-  int64_t owned_tracks = 0;
-  int64_t pending_downloads = 0;
-};
+/// The library totals of the status API (SPEC §8; messages/status.hpp).
+using discotheque::library_totals;
 library_totals totals(database& db);
 
 } // namespace discotheque::storage::queries

@@ -133,7 +133,7 @@ library_writes::library_writes(std::vector<std::string> provider_columns)
     {"album_id", "artist_id", "track_number", "track_total", "disc_number",
      "disc_total", "duration_ms", "genre", "ownership_state", "primary_source",
      "download_state", "download_state_updated_at", "local_path", "file_size",
-     "file_mtime"});
+     "file_mtime", "album_inferred"});
   track_insert_columns_ = track_cols.size();
   track_insert_head_ = "INSERT INTO tracks(";
   for (size_t i = 0; i < track_cols.size(); ++i)
@@ -159,8 +159,11 @@ library_writes::library_writes(std::vector<std::string> provider_columns)
                    "ELSE download_state END, download_state_updated_at = CASE "
                    "WHEN "
                  + mode + " <> '' THEN " + now_sql
-                 + " ELSE download_state_updated_at END, updated_at = "
-                 + now_sql + " WHERE id = ?1";
+                 + " ELSE download_state_updated_at END, ";
+  // A file on disk says whether its album was inferred; other sources keep it.
+  track_fill_ += "album_inferred = CASE WHEN " + mode + " = 'local' THEN " + p()
+                 + " ELSE album_inferred END, updated_at = " + now_sql
+                 + " WHERE id = ?1";
 }
 
 void library_writes::insert_artist(write_request& req, artist_columns x) const {
@@ -266,6 +269,7 @@ void library_writes::insert_tracks(write_request& req,
       ps.push_back(std::move(t.local_path));
       ps.push_back(std::move(t.file_size));
       ps.push_back(std::move(t.file_mtime));
+      ps.push_back(sql_value::of(int64_t{c.album_inferred}));
     }
     add(req, sql, std::move(ps));
   }
@@ -309,6 +313,7 @@ void library_writes::fill_track(write_request& req, track_columns x,
   ps.push_back(sql_value::of(download == download_change::on_disk ? "local"
                              : download == download_change::queue ? "queue"
                                                                   : ""));
+  ps.push_back(sql_value::of(int64_t{x.album_inferred}));
   add(req, track_fill_, std::move(ps));
 }
 
@@ -318,14 +323,16 @@ void library_writes::refresh_track_from_file(write_request& req,
     = std::string{"UPDATE tracks SET title = ?2, normalized_title = ?3, "
                   "album_id = ?4, artist_id = ?5, track_number = ?6, "
                   "track_total = ?7, disc_number = ?8, disc_total = ?9, "
-                  "duration_ms = ?10, genre = ?11, updated_at = "}
+                  "duration_ms = ?10, genre = ?11, album_inferred = ?12, "
+                  "updated_at = "}
       + now_sql + " WHERE id = ?1";
   add(req, sql,
       {sql_value::of(x.id), sql_value::of(std::move(x.title)),
        sql_value::of(std::move(x.normalized_title)), std::move(x.album_id),
        sql_value::of(x.artist_id), std::move(x.track_number),
        std::move(x.track_total), std::move(x.disc_number),
-       std::move(x.disc_total), std::move(x.duration_ms), std::move(x.genre)});
+       std::move(x.disc_total), std::move(x.duration_ms), std::move(x.genre),
+       sql_value::of(int64_t{x.album_inferred})});
 }
 
 void library_writes::clear_track_credits(write_request& req,

@@ -63,6 +63,9 @@ struct track_columns {
   sql_value genre;
   bool owned = false;
   std::string source;
+  /// Local files: the album came from the file's folder
+  /// (tracks.album_inferred).
+  bool album_inferred = false;
 };
 
 /// A new track: its columns plus the state only an insert sets.

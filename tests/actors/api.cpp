@@ -22,16 +22,19 @@ constexpr const char* key = "s3cret-key";
 struct seen {
   std::vector<std::string> reader_requests; ///< "METHOD path"
   std::vector<std::string> task_asked;      ///< names of (status, name)
+  /// The health check's last stats.
+  std::string health_stats = R"({"state":"healthy","problems":[]})";
 };
 
-task_status health_task() {
+task_status
+health_task(const std::string& stats = R"({"state":"healthy","problems":[]})") {
   task_status t;
   t.name = "health_check";
   t.implemented = true;
   t.last_run = 1700000000000;
   t.last_success = 1700000000000;
   t.last_status = run_status::succeeded;
-  t.stats_json = R"({"state":"healthy","problems":[]})";
+  t.stats_json = stats;
   return t;
 }
 
@@ -65,7 +68,7 @@ supervisor_actor::behavior_type stand_in_supervisor(supervisor_actor::pointer,
       s->task_asked.push_back(name);
       if (name != "health_check")
         return make_error(ec::unknown_task, name);
-      return health_task();
+      return health_task(s->health_stats);
     },
     [](atom::put_atom, const std::string& name,
        const task_settings_patch&) -> caf::result<task_status> {
@@ -89,10 +92,10 @@ reader_actor::behavior_type stand_in_reader(reader_actor::pointer,
       ex.reply(std::move(r));
     },
     [](atom::status) {
-      return json{{"totals", {{"artists", 3}}},
-                  {"providers", json::array()},
-                  {"taken_at", "2026-01-01T00:00:00Z"}}
-        .dump();
+      library_snapshot snap;
+      snap.totals.artists = 3;
+      snap.taken_at = 1767225600000; // 2026-01-01T00:00:00Z
+      return snap;
     },
   };
 }
@@ -198,12 +201,36 @@ CAF_TEST(the health endpoint needs no key) {
   CAF_REQUIRE(res.has_value());
   CAF_CHECK_EQUAL(res->status, 200);
   auto body = json::parse(res->body);
-  CAF_CHECK_EQUAL(body["status"], "healthy");
+  CAF_CHECK_EQUAL(body["state"], "healthy");
   CAF_CHECK(body["problems"].is_array());
-  CAF_CHECK(body["last_check"].is_string());
   CAF_CHECK_EQUAL(asked->task_asked,
                   (std::vector<std::string>{"health_check"}));
   CAF_CHECK_EQUAL(status_of(call("HEAD", "/api/health", false)), 200);
+}
+
+CAF_TEST(the health endpoint tells internals only with the key) {
+  asked->health_stats = R"({"state":"error","problems":[
+    "database consistency check failed: row 7 missing from index x",
+    "provider spotify circuit breaker is open"]})";
+  auto lean = call("GET", "/api/health", false);
+  CAF_REQUIRE(lean.has_value());
+  CAF_CHECK_EQUAL(lean->status, 503);
+  auto body = json::parse(lean->body);
+  CAF_CHECK_EQUAL(body.size(), 2u);
+  CAF_CHECK_EQUAL(body["state"], "error");
+  auto summaries = json::parse(R"(["database consistency check failed",
+                                  "provider spotify circuit breaker is open"])");
+  CAF_CHECK(body["problems"] == summaries);
+  auto full = call("GET", "/api/health");
+  CAF_REQUIRE(full.has_value());
+  CAF_CHECK_EQUAL(full->status, 503);
+  body = json::parse(full->body);
+  CAF_CHECK_EQUAL(body["status"], "error");
+  CAF_CHECK(body["last_check"].is_string());
+  CAF_CHECK(body.contains("version"));
+  CAF_CHECK(body.contains("uptime_seconds"));
+  CAF_CHECK(body["problems"][0]
+            == "database consistency check failed: row 7 missing from index x");
 }
 
 CAF_TEST(an unknown path is a 404) {

@@ -32,16 +32,21 @@ struct fixture : test::fixture_base {
     store_hdl = sys.spawn(dummy, 0);
     reader_hdl = sys.spawn(dummy, 0);
     node_config cfg;
+    cfg.components.push_back({"store",
+                              caf::actor_cast<caf::strong_actor_ptr>(store_hdl),
+                              {},
+                              {},
+                              {},
+                              {}});
     cfg.components.push_back(
-      {"store", caf::actor_cast<caf::strong_actor_ptr>(store_hdl), {}, {}});
-    cfg.components.push_back(
-      {"reader", caf::actor_cast<caf::strong_actor_ptr>(reader_hdl),
+      {"reader",
+       caf::actor_cast<caf::strong_actor_ptr>(reader_hdl),
        [this] {
          return caf::actor_cast<caf::strong_actor_ptr>(sys.spawn(dummy, 0));
        },
-       [r = replacements](const caf::strong_actor_ptr& h) {
-         r->push_back(h);
-       }});
+       [r = replacements](const caf::strong_actor_ptr& h) { r->push_back(h); },
+       {},
+       {}});
     cfg.max_restarts = 2;
     cfg.on_fatal = [f = fatal](const std::string& why) { f->push_back(why); };
     n = sys.spawn(node, std::move(cfg));
@@ -111,6 +116,62 @@ CAF_TEST(the store dying is fatal and reported once) {
   CAF_CHECK(fatal->front().find("store") != std::string::npos);
   auto h = health();
   CAF_CHECK(!h[0].running);
+}
+
+CAF_TEST(a group whose member dies is stopped and spawned again) {
+  // A provider's actors: the gateway (handle) and the others (members).
+  auto spawned = std::make_shared<std::vector<caf::strong_actor_ptr>>();
+  auto make = [this] {
+    return caf::actor_cast<caf::strong_actor_ptr>(sys.spawn(dummy, 0));
+  };
+  node_component group{"provider x", make(), {}, {}, {}, {}};
+  group.members = {make(), make()};
+  group.restart_group = [spawned, make] {
+    std::vector<caf::strong_actor_ptr> fresh{make(), make(), make()};
+    spawned->insert(spawned->end(), fresh.begin(), fresh.end());
+    return fresh;
+  };
+  auto old = group.members;
+  old.push_back(group.handle);
+  node_config cfg;
+  cfg.components.push_back(std::move(group));
+  cfg.on_fatal = [f = fatal](const std::string& why) { f->push_back(why); };
+  auto gn = sys.spawn(node, std::move(cfg));
+  sched.run();
+  // Who sees the old ones end.
+  auto downs = std::make_shared<size_t>(0);
+  auto watcher = sys.spawn(
+    [=](caf::event_based_actor* self, int) -> caf::behavior {
+      for (const auto& h : old)
+        self->monitor(h);
+      self->set_down_handler([=](caf::down_msg&) { ++*downs; });
+      return {[](int) {}};
+    },
+    0);
+  sched.run();
+  kill(old[0]);                // one member dies
+  CAF_CHECK_EQUAL(*downs, 3u); // the dead one and the two stopped
+  CAF_REQUIRE_EQUAL(spawned->size(), 3u);
+  CAF_CHECK(fatal->empty());
+  // the new group is supervised as one again
+  kill(spawned->at(2));
+  CAF_CHECK_EQUAL(spawned->size(), 6u);
+  auto result = std::make_shared<std::vector<node_health>>();
+  sys.spawn(
+    [=](caf::event_based_actor* self, int) {
+      self->request(gn, caf::infinite, atom::status_v)
+        .then([=](const std::vector<node_health>& h) { *result = h; });
+    },
+    0);
+  sched.run();
+  CAF_REQUIRE_EQUAL(result->size(), 1u);
+  CAF_CHECK_EQUAL(result->front().restarts, 2);
+  CAF_CHECK(result->front().running);
+  anon_send_exit(gn, caf::exit_reason::user_shutdown);
+  anon_send_exit(watcher, caf::exit_reason::user_shutdown);
+  for (auto& h : *spawned)
+    anon_send_exit(h, caf::exit_reason::user_shutdown);
+  sched.run();
 }
 
 CAF_TEST(an ordered shutdown is no failure) {

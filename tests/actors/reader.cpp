@@ -4,6 +4,7 @@
 #include "actors/reader.hpp"
 #include "actors/sources/providers.hpp"
 #include "actors/store.hpp"
+#include "http/api/status.hpp"
 #include "messages/error.hpp"
 #include "storage/database.hpp"
 
@@ -66,13 +67,14 @@ struct fixture : test::fixture_base {
   }
 
   json status() {
-    auto result = std::make_shared<std::string>();
+    auto result = std::make_shared<library_snapshot>();
     sys.spawn([=, rd = rd](caf::event_based_actor* self) {
       self->request(rd, caf::infinite, atom::status_v)
-        .then([=](const std::string& x) { *result = x; });
+        .then([=](const library_snapshot& x) { *result = x; });
     });
     sched.run();
-    return json::parse(*result);
+    // As the status API renders it.
+    return http::snapshot_json(*result);
   }
 
   /// Sends one request; the response the reader answered (nullopt: none).
@@ -138,24 +140,31 @@ CAF_TEST(the status snapshot has the totals and every provider) {
   CAF_CHECK_EQUAL(t["owned_tracks"], 1);
   CAF_CHECK(t.contains("pending_downloads"));
   CAF_CHECK(s.contains("taken_at"));
-  auto names = provider_names();
-  CAF_REQUIRE_EQUAL(s["providers"].size(), names.size());
-  for (size_t i = 0; i < names.size(); ++i) {
+  const auto& all = providers();
+  CAF_REQUIRE_EQUAL(s["providers"].size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
     const auto& p = s["providers"][i];
-    CAF_CHECK_EQUAL(p["name"], names[i]);
+    const auto& d = all[i];
+    CAF_CHECK_EQUAL(p["name"], d.name);
     CAF_CHECK_EQUAL(p["circuit_breaker"], "closed");
     CAF_CHECK_EQUAL(p["circuit_breaker_open"], false);
     CAF_CHECK_EQUAL(p["errors_24h"], 0);
-    if (names[i] == "spotify") {
+    CAF_CHECK_EQUAL(p["needs_auth"], d.needs_auth());
+    if (d.name == "spotify") {
       CAF_CHECK_EQUAL(p["enabled"], true);
       CAF_CHECK_EQUAL(p["authenticated"], true);
+    } else if (d.kind == provider_kind::metadata) {
+      // a public catalogue: used without configuration, no account
+      CAF_CHECK_EQUAL(p["kind"], "metadata");
+      CAF_CHECK_EQUAL(p["enabled"], true);
+      CAF_CHECK(p["authenticated"].is_null());
     } else {
+      CAF_CHECK_EQUAL(p["kind"], "account");
       CAF_CHECK_EQUAL(p["enabled"], false);
-      const auto* d = find_provider(names[i]);
-      CAF_REQUIRE(d != nullptr);
-      CAF_CHECK_EQUAL(p["authenticated"], !d->needs_auth());
+      CAF_CHECK_EQUAL(p["authenticated"], !d.needs_auth());
     }
   }
+  CAF_CHECK(find_provider("musicbrainz") != nullptr);
 }
 
 CAF_TEST(the status snapshot shows an open breaker) {

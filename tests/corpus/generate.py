@@ -3,7 +3,12 @@
 deliberately broken files, plus manifest.json with the ground truth.
 
 Usage: generate.py OUT_DIR            (the test corpus, ~90 files)
-       generate.py OUT_DIR --bench N  (N files for the benchmark, few formats)
+       generate.py OUT_DIR --bench N  (N uniform MP3s: 50 per artist, 10 per
+                                       album, every id tagged)
+       generate.py OUT_DIR --realistic N [--parts K]
+                                      (N MP3s with the hard cases of
+                                       identity at realistic rates and the
+                                       ground truth per file: realistic.py)
 
 Audio comes from sox/lame/flac/ffmpeg (Debian). Tags are written in each
 format's real form: ID3v2.3/2.4/v1 frames built here byte by byte (TXXX and
@@ -430,5 +435,10 @@ def bench(out, count):
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[2] == "--bench":
         bench(sys.argv[1], int(sys.argv[3]))
+    elif len(sys.argv) >= 4 and sys.argv[2] == "--realistic":
+        from realistic import realistic
+        realistic(sys.argv[1], int(sys.argv[3]),
+                  int(sys.argv[5]) if len(sys.argv) >= 6 and sys.argv[4] == "--parts"
+                  else 1)
     else:
         corpus(sys.argv[1])

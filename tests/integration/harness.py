@@ -43,6 +43,9 @@ class Service:
         cfg = {"data_dir": self.data, "listen": f"127.0.0.1:{self.port}",
                "log_level": "info"}
         cfg.update(config or {})
+        # Tests talk to 127.0.0.1 only: MusicBrainz (a public catalogue, on
+        # by default) stays off unless a test points it at a fake.
+        cfg.setdefault("providers", {}).setdefault("musicbrainz", {"enabled": False})
         self.config_path = os.path.join(self.tmp, "config.json")
         with open(self.config_path, "w") as f:
             json.dump(cfg, f)

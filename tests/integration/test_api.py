@@ -69,9 +69,13 @@ def test_status_endpoints_have_the_documented_fields():
             check(body["owned_" + k] == body["totals"]["owned_" + k], k)
         check(body["pending_downloads"] == body["totals"]["pending_downloads"], "pending")
         names = {p["name"] for p in body["providers"]}
-        # the providers that exist; MusicBrainz and Cover Art Archive are
-        # not listed (as "authenticated" and disabled) before they are built
-        check(names == {"spotify", "deezer", "tidal"}, names)
+        # the providers that exist; Cover Art Archive is not listed before
+        # it is built. MusicBrainz is a public catalogue: no account, so
+        # never "authenticated" (null), and needs no credential.
+        check(names == {"spotify", "deezer", "tidal", "musicbrainz"}, names)
+        mb = next(p for p in body["providers"] if p["name"] == "musicbrainz")
+        check(mb["kind"] == "metadata" and mb["authenticated"] is None
+              and mb["needs_auth"] is False, mb)
         for p in body["providers"]:
             for k in ("enabled", "authenticated", "circuit_breaker_open",
                       "last_successful_call", "errors_24h"):
@@ -144,6 +148,29 @@ def test_auth_and_error_statuses():
         # Still alive after all that.
         s, _ = svc.get("/api/health", key=False)
         check(s == 200, "service survived bad input")
+
+
+def test_health_without_the_key_is_lean():
+    with Service() as svc:
+        svc.start()
+        wait_for(lambda: svc.get("/api/library/tasks/health_check")[1]["last_status"] == "succeeded",
+                 what="first health check")
+        # Without the key: the verdict and the problems, nothing else.
+        s, lean = svc.get("/api/health", key=False)
+        check(s == 200, (s, lean))
+        check(set(lean) == {"state", "problems"}, lean)
+        check(lean["state"] in ("healthy", "degraded"), lean)
+        check(isinstance(lean["problems"], list), lean)
+        # With it (header or parameter): the full answer.
+        for full in (svc.get("/api/health")[1],
+                     svc.get(f"/api/health?apikey={svc.api_key()}", key=False)[1]):
+            check(set(full) == {"status", "version", "uptime_seconds", "last_check", "problems"},
+                  full)
+            check(full["status"] == lean["state"], (full, lean))
+            check(ISO.match(full["last_check"]), full)
+        # A wrong key is no key (not a 401: health stays open).
+        s, wrong = svc.get("/api/health", key=False, headers={"X-Api-Key": "wrong"})
+        check(s == 200 and set(wrong) == {"state", "problems"}, (s, wrong))
 
 
 def test_idle_connections_are_closed():
@@ -240,6 +267,7 @@ def test_history_and_settings_survive_a_restart():
 if __name__ == "__main__":
     run_tests([test_head_sends_headers_only_and_keeps_the_connection,
                test_status_endpoints_have_the_documented_fields,
-               test_auth_and_error_statuses, test_idle_connections_are_closed,
+               test_auth_and_error_statuses, test_health_without_the_key_is_lean,
+               test_idle_connections_are_closed,
                test_keep_alive_serves_many_requests_on_one_connection,
                test_run_now_and_settings, test_history_and_settings_survive_a_restart])

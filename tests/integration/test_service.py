@@ -14,7 +14,7 @@ from harness import BIN, Service, check, free_port, run_tests
 def test_health_and_clean_shutdown():
     with Service() as svc:
         svc.start()
-        status, body = svc.get("/api/health", key=False)
+        status, body = svc.get("/api/health")
         check(status == 200, f"health status {status}")
         check(body["status"] == "healthy", body)
         check(isinstance(body["uptime_seconds"], int), body)

@@ -31,6 +31,22 @@ CAF_TEST(a leading The does not matter for artists) {
   CAF_CHECK_EQUAL(artist_key("Theatre of Tragedy"), "theatre of tragedy");
 }
 
+CAF_TEST(the exact spelling of an artist keeps its The) {
+  CAF_CHECK_EQUAL(artist_spelling("The Beatles"), "the beatles");
+  CAF_CHECK_EQUAL(artist_spelling("THE  BEATLES "), "the beatles");
+  CAF_CHECK_EQUAL(artist_spelling("Beatles, The"), "the beatles");
+  CAF_CHECK_EQUAL(artist_spelling("Beatles"), "beatles");
+  CAF_CHECK_EQUAL(artist_spelling("Björk"), artist_spelling("bjork"));
+  CAF_CHECK_EQUAL(artist_spelling("The The"), "the the");
+  CAF_CHECK_EQUAL(artist_spelling("!!!"), "!!!"); // nothing to fold: as is
+  CAF_CHECK_NOT_EQUAL(artist_spelling("The Broken Foxes"),
+                      artist_spelling("Broken Foxes"));
+  CAF_CHECK(is_various_artists("Various Artists"));
+  CAF_CHECK(is_various_artists("V.A."));
+  CAF_CHECK(is_various_artists("VARIOUS"));
+  CAF_CHECK(!is_various_artists("Various Cruelties"));
+}
+
 CAF_TEST(featured artists are split off) {
   auto c = split_featured("Daft Punk feat. Pharrell Williams");
   CAF_CHECK_EQUAL(c.main, "Daft Punk");

@@ -2,6 +2,7 @@
 #include "fixture.hpp"
 
 #include "actors/dedup/identity_index.hpp"
+#include "actors/dedup/matching.hpp"
 #include "storage/queries/dedup.hpp"
 
 #include <stdexcept>
@@ -54,6 +55,7 @@ CAF_TEST(known rows are filed under every key they carry) {
   al.first_artist = 4;
   al.has_release_group = true;
   al.title = "Abbey Road";
+  al.total_tracks = 17;
   index.add(al);
   storage::track_identity t;
   t.id = 12;
@@ -69,7 +71,14 @@ CAF_TEST(known rows are filed under every key they carry) {
   CAF_CHECK(index.artist_by_provider[0].empty());
   CAF_CHECK_EQUAL(index.artists.at(4).ids, provider_mask{0b010});
   CAF_CHECK_EQUAL(index.artists.at(4).filled, storage::artist_genres);
-  CAF_CHECK_EQUAL(index.artist_by_name.at("beatles"), std::vector<int64_t>{4});
+  // filed under the exact spelling of its displayed name ("The" kept)
+  CAF_CHECK_EQUAL(index.artist_by_spelling.at("the beatles"),
+                  std::vector<int64_t>{4});
+  CAF_CHECK_EQUAL(index.artist_by_spelling.count("beatles"), 0u);
+  // an album knows its track count and the folders its files are in
+  CAF_CHECK_EQUAL(index.albums.at(9).total_tracks, 17);
+  CAF_CHECK_EQUAL(index.albums.at(9).folders,
+                  std::vector<uint64_t>{folder_key("/m/s.flac")});
   CAF_CHECK_EQUAL(index.albums.at(9).ids, provider_mask{0b101});
   CAF_CHECK(index.albums.at(9).rg);
   CAF_CHECK_EQUAL(

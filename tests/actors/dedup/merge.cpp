@@ -87,7 +87,7 @@ CAF_TEST(artists match by mbid then provider id then normalized name) {
   in.artists = {
     artist("Bar", m1),        // the MBID wins over the name
     artist("Foo", "", "sp2"), // the provider id wins over the name
-    artist("baz"),            // case and a leading "The" folded
+    artist("the  BAZ"),       // case and spaces folded, "The" kept
   };
   auto out = run(in);
   CAF_CHECK_EQUAL(out.result.artist_ids[0], ids[0]);
@@ -283,6 +283,200 @@ CAF_TEST(new tracks go out as multi - row inserts of at most 64 rows) {
   CAF_CHECK_EQUAL(statements(out, "INSERT OR IGNORE INTO track_artists").size(),
                   2u);
   CAF_CHECK_EQUAL(out.result.tracks_created, 70);
+}
+
+CAF_TEST(the x and x with their own mbids keep their name only albums apart) {
+  // The measured failure: "The Broken Foxes" (MBID A) and "Broken Foxes"
+  // (MBID B), each with albums without ids. In either order the albums go
+  // by exact spelling, never to whichever row came first.
+  for (bool ids_first : {true, false}) {
+    identity_index ix{{"spotify", "deezer", "tidal"}};
+    auto tagged = batch("local", "file");
+    auto plain = batch("local", "file");
+    auto add = [](ingest_batch& b, artist_dto a, std::string album,
+                  std::string path) {
+      auto t = track("Song", a, album);
+      t.local_path = std::move(path);
+      b.tracks.push_back(t);
+    };
+    add(tagged, artist("The Broken Foxes", m1), "Alpha", "/m/TBF/Alpha/1.mp3");
+    add(tagged, artist("Broken Foxes", m2), "Gamma", "/m/BF/Gamma/1.mp3");
+    add(plain, artist("the broken foxes"), "Beta", "/m/TBF/Beta/1.mp3");
+    add(plain, artist("BROKEN FOXES"), "Delta", "/m/BF/Delta/1.mp3");
+    add(plain, artist("Broken Foxes, The"), "Omega", "/m/TBF/Omega/1.mp3");
+    auto first = merge(ids_first ? tagged : plain, ix, writes);
+    auto second = merge(ids_first ? plain : tagged, ix, writes);
+    CAF_CHECK_EQUAL(ix.artists.size(), 2u);
+    auto a = ix.artist_by_mbid.at(m1);
+    auto b = ix.artist_by_mbid.at(m2);
+    auto plain_tracks = (ids_first ? second : first).result.track_ids.size();
+    CAF_CHECK_EQUAL(plain_tracks, 3u);
+    auto first_artist_of = [&](const std::string& title) {
+      for (auto& [id, r] : ix.albums)
+        if (r.title == title)
+          return r.artists.at(0);
+      return int64_t{0};
+    };
+    CAF_CHECK_EQUAL(first_artist_of("Beta"), a);
+    CAF_CHECK_EQUAL(first_artist_of("Omega"), a);
+    CAF_CHECK_EQUAL(first_artist_of("Delta"), b);
+    CAF_CHECK_EQUAL(ix.artists.at(a).name, "The Broken Foxes");
+    CAF_CHECK_EQUAL(ix.artists.at(b).name, "Broken Foxes");
+  }
+}
+
+CAF_TEST(the x is not guessed to be x) {
+  auto b = batch("local", "file");
+  b.artists = {artist("The Broken Foxes", m1)};
+  auto a = run(b).result.artist_ids.at(0);
+  // "Broken Foxes" without an id may be another artist: its own row
+  b.artists = {artist("Broken Foxes")};
+  auto x = run(b).result.artist_ids.at(0);
+  CAF_CHECK_NOT_EQUAL(x, a);
+  // once the MBID was seen with that spelling, the spelling is that artist's
+  b.artists = {artist("Broken Foxes", m1)};
+  run(b);
+  CAF_CHECK_EQUAL(index.artist_by_spelling.at("broken foxes"),
+                  (std::vector<int64_t>{a, x}));
+  b.artists = {artist("broken foxes")};
+  // ... but the row made before keeps its own (identification decides)
+  auto again = run(b).result.artist_ids.at(0);
+  CAF_CHECK_EQUAL(again, x);
+}
+
+CAF_TEST(a name two mbids share is refused and gets one row of its own) {
+  auto b = batch("local", "file");
+  b.artists = {artist("Nirvana", m1), artist("Nirvana", m2)};
+  auto ids = run(b).result.artist_ids;
+  b.artists = {artist("nirvana")};
+  auto own = run(b).result.artist_ids.at(0);
+  CAF_CHECK_NOT_EQUAL(own, ids[0]);
+  CAF_CHECK_NOT_EQUAL(own, ids[1]);
+  auto same = run(b).result.artist_ids.at(0);
+  CAF_CHECK_EQUAL(same, own);
+  // a third MBID does not adopt it either
+  b.artists = {artist("Nirvana", m3)};
+  auto third = run(b).result.artist_ids.at(0);
+  CAF_CHECK_NOT_EQUAL(third, own);
+  CAF_CHECK(index.artists.at(own).mbid.empty());
+}
+
+CAF_TEST(a name only artist seen first is adopted by its mbid) {
+  auto b = batch("local", "file");
+  b.artists = {artist("Kettle")};
+  auto id = run(b).result.artist_ids.at(0);
+  b.artists = {artist("KETTLE", m1)};
+  auto adopted = run(b).result.artist_ids.at(0);
+  CAF_CHECK_EQUAL(adopted, id);
+  CAF_CHECK_EQUAL(index.artists.at(id).mbid, m1);
+}
+
+namespace {
+
+track_dto file(std::string title, artist_dto a, std::string album,
+               std::string path, std::string release = "", int32_t total = 0) {
+  auto t = track(std::move(title), std::move(a), std::move(album));
+  t.local_path = std::move(path);
+  t.album.mbid = std::move(release);
+  t.album.total_tracks = total;
+  return t;
+}
+
+} // namespace
+
+CAF_TEST(same titled albums of one artist stay apart by folder) {
+  auto b = batch("local", "file");
+  auto k = artist("Kettle");
+  b.tracks = {
+    file("One", k, "The Collection", "/m/K/C1/1.mp3", m1, 3),
+    file("Two", k, "The Collection", "/m/K/C2/1.mp3", "", 2),
+    // partly tagged: the same release as its folder's tagged files
+    file("Three", k, "The Collection", "/m/K/C1/2.mp3"),
+    file("Four", k, "The Collection", "/m/K/C2/2.mp3", "", 2),
+  };
+  auto out = run(b);
+  auto& t = out.result.track_ids;
+  CAF_CHECK_EQUAL(index.albums.size(), 2u);
+  // the album a track is filed under: its track_by_name key's middle part
+  auto album_of = [&](int64_t track, const std::string& title) {
+    for (auto& [key, ids] : index.track_by_name)
+      if (std::find(ids.begin(), ids.end(), track) != ids.end()
+          && key.ends_with("|" + library::fold(title))) {
+        auto a = key.find('|');
+        return static_cast<int64_t>(
+          std::stoll(key.substr(a + 1, key.find('|', a + 1) - a - 1)));
+      }
+    return int64_t{0};
+  };
+  auto tagged = index.album_by_mbid.at(m1);
+  CAF_CHECK_EQUAL(album_of(t[0], "One"), tagged);
+  CAF_CHECK_EQUAL(album_of(t[2], "Three"), tagged);
+  CAF_CHECK_NOT_EQUAL(album_of(t[1], "Two"), tagged);
+  CAF_CHECK_EQUAL(album_of(t[1], "Two"), album_of(t[3], "Four"));
+  // the discs of one album in CD1 / CD2 are one album
+  b.tracks = {file("A", k, "Double", "/m/K/Double/CD1/1.mp3"),
+              file("B", k, "Double", "/m/K/Double/CD2/1.mp3")};
+  run(b);
+  CAF_CHECK_EQUAL(index.albums.size(), 3u);
+}
+
+CAF_TEST(two compilations with one title are two albums) {
+  auto b = batch("local", "file");
+  auto live = [](std::string title, std::string by, std::string path) {
+    auto t = file(std::move(title), artist(std::move(by)), "Live",
+                  std::move(path));
+    t.album.artists = {artist("Various Artists")};
+    return t;
+  };
+  b.tracks = {live("Opening", "Alice", "/m/VA/Live 1999/1.mp3"),
+              live("Closing", "Bob", "/m/VA/Live 1999/2.mp3"),
+              live("Opening", "Alice", "/m/VA/Live 2004/1.mp3"),
+              live("Encore", "Carol", "/m/VA/Live 2004/2.mp3")};
+  run(b);
+  CAF_CHECK_EQUAL(index.albums.size(), 2u);
+  // a provider's compilation of that title joins neither by title alone
+  auto s = batch("spotify", "saved");
+  album_dto al;
+  al.title = "Live";
+  al.artists = {artist("Various Artists")};
+  s.albums = {al};
+  run(s);
+  CAF_CHECK_EQUAL(index.albums.size(), 3u);
+}
+
+CAF_TEST(self titled albums follow their artist) {
+  auto b = batch("local", "file");
+  b.tracks = {
+    file("S1", artist("The Broken Foxes", m1), "The Broken Foxes",
+         "/m/TBF/Self/1.mp3"),
+    file("S2", artist("Broken Foxes", m2), "Broken Foxes", "/m/BF/Self/1.mp3"),
+    file("S3", artist("Broken Foxes"), "Broken Foxes", "/m/BF/Self/2.mp3"),
+    file("S4", artist("The Broken Foxes"), "The Broken Foxes",
+         "/m/TBF/Self/2.mp3"),
+  };
+  run(b);
+  CAF_CHECK_EQUAL(index.artists.size(), 2u);
+  CAF_CHECK_EQUAL(index.albums.size(), 2u);
+  for (auto& [id, r] : index.albums)
+    CAF_CHECK_EQUAL(
+      library::artist_spelling(r.title),
+      library::artist_spelling(index.artists.at(r.artists.at(0)).name));
+}
+
+CAF_TEST(a local album and a provider album of one title are one) {
+  auto s = batch("spotify", "saved");
+  album_dto al;
+  al.title = "Homogenic";
+  al.total_tracks = 10;
+  al.artists = {artist("Björk")};
+  s.albums = {al};
+  auto cloud = run(s).result.album_ids.at(0);
+  auto b = batch("local", "file");
+  b.tracks
+    = {file("Joga", artist("bjork"), "homogenic", "/m/B/H/1.mp3", "", 10)};
+  run(b);
+  CAF_CHECK_EQUAL(index.albums.size(), 1u);
+  CAF_CHECK_EQUAL(index.albums.at(cloud).folders.size(), 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -81,8 +81,8 @@ CAF_TEST(the hub spawns every provider and reads tokens before) {
   auto hub = provider_hub::start(sys, env);
   CAF_REQUIRE_EQUAL(hub->all().size(), providers().size());
   for (const auto& d : providers()) {
-    const auto* p = hub->find(d.name);
-    CAF_REQUIRE(p != nullptr);
+    auto p = hub->find(d.name);
+    CAF_REQUIRE(p.has_value());
     CAF_CHECK(p->descriptor == &d);
     CAF_CHECK(p->gateway);
     CAF_CHECK_EQUAL(static_cast<bool>(p->source), d.wire != nullptr);
@@ -90,10 +90,37 @@ CAF_TEST(the hub spawns every provider and reads tokens before) {
   CAF_CHECK(hub->find("spotify")->authenticated);
   CAF_CHECK(!hub->find("tidal")->authenticated);
   CAF_CHECK(!hub->find("deezer")->authenticated);
-  CAF_CHECK(hub->find("nope") == nullptr);
+  CAF_CHECK(!hub->find("nope").has_value());
   auto info = ask(hub->find("spotify")->source, atom::src_info_v);
   CAF_CHECK(info.enabled);
   CAF_CHECK(info.authenticated);
+  hub.reset();
+  sched.run();
+}
+
+CAF_TEST(a respawned provider starts from the state persisted since) {
+  env.cfg.providers["deezer"].enabled = true;
+  auto hub = provider_hub::start(sys, env);
+  auto old = hub->find("deezer");
+  CAF_REQUIRE(old.has_value());
+  CAF_CHECK_EQUAL(ask(old->gateway, atom::status_v).breaker_state, "closed");
+  {
+    // what the old breaker wrote before it died
+    auto db = storage::database::open(env.db_path);
+    db.exec("INSERT INTO provider_state(provider, breaker_state, opened_at) "
+            "VALUES ('deezer', 'open', "
+            + std::to_string(now_ms()) + ")");
+  }
+  auto fresh = hub->respawn("deezer");
+  CAF_REQUIRE(fresh.has_value());
+  CAF_CHECK(fresh->gateway != old->gateway);
+  CAF_CHECK(fresh->source != old->source);
+  // the hub hands out the new actors from now on
+  CAF_CHECK(hub->find("deezer")->gateway == fresh->gateway);
+  CAF_CHECK_EQUAL(hub->all().size(), providers().size());
+  CAF_CHECK_EQUAL(ask(fresh->gateway, atom::status_v).breaker_state, "open");
+  CAF_CHECK(ask(hub->find("deezer")->source, atom::src_info_v).enabled);
+  CAF_CHECK(!hub->respawn("nope").has_value());
   hub.reset();
   sched.run();
 }

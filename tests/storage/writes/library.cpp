@@ -147,6 +147,39 @@ CAF_TEST(a known track gets its file and loses it again) {
                   "not_needed 1");
 }
 
+CAF_TEST(album_inferred follows the file) {
+  write_request req;
+  w.insert_artist(req, artist(1, "A"));
+  std::vector<new_track> rows{track(1, 1), track(2, 1)};
+  rows[0].columns.album_inferred = true;
+  w.insert_tracks(req, rows);
+  apply(req);
+  CAF_CHECK_EQUAL(count("SELECT sum(album_inferred) FROM tracks"), 1);
+  CAF_CHECK_EQUAL(count("SELECT album_inferred FROM tracks WHERE id = 1"), 1);
+  track_columns x;
+  x.id = 1;
+  x.ids.resize(3);
+  x.artist_id = 1;
+  x.source = "spotify";
+  req = {};
+  w.fill_track(req, x, download_change::keep); // not a file: kept
+  apply(req);
+  CAF_CHECK_EQUAL(count("SELECT album_inferred FROM tracks WHERE id = 1"), 1);
+  x.source = "local";
+  req = {};
+  w.fill_track(req, x, download_change::on_disk); // the file says no
+  apply(req);
+  CAF_CHECK_EQUAL(count("SELECT album_inferred FROM tracks WHERE id = 1"), 0);
+  x.id = 2;
+  x.title = "T2";
+  x.normalized_title = "t2";
+  x.album_inferred = true;
+  req = {};
+  w.refresh_track_from_file(req, x);
+  apply(req);
+  CAF_CHECK_EQUAL(count("SELECT album_inferred FROM tracks WHERE id = 2"), 1);
+}
+
 CAF_TEST(claims are renewed and released with the cascade) {
   write_request req;
   w.insert_artist(req, artist(1, "A"));

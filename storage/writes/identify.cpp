@@ -1,0 +1,51 @@
+#include "storage/writes/identify.hpp"
+
+namespace discotheque::storage {
+
+namespace {
+
+sql_stmt insert_decision(const identify_decision& d) {
+  return sql_stmt{
+    "INSERT INTO identify_decisions(entity_type, entity_id, decided_at,"
+    " decided_by, outcome, chosen_mbid, source, confidence, margin, why,"
+    " candidates, stale) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+    " ?11, ?12)",
+    {sql_value::of(d.entity_type), sql_value::of(d.entity_id),
+     sql_value::of(d.decided_at), sql_value::of(d.decided_by),
+     sql_value::of(d.outcome),
+     d.chosen_mbid ? sql_value::of(*d.chosen_mbid) : sql_value::null(),
+     sql_value::of(d.source), sql_value::of(d.confidence),
+     sql_value::of(d.margin), sql_value::of(d.why),
+     sql_value::of(d.candidates_json),
+     sql_value::of(int64_t{d.stale ? 1 : 0})}};
+}
+
+} // namespace
+
+write_request record_artist_decision(const identify_decision& d) {
+  write_request req;
+  req.statements.push_back(insert_decision(d));
+  if (d.outcome == "identified" && d.chosen_mbid) {
+    // Never over a user's choice; never a second row with the same MBID
+    // (that is a re-merge, not an identification).
+    req.statements.push_back(sql_stmt{
+      "UPDATE artists SET mbid = ?2, mbid_source = ?3, mbid_confidence = ?4,"
+      " identify_checked_at = ?5,"
+      " updated_at = CAST((julianday('now') - 2440587.5) * 86400000 AS "
+      "INTEGER)"
+      " WHERE id = ?1 AND (mbid_source IS NULL OR mbid_source != 'user')"
+      " AND NOT EXISTS (SELECT 1 FROM artists o WHERE o.mbid = ?2 AND o.id "
+      "!= ?1)",
+      {sql_value::of(d.entity_id), sql_value::of(*d.chosen_mbid),
+       sql_value::of(d.source == "tags" ? "tags" : "auto"),
+       sql_value::of(d.confidence), sql_value::of(d.decided_at)}});
+  } else {
+    req.statements.push_back(
+      sql_stmt{"UPDATE artists SET identify_checked_at = ?2,"
+               " identify_attempts = identify_attempts + 1 WHERE id = ?1",
+               {sql_value::of(d.entity_id), sql_value::of(d.decided_at)}});
+  }
+  return req;
+}
+
+} // namespace discotheque::storage

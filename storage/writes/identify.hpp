@@ -1,0 +1,37 @@
+// The writes of identification: the decisions (kept, newest holds) and the
+// MBID of an artist with how it was found.
+#pragma once
+
+#include "messages/types.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace discotheque::storage {
+
+/// One decision on one entity, as stored in identify_decisions.
+struct identify_decision {
+  std::string entity_type = "artist";
+  int64_t entity_id = 0;
+  int64_t decided_at = 0;
+  std::string decided_by = "auto";
+  std::string outcome; ///< identified, uncertain, not_found
+  std::optional<std::string> chosen_mbid;
+  std::string source; ///< tags, search
+  double confidence = 0;
+  double margin = 0;
+  std::string why;
+  std::string candidates_json = "[]";
+  bool stale = false;
+};
+
+/// The decision row, and what it means for the artist:
+/// - identified: the MBID is written (source `auto`, or `tags` for a tag
+///   MBID, possibly replaced by the id it was merged into), unless the row
+///   has a user's choice or another artist already carries that MBID;
+/// - otherwise: only the check time and the attempt count (for the
+///   re-check backoff); an MBID the row has is never cleared.
+write_request record_artist_decision(const identify_decision& d);
+
+} // namespace discotheque::storage
