@@ -42,6 +42,7 @@ void block_shutdown_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1); // a finished command wakes the main thread
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
@@ -64,11 +65,15 @@ void configure_actor_system(caf::actor_system_config& cfg) {
 
 namespace {
 
-int wait_for_shutdown_signal() {
+/// Waits for SIGINT or SIGTERM (and SIGUSR1, the wake-up of a finished
+/// command, when `with_wakeup`); returns the signal.
+int wait_for_signal(bool with_wakeup) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  if (with_wakeup)
+    sigaddset(&set, SIGUSR1);
   int sig = 0;
   sigwait(&set, &sig);
   return sig;
@@ -182,8 +187,19 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   return c;
 }
 
+/// What became of a `run` or `cycle` request: set once by the actor that
+/// asked, read by the main thread after it woke up.
+struct command_outcome {
+  std::atomic<bool> done{false};
+  std::optional<cycle_report> report;
+  caf::error error;
+};
+
 /// Sends a request whose answer is a cycle report, prints it as JSON, and
-/// maps it to an exit code.
+/// maps it to an exit code. The main thread waits in sigwait, so that Ctrl-C
+/// (SIGINT) or SIGTERM stops the run in order, as `serve` does: the
+/// supervisor records its running tasks as cancelled, the store commits what
+/// it accepted; the exit code is then 128 + the signal (130 for SIGINT).
 template <class... Ts>
 int report_command(const config& cfg, Ts&&... xs) {
   caf::actor_system_config sys_cfg;
@@ -193,20 +209,48 @@ int report_command(const config& cfg, Ts&&... xs) {
   auto c = start_core(sys, self, cfg, false);
   if (!c)
     return 1;
+  auto outcome = std::make_shared<command_outcome>();
+  auto waiter = ::pthread_self();
+  sys.spawn(
+    [outcome, waiter](caf::event_based_actor* asker, supervisor_actor sup,
+                      caf::message msg) {
+      auto wake = [outcome, waiter] {
+        outcome->done = true;
+        ::pthread_kill(waiter, SIGUSR1); // wakes the main thread's sigwait
+      };
+      asker->request(caf::actor_cast<caf::actor>(sup), caf::infinite, msg)
+        .then(
+          [outcome, wake](const cycle_report& report) {
+            outcome->report = report;
+            wake();
+          },
+          [outcome, wake](const caf::error& err) {
+            outcome->error = err;
+            wake();
+          });
+    },
+    c->supervisor, caf::make_message(std::forward<Ts>(xs)...));
+  auto sig = wait_for_signal(/*with_wakeup=*/true);
+  if (sig != SIGUSR1 || !outcome->done) {
+    auto log = log::get("service");
+    log->warn("received {}, stopping the run",
+              sig == SIGINT ? "SIGINT" : "SIGTERM");
+    c->stop(self);
+    log->warn("stopped the run (exit code {})", 128 + sig);
+    return 128 + sig;
+  }
   int rc = 0;
-  self->request(c->supervisor, caf::infinite, std::forward<Ts>(xs)...)
-    .receive(
-      [&](const cycle_report& report) {
-        std::cout << http::cycle_json(report).dump(2) << std::endl;
-        rc = report.succeeded() ? 0 : 1;
-      },
-      [&](const caf::error& err) {
-        std::cerr << "discotheque: " << render(err) << '\n';
-        rc = err.category() == error_category()
-                 && err.code() == static_cast<uint8_t>(ec::unknown_task)
-               ? 2
-               : 1;
-      });
+  if (outcome->report) {
+    std::cout << http::cycle_json(*outcome->report).dump(2) << std::endl;
+    rc = outcome->report->succeeded() ? 0 : 1;
+  } else {
+    const auto& err = outcome->error;
+    std::cerr << "discotheque: " << render(err) << '\n';
+    rc = err.category() == error_category()
+             && err.code() == static_cast<uint8_t>(ec::unknown_task)
+           ? 2
+           : 1;
+  }
   c->stop(self);
   return rc;
 }
@@ -347,7 +391,7 @@ int serve(const config& cfg) {
             DISCOTHEQUE_VERSION, cfg.data_dir.string(),
             cfg.api_key.empty() ? (cfg.data_dir / "api_key").string()
                                 : std::string{"the config"});
-  auto sig = wait_for_shutdown_signal();
+  auto sig = wait_for_signal(/*with_wakeup=*/false);
   if (fatal)
     log->error("an essential actor stopped; shutting down in order");
   else

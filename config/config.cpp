@@ -188,6 +188,14 @@ config config::from_json(const json& doc) {
         else
           unknown_key(k + "." + sk);
       }
+    } else if (k == "health") {
+      require_object(v, k);
+      for (const auto& [sk, sv] : v.items()) {
+        if (sk == "min_free_mb")
+          c.health_min_free_mb = get_int(sv, k + "." + sk, 1, int64_t{1} << 30);
+        else
+          unknown_key(k + "." + sk);
+      }
     } else if (k == "providers") {
       require_object(v, k);
       for (const auto& [name, pv] : v.items()) {

@@ -58,6 +58,8 @@ struct config {
   int64_t http_idle_timeout_s = 30;
   /// How long the scan may read one file before it gives up on it.
   int64_t scan_max_file_seconds = 30;
+  /// The health check reports a folder with less free space as degraded.
+  int64_t health_min_free_mb = 512;
   std::map<std::string, provider_config> providers;
 
   std::filesystem::path db_path() const {

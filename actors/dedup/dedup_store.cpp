@@ -12,6 +12,19 @@
 
 namespace discotheque {
 
+namespace {
+
+using self_ptr = dedup_store_actor::stateful_pointer<dedup_state>;
+
+/// One store answer less to wait for; the last one ends a pending exit.
+void write_answered(self_ptr self) {
+  auto& st = self->state;
+  if (--st.writes_in_flight == 0 && st.stopping)
+    self->quit(*st.stopping);
+}
+
+} // namespace
+
 void dedup_state::warm() {
   warmed = false;
   auto db = storage::database::open(config.db_path,
@@ -32,6 +45,14 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
   auto& st = self->state;
   st.log = log::get("dedup");
   st.config = std::move(config);
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    // An ordered shutdown stops the store after us: the writes in flight
+    // are answered (committed) first.
+    if (self->state.writes_in_flight == 0)
+      self->quit(msg.reason);
+    else
+      self->state.stopping = msg.reason;
+  });
   return {
     [self](atom::merge,
            const ingest_batch& batch) -> caf::result<ingest_result> {
@@ -50,22 +71,27 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
       if (out.writes.statements.empty())
         return std::move(out.result);
       auto rp = self->make_response_promise<ingest_result>();
+      ++st.writes_in_flight;
       self
         ->request(st.config.store, caf::infinite, atom::write_v,
                   std::move(out.writes))
-        .then([rp, res = std::move(out.result)](
-                const write_ack&) mutable { rp.deliver(std::move(res)); },
-              [self, rp](const caf::error& err) mutable {
-                // The indexes now hold rows that never landed: start over from
-                // what the database really has.
-                self->state.log->error("batch rejected: {}", to_string(err));
-                try {
-                  self->state.warm();
-                } catch (const std::exception& e) {
-                  self->state.log->error("re-warm failed: {}", e.what());
-                }
-                rp.deliver(err);
-              });
+        .then(
+          [self, rp, res = std::move(out.result)](const write_ack&) mutable {
+            rp.deliver(std::move(res));
+            write_answered(self);
+          },
+          [self, rp](const caf::error& err) mutable {
+            // The indexes now hold rows that never landed: start over from
+            // what the database really has.
+            self->state.log->error("batch rejected: {}", to_string(err));
+            try {
+              self->state.warm();
+            } catch (const std::exception& e) {
+              self->state.log->error("re-warm failed: {}", e.what());
+            }
+            rp.deliver(err);
+            write_answered(self);
+          });
       return rp;
     },
     [self](atom::reconcile, const std::string& source,
@@ -82,12 +108,19 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
       if (plan.released == 0)
         return int64_t{0};
       auto rp = self->make_response_promise<int64_t>();
+      ++st.writes_in_flight;
       self
         ->request(st.config.store, caf::infinite, atom::write_v,
                   std::move(plan.writes))
-        .then([rp, released = plan.released](
-                const write_ack&) mutable { rp.deliver(released); },
-              [rp](const caf::error& err) mutable { rp.deliver(err); });
+        .then(
+          [self, rp, released = plan.released](const write_ack&) mutable {
+            rp.deliver(released);
+            write_answered(self);
+          },
+          [self, rp](const caf::error& err) mutable {
+            rp.deliver(err);
+            write_answered(self);
+          });
       return rp;
     },
   };

@@ -40,6 +40,13 @@ struct dedup_state {
   std::optional<dedup::identity_index> index;
   std::optional<storage::library_writes> writes;
   bool warmed = false;
+  /// Writes sent to the store and not answered yet. An exit waits for them:
+  /// each one's handler holds the merge's response promise, which holds this
+  /// actor, so quitting before the answers would leave the (detached) actor
+  /// alive forever and the actor system's teardown waiting for its thread.
+  int writes_in_flight = 0;
+  /// Set by an exit while writes are in flight: quit with it after the last.
+  std::optional<caf::error> stopping;
 
   /// (Re)loads every index from the database.
   void warm();

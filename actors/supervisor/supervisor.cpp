@@ -432,6 +432,19 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
 }
 
 void on_exit(self_ptr self, const caf::exit_msg& msg) {
+  // An ordered shutdown (Ctrl-C during `run`, SIGTERM): the runs it cuts
+  // short are recorded now, before the store (stopped after us) commits.
+  for (auto& rt : self->state.tasks)
+    if (rt.running) {
+      task_result r;
+      r.status = run_status::failed;
+      r.error = "cancelled: the service stopped during the run";
+      cycle::settle(r, rt.def->name, rt.running_since, now(self));
+      rt.running = false;
+      persist(self, storage::finish_task_run(rt.run_id, r,
+                                             r.finished_at - rt.running_since));
+      self->state.log->warn("[{}] {} cancelled", rt.def->phase, rt.def->name);
+    }
   for (auto& rt : self->state.tasks)
     if (rt.handler) {
       self->demonitor(rt.handler.address());

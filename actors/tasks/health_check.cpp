@@ -25,7 +25,7 @@ void raise(std::string& state, const std::string& to) {
 }
 
 json disk_of(const std::filesystem::path& p, const std::string& role,
-             std::string& state, json& problems) {
+             uint64_t min_free_mb, std::string& state, json& problems) {
   json d{{"path", p.string()}, {"role", role}};
   struct statvfs vfs {};
   if (::statvfs(p.c_str(), &vfs) != 0) {
@@ -38,15 +38,14 @@ json disk_of(const std::filesystem::path& p, const std::string& role,
   auto total_bytes = static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize;
   d["free_bytes"] = free_bytes;
   d["total_bytes"] = total_bytes;
-  if (role == "data" && free_bytes < disk_error_bytes) {
-    problems.push_back("data folder has only "
-                       + std::to_string(free_bytes >> 20) + " MiB free");
-    raise(state, "error");
-  } else if (free_bytes < disk_warn_bytes) {
-    problems.push_back(role + " folder " + p.string() + " has only "
-                       + std::to_string(free_bytes >> 20) + " MiB free");
-    raise(state, "degraded");
-  }
+  if (free_bytes >= (min_free_mb << 20))
+    return d;
+  problems.push_back(role + " folder " + p.string() + " has only "
+                     + std::to_string(free_bytes >> 20)
+                     + " MiB free (health.min_free_mb is "
+                     + std::to_string(min_free_mb) + ")");
+  raise(state,
+        role == "data" && free_bytes < disk_error_bytes ? "error" : "degraded");
   return d;
 }
 
@@ -93,9 +92,11 @@ json evaluate_health(const task_env& env, const store_stats& store,
     raise(state, "error");
   }
   json disks = json::array();
-  disks.push_back(disk_of(env.cfg.data_dir, "data", state, problems));
+  auto min_free_mb = static_cast<uint64_t>(env.cfg.health_min_free_mb);
+  disks.push_back(
+    disk_of(env.cfg.data_dir, "data", min_free_mb, state, problems));
   for (const auto& m : env.cfg.music_dirs)
-    disks.push_back(disk_of(m, "music", state, problems));
+    disks.push_back(disk_of(m, "music", min_free_mb, state, problems));
   return json{{"state", state},         {"problems", problems},
               {"database", database},   {"disks", disks},
               {"providers", providers}, {"checked_at", iso8601(now_ms())}};
@@ -123,22 +124,27 @@ health_check(task_actor::stateful_pointer<health_check_state> self,
                                 stats["problems"].dump());
         self->state.run.finish(std::move(r));
       };
+      // The store's counters, read after the probe so that they include it
+      // (a failed probe is one more failed write).
+      auto with_stats = [self, finish](std::string write_error) mutable {
+        self
+          ->request(self->state.env.store, std::chrono::seconds(10),
+                    atom::stats_v)
+          .then([finish, write_error](
+                  const store_stats& s) mutable { finish(s, write_error); },
+                [finish, write_error](const caf::error& err) mutable {
+                  finish({}, write_error.empty() ? render(err) : write_error);
+                });
+      };
       auto& store = self->state.env.store;
       // A real write proves the database is writable right now.
       write_request probe{{storage::upsert_setting(
         "health.last_check", json(iso8601(now_ms())).dump())}};
       self->request(store, std::chrono::seconds(30), atom::write_v, probe)
-        .then(
-          [self, finish](const write_ack&) mutable {
-            self
-              ->request(self->state.env.store, std::chrono::seconds(10),
-                        atom::stats_v)
-              .then([finish](const store_stats& s) mutable { finish(s, ""); },
-                    [finish](const caf::error& err) mutable {
-                      finish({}, render(err));
-                    });
-          },
-          [finish](const caf::error& err) mutable { finish({}, render(err)); });
+        .then([with_stats](const write_ack&) mutable { with_stats(""); },
+              [with_stats](const caf::error& err) mutable {
+                with_stats(render(err));
+              });
       return self->state.run.promise();
     },
     [](atom::progress) { return std::string{"{}"}; },

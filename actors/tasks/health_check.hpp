@@ -23,9 +23,10 @@ struct health_check_state {
   task_run run{"health_check"};
 };
 
-/// Free space below this is an error; below the warn level it is degraded.
+/// A folder with less free space than the configured `health.min_free_mb` is
+/// degraded; the data folder is an error when it also has less than this
+/// (the database can hardly grow any more).
 inline constexpr uint64_t disk_error_bytes = 64ull << 20; // 64 MiB
-inline constexpr uint64_t disk_warn_bytes = 512ull << 20; // 512 MiB
 
 /// The synchronous part of the check (disk, consistency, provider breakers),
 /// given what the store said. Returns the stats object with "state".

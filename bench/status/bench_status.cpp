@@ -1,16 +1,24 @@
 // bench_status: GET /api/library/status under load, with the store idle
 // (baseline) and with the store busy writing while cycles run.
 //
-// Everything runs in this process: the real store, supervisor, reader, api
-// actor and Beast server on 127.0.0.1, plus keep-alive client threads that
-// send at a fixed rate (open loop: latency counts from the moment a request
-// was due, so a stall is not hidden by the client waiting).
+// Everything runs in this process: the real store, dedup store, supervisor
+// (with the real tasks: a scan of an empty music folder, the health check,
+// provider syncs without providers), reader, api actor and Beast server on
+// 127.0.0.1, plus keep-alive client threads that send at a fixed rate (open
+// loop: latency counts from the moment a request was due, so a stall is not
+// hidden by the client waiting).
+//
+// The busy phase's load is what a big provider sync does: pages of liked
+// tracks (with their albums and artists) merged by the dedup store, which
+// writes them through the store.
 //
 // usage: bench_status [--rate N] [--seconds S] [--connections C]
 #include "actors/api.hpp"
+#include "actors/dedup/dedup_store.hpp"
 #include "actors/gateway/provider_hub.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
+#include "actors/sources/providers.hpp"
 #include "actors/store.hpp"
 #include "actors/supervisor/supervisor.hpp"
 #include "actors/tasks/task_env.hpp"
@@ -145,7 +153,10 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   config cfg;
-  cfg.data_dir = dir;
+  cfg.data_dir = dir / "data";
+  cfg.music_dirs = {dir / "music"};
+  std::filesystem::create_directories(cfg.music_dirs.front());
+  std::filesystem::create_directories(cfg.data_dir);
 
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg);
@@ -156,10 +167,14 @@ int main(int argc, char** argv) {
   auto st = sys.spawn<caf::detached>(store, scfg);
   self->request(st, caf::infinite, atom::stats_v)
     .receive([](const store_stats&) {}, [](const caf::error&) {});
+  auto dd = sys.spawn<caf::detached>(
+    dedup_store, dedup_config{cfg.db_path(), st, provider_names()});
   task_env env;
   env.cfg = cfg;
   env.db_path = cfg.db_path();
   env.store = st;
+  env.dedup = dd;
+  env.detached = true;
   env.providers = provider_hub::start(sys, env);
   supervisor_config sup_cfg;
   sup_cfg.registry = *task_registry::make(default_tasks(env));
@@ -192,8 +207,9 @@ int main(int argc, char** argv) {
   auto idle = run_load(srv.port(), acfg.api_key, rate, seconds, connections);
   print_row("baseline: store idle", idle);
 
-  // Keep the store busy: a writer with several large requests in flight,
-  // each inserting and updating track rows, for the whole second phase.
+  // Keep the store busy as a big sync does: pages of 500 liked tracks (a new
+  // album every 10 tracks, a new artist every 50) merged by the dedup store,
+  // several pages in flight, for the whole second phase.
   std::atomic<bool> writing{true};
   std::atomic<long> rows{0};
   auto writer = sys.spawn([&](caf::event_based_actor* w) {
@@ -202,26 +218,36 @@ int main(int argc, char** argv) {
     *pump = [=, &writing, &rows] {
       if (!writing)
         return;
-      write_request req;
+      ingest_batch page;
+      page.source = "spotify";
+      page.reason = "liked";
+      page.run_id = 1;
       for (int i = 0; i < 500; ++i) {
         auto n = (*next)++;
-        auto title = "Bench Track " + std::to_string(n);
-        req.statements.push_back(sql_stmt{
-          "INSERT INTO tracks(title, normalized_title, ownership_state, "
-          "primary_source, download_state, local_path, file_size, "
-          "file_mtime) VALUES (?1, lower(?1), 'owned', 'local', "
-          "'downloaded', ?2, ?3, ?3)",
-          {sql_value::of(title),
-           sql_value::of("/music/bench/" + std::to_string(n) + ".flac"),
-           sql_value::of(n)}});
+        artist_dto artist;
+        artist.name = "Bench Artist " + std::to_string(n / 50);
+        artist.ids = {{"spotify", "ar" + std::to_string(n / 50)}};
+        track_dto t;
+        t.title = "Bench Track " + std::to_string(n);
+        t.ids = {{"spotify", "tr" + std::to_string(n)}};
+        t.artists = {artist};
+        t.album.title = "Bench Album " + std::to_string(n / 10);
+        t.album.ids = {{"spotify", "al" + std::to_string(n / 10)}};
+        t.album.artists = {artist};
+        t.track_number = static_cast<int32_t>(n % 10 + 1);
+        t.duration_ms = 180000 + n % 60000;
+        page.tracks.push_back(std::move(t));
       }
-      w->request(st, caf::infinite, atom::write_v, std::move(req))
+      w->request(dd, caf::infinite, atom::merge_v, std::move(page))
         .then(
-          [=, &rows](const write_ack&) {
-            rows += 500;
+          [=, &rows](const ingest_result& r) {
+            rows += r.tracks_created + r.tracks_merged;
             (*pump)();
           },
-          [=](const caf::error&) { (*pump)(); });
+          [=](const caf::error& err) {
+            std::fprintf(stderr, "merge failed: %s\n", to_string(err).c_str());
+            (*pump)();
+          });
     };
     for (int i = 0; i < 4; ++i)
       (*pump)();
@@ -234,24 +260,33 @@ int main(int argc, char** argv) {
 
   auto p99_ratio = pct(busy.latencies_ms, 0.99)
                    / std::max(0.001, pct(idle.latencies_ms, 0.99));
-  std::printf("\nstore wrote %.0f rows/s during the busy phase\n",
+  std::printf("\nthe dedup store merged %.0f tracks/s (with their albums "
+              "and artists) during the busy phase\n",
               static_cast<double>(rows_written) / busy.seconds);
   std::printf("p99 busy / baseline: %.2f\n", p99_ratio);
-  bool pass = pct(busy.latencies_ms, 0.99) < 10.0
+  bool pass = pct(busy.latencies_ms, 0.99) < 5.0
               && static_cast<double>(busy.ok) / busy.seconds >= 0.95 * rate
               && busy.errors == 0;
-  std::printf("target (p99 < 10 ms at %d req/s while the store writes): %s\n",
+  std::printf("target (p99 < 5 ms at %d req/s while the store writes): %s\n",
               rate, pass ? "met" : "NOT met");
 
   srv.stop();
+  // The service's order: the writer and the api first, then the reader, the
+  // supervisor (it stops its tasks), the dedup store and last the store.
   for (auto h :
-       {caf::actor_cast<caf::actor>(api_hdl), caf::actor_cast<caf::actor>(rd),
-        caf::actor_cast<caf::actor>(sup), caf::actor_cast<caf::actor>(writer)})
+       {caf::actor_cast<caf::actor>(writer),
+        caf::actor_cast<caf::actor>(api_hdl), caf::actor_cast<caf::actor>(rd),
+        caf::actor_cast<caf::actor>(sup), caf::actor_cast<caf::actor>(dd),
+        caf::actor_cast<caf::actor>(st)}) {
+    self->monitor(h);
     self->send_exit(h, caf::exit_reason::user_shutdown);
-  self->send_exit(st, caf::exit_reason::user_shutdown);
+    self->receive([](const caf::down_msg&) {});
+  }
   std::filesystem::remove_all(dir);
-  // Not the actor system's destructor: it waited forever for an actor of a
-  // task cut off mid-run (the printed figures are all there is to keep).
+  // Not the actor system's destructor: even after this ordered stop it still
+  // waits forever for a detached actor's thread (await_detached_threads; on
+  // 2026-12-02 it was the dedup store, and a drain of its writes did not
+  // end it). The printed figures are all there is to keep.
   std::fflush(stdout);
   std::_Exit(pass ? 0 : 1);
 }

@@ -1,10 +1,14 @@
 """The command line and the data folder as a new user meets them: exit codes
 of usage errors, --version, help texts, the config file found from anywhere,
-a private data folder, one process per data folder, a moved checkout."""
+a private data folder, one process per data folder, a moved checkout, Ctrl-C
+during a run."""
 import os
 import shutil
+import signal
+import sqlite3
 import stat
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -143,6 +147,67 @@ def test_moved_checkout_configures_its_build_afresh():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_ctrl_c_during_run_stops_it_cleanly():
+    """SIGINT in the middle of `run scan_local_library`: exit 130 within
+    seconds, the database intact, the run recorded as cancelled; the log
+    spells the level `warn`."""
+    tmp = tempfile.mkdtemp(prefix="disco-sigint-")
+    try:
+        generate = os.path.join(SOURCE, "tests", "corpus", "generate.py")
+        subprocess.run([sys.executable, generate, tmp, "--bench", "2000"], check=True)
+        data = os.path.join(tmp, "data")
+        db = os.path.join(data, "discotheque.db")
+        cfg = os.path.join(tmp, "c.json")
+        with open(cfg, "w") as f:
+            f.write("{}")
+        proc = subprocess.Popen([os.path.abspath(BIN), "--config", cfg, "--data", data,
+                                 "--music", os.path.join(tmp, "library"), "run",
+                                 "scan_local_library"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        seen = 0
+        while time.time() < deadline and proc.poll() is None and seen == 0:
+            try:
+                seen = sqlite3.connect(db).execute("SELECT count(*) FROM tracks").fetchone()[0]
+            except sqlite3.Error:
+                pass
+            time.sleep(0.01)
+        check(proc.poll() is None, "the scan ended before Ctrl-C; use a bigger corpus")
+        proc.send_signal(signal.SIGINT)
+        sent = time.time()
+        try:
+            out, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            check(False, "still running 10 s after SIGINT:\n" + err)
+        took = time.time() - sent
+        check(proc.returncode == 130, f"exit code {proc.returncode}:\n{err}")
+        check(took < 10, f"took {took:.1f} s")
+        check(" warn  [service] received SIGINT" in err, err)
+        check("warning" not in err, err)
+        con = sqlite3.connect(db)
+        check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity")
+        rows = con.execute("SELECT task, status, error, finished_at FROM task_runs").fetchall()
+        check(len(rows) == 1, rows)
+        task, status, error, finished = rows[0]
+        check(task == "scan_local_library" and status == "failed" and finished is not None
+              and "cancelled" in error, rows)
+        tracks = con.execute("SELECT count(*) FROM tracks").fetchone()[0]
+        check(0 < tracks < 2000, f"{tracks} tracks: not stopped in the middle")
+        con.close()
+        # The next start finds nothing interrupted: the run was recorded.
+        r = disco("--config", cfg, "--data", data, "run", "health_check")
+        check(r.returncode == 0, r.stderr)
+        con = sqlite3.connect(db)
+        error = con.execute("SELECT error FROM task_runs WHERE task = 'scan_local_library'"
+                            ).fetchone()[0]
+        con.close()
+        check("cancelled" in error, error)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     run_tests([
         test_usage_errors_exit_2_and_help_lists_shared_flags_and_tasks,
@@ -152,4 +217,5 @@ if __name__ == "__main__":
         test_second_process_on_one_data_folder_is_refused,
         test_a_port_in_use_fails_the_start_before_any_task_runs,
         test_moved_checkout_configures_its_build_afresh,
+        test_ctrl_c_during_run_stops_it_cleanly,
     ])

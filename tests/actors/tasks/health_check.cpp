@@ -63,7 +63,8 @@ struct fixture : test::fixture_base {
   /// all on the temp file system.
   std::string expected_disk_state() {
     auto free_bytes = std::filesystem::space(dir.path).available;
-    return free_bytes < disk_warn_bytes ? "degraded" : "healthy";
+    auto min_free = static_cast<uintmax_t>(env.cfg.health_min_free_mb) << 20;
+    return free_bytes < min_free ? "degraded" : "healthy";
   }
 
   void exec(const std::string& sql) {
@@ -142,6 +143,43 @@ CAF_TEST(a missing music folder degrades and a missing data folder errs) {
   stats = run_check(r);
   CHECK_MSG(stats["state"] == "error", stats.dump());
   CAF_CHECK(stats["disks"][0].contains("error"));
+}
+
+CAF_TEST(a failed probe write is counted as a failed write) {
+  // The probe writes the settings table; without it the write fails.
+  exec("DROP TABLE settings");
+  task_result r;
+  auto stats = run_check(r);
+  CHECK_MSG(stats["state"] == "error", stats.dump());
+  CAF_CHECK_EQUAL(stats["database"]["writable"], false);
+  CHECK_MSG(stats["database"]["failed_writes"] == 1, stats.dump());
+  CHECK_MSG(stats["problems"].dump().find("database is not writable")
+              != std::string::npos,
+            stats.dump());
+}
+
+CAF_TEST(free space below the configured threshold degrades and says so) {
+  // 1 PiB: more than any disk of this machine has free.
+  env.cfg.health_min_free_mb = int64_t{1} << 30;
+  task_result r;
+  auto stats = run_check(r);
+  auto free_bytes = std::filesystem::space(dir.path).available;
+  CHECK_MSG(stats["state"]
+              == (free_bytes < disk_error_bytes ? "error" : "degraded"),
+            stats.dump());
+  auto problems = stats["problems"].dump();
+  CHECK_MSG(problems.find("data folder " + dir.path.string() + " has only")
+              != std::string::npos,
+            problems);
+  CHECK_MSG(problems.find("health.min_free_mb is 1073741824")
+              != std::string::npos,
+            problems);
+  CHECK_MSG(problems.find("music folder") != std::string::npos, problems);
+  // 1 MiB: met by any disk this test runs on.
+  env.cfg.health_min_free_mb = 1;
+  stats = run_check(r);
+  CHECK_MSG(stats["state"] == "healthy", stats.dump());
+  CHECK_MSG(stats["problems"].empty(), stats.dump());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

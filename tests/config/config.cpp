@@ -1,0 +1,44 @@
+#define CAF_SUITE config.config
+#include "fixture.hpp"
+
+#include "config/config.hpp"
+
+using namespace discotheque;
+using nlohmann::json;
+
+namespace {
+
+/// The config_error's text for `doc`, or "" when it is accepted.
+std::string refusal(const json& doc) {
+  try {
+    config::from_json(doc);
+    return "";
+  } catch (const config_error& e) {
+    return e.what();
+  }
+}
+
+} // namespace
+
+CAF_TEST(the log level is warn and warning an alias) {
+  CAF_CHECK_EQUAL(config::from_json(json{{"log_level", "warn"}}).log_level,
+                  "warn");
+  CAF_CHECK_EQUAL(config::from_json(json{{"log_level", "warning"}}).log_level,
+                  "warning");
+  auto why = refusal(json{{"log_level", "loud"}});
+  CHECK_MSG(why.find("'log_level'") != std::string::npos
+              && why.find("warn,") != std::string::npos,
+            why);
+}
+
+CAF_TEST(the health check free space threshold is a setting) {
+  CAF_CHECK_EQUAL(config::from_json(json::object()).health_min_free_mb, 512);
+  auto c = config::from_json(json{{"health", {{"min_free_mb", 2048}}}});
+  CAF_CHECK_EQUAL(c.health_min_free_mb, 2048);
+  auto why = refusal(json{{"health", {{"min_free_mb", 0}}}});
+  CHECK_MSG(why.find("health.min_free_mb") != std::string::npos, why);
+  why = refusal(json{{"health", {{"min_free", 1}}}});
+  CHECK_MSG(why.find("health.min_free") != std::string::npos, why);
+  why = refusal(json{{"health", 1}});
+  CHECK_MSG(why.find("health") != std::string::npos, why);
+}
