@@ -1,5 +1,6 @@
 #include "actors/reader.hpp"
 
+#include "http/api/actions.hpp"
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
@@ -77,6 +78,7 @@ http::reader_router default_reader_routes() {
   http::reader_router r;
   http::add_library_routes(r);
   http::add_playlist_routes(r);
+  http::add_action_routes(r);
   return r;
 }
 

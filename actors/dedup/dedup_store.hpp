@@ -8,6 +8,7 @@
 
 #include "actors/dedup/identity_index.hpp"
 #include "messages/interfaces.hpp"
+#include "storage/database.hpp"
 #include "storage/writes/library.hpp"
 
 #include <spdlog/logger.h>
@@ -40,9 +41,18 @@ struct dedup_state {
   std::optional<dedup::identity_index> index;
   std::optional<storage::library_writes> writes;
   bool warmed = false;
+  /// The warm-up's read-only connection, kept for resettle().
+  storage::database reads;
+  /// The last user_actions id the indexes reflect.
+  int64_t user_actions_seen = 0;
 
   /// (Re)loads every index from the database.
   void warm();
+  /// After a user action (own, unown, ignore, unignore through the API, not
+  /// through this actor), reloads which artists and albums are owned or
+  /// ignored: a stale "owned" flag would skip the write that re-owns a row
+  /// a sync claims again after an unown.
+  void resettle();
 };
 
 /// Spawn it detached in production: warm-up (at the first batch) and
