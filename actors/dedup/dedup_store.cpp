@@ -20,7 +20,7 @@ void dedup_state::warm() {
     writes.emplace(storage::provider_id_columns(db, config.providers));
   if (!index)
     index.emplace(config.providers);
-  user_actions_seen = storage::last_user_action(db);
+  changes_seen = storage::last_ownership_change(db);
   index->load(db, writes->provider_columns());
   reads = std::move(db);
   warmed = true;
@@ -29,8 +29,8 @@ void dedup_state::warm() {
 }
 
 void dedup_state::resettle() {
-  auto last = storage::last_user_action(reads);
-  if (last <= user_actions_seen)
+  auto last = storage::last_ownership_change(reads);
+  if (last <= changes_seen)
     return;
   storage::read_settled(reads, [this](bool artist, int64_t id, bool settled) {
     if (artist) {
@@ -40,7 +40,7 @@ void dedup_state::resettle() {
       it->second.settled = settled;
     }
   });
-  user_actions_seen = last;
+  changes_seen = last;
 }
 
 dedup_store_actor::behavior_type

@@ -43,8 +43,8 @@ struct dedup_state {
   bool warmed = false;
   /// The warm-up's read-only connection, kept for resettle().
   storage::database reads;
-  /// The last user_actions id the indexes reflect.
-  int64_t user_actions_seen = 0;
+  /// The last ownership_changes id the indexes reflect.
+  int64_t changes_seen = 0;
 
   /// (Re)loads every index from the database.
   void warm();

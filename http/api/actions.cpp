@@ -162,6 +162,8 @@ void unignore(action& a, storage::database& ro) {
 /// Queues `tracks` (owning the discovered ones) and counts the changes.
 void queue(action& a, const rows& tracks) {
   auto keep = ids_of(tracks, not_ignored);
+  // A download is a wish to have the track: a user claim holds it.
+  w::add_user_claims(a.req, "track", keep);
   w::set_ownership(a.req, "track", keep, "owned", {"discovered"}, a.now);
   w::queue_downloads(a.req, keep, a.now);
   a.changed = count(tracks, queueable);
@@ -196,7 +198,7 @@ reader_handler entity_action(std::string kind, std::string name, step fn) {
       a.body["changed"] = a.changed;
       if (a.req.statements.empty())
         return api_outcome{json_ok(a.body), std::nullopt};
-      w::log_user_action(a.req, name, type, *id, a.now);
+      w::log_ownership_change(a.req, name, type, *id, a.now);
       return api_outcome{json_ok(a.body), std::move(a.req)};
     } catch (const std::exception& ex) {
       return fail(500, "database_error", ex.what());
@@ -284,7 +286,7 @@ reader_handler playlist_action(std::string name, bool own_all) {
       a.body["id"] = *id;
       a.body["action"] = name;
       a.body["changed"] = a.changed;
-      w::log_user_action(a.req, name, "playlist", *id, a.now);
+      w::log_ownership_change(a.req, name, "playlist", *id, a.now);
       return api_outcome{json_ok(a.body), std::move(a.req)};
     } catch (const std::exception& ex) {
       return fail(500, "database_error", ex.what());

@@ -185,8 +185,8 @@ void claim_cascade_reads::artists_of_album(int64_t album,
   collect(artists_of_album_, album, into);
 }
 
-int64_t last_user_action(database& db) {
-  return db.query_int("SELECT coalesce(max(id), 0) FROM user_actions")
+int64_t last_ownership_change(database& db) {
+  return db.query_int("SELECT coalesce(max(id), 0) FROM ownership_changes")
     .value_or(0);
 }
 

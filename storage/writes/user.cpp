@@ -128,13 +128,14 @@ void unqueue_downloads(write_request& req, const std::vector<int64_t>& tracks,
       {sql_value::of(now_ms), id_list(tracks)});
 }
 
-void log_user_action(write_request& req, const std::string& action,
-                     const std::string& type, int64_t id, int64_t now_ms) {
-  add(req,
-      "INSERT INTO user_actions(action, entity_type, entity_id, at) VALUES "
-      "(?1, ?2, ?3, ?4)",
-      {sql_value::of(action), sql_value::of(type), sql_value::of(id),
-       sql_value::of(now_ms)});
+void log_ownership_change(write_request& req, const std::string& action,
+                          const std::string& type, int64_t id, int64_t now_ms) {
+  add(
+    req,
+    "INSERT INTO ownership_changes(action, entity_type, entity_id, at) VALUES "
+    "(?1, ?2, ?3, ?4)",
+    {sql_value::of(action), sql_value::of(type), sql_value::of(id),
+     sql_value::of(now_ms)});
 }
 
 } // namespace discotheque::storage::writes

@@ -45,8 +45,8 @@ void retry_download(write_request& req, int64_t track, int64_t now_ms);
 /// pending -> not_needed (a track that left the library is not fetched).
 void unqueue_downloads(write_request& req, const std::vector<int64_t>& tracks,
                        int64_t now_ms);
-/// One row of user_actions.
-void log_user_action(write_request& req, const std::string& action,
-                     const std::string& type, int64_t id, int64_t now_ms);
+/// One row of ownership_changes.
+void log_ownership_change(write_request& req, const std::string& action,
+                          const std::string& type, int64_t id, int64_t now_ms);
 
 } // namespace discotheque::storage::writes
