@@ -1,6 +1,7 @@
 #include "actors/reader.hpp"
 
 #include "http/api/identify.hpp"
+#include "http/api/actions.hpp"
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
@@ -58,6 +59,7 @@ http::reader_router default_reader_routes() {
   http::add_library_routes(r);
   http::add_playlist_routes(r);
   http::add_identify_routes(r);
+  http::add_action_routes(r);
   return r;
 }
 

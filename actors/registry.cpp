@@ -2,6 +2,7 @@
 
 #include "actors/gateway/provider_hub.hpp"
 #include "actors/sources/providers.hpp"
+#include "actors/tasks/cleanup_library.hpp"
 #include "actors/tasks/health_check.hpp"
 #include "actors/tasks/identify_artists.hpp"
 #include "actors/tasks/scan_local_library.hpp"
@@ -207,7 +208,10 @@ std::vector<task_def> default_tasks(const task_env& env) {
      hours(24),
      true,
      hours(2),
-     {}},
+     [env](caf::actor_system& sys) -> task_actor {
+       // Only sends one write to the store: never blocks.
+       return sys.spawn(cleanup_library, env);
+     }},
     {"health_check",
      "system",
      {},

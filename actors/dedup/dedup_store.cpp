@@ -33,10 +33,27 @@ void dedup_state::warm() {
     writes.emplace(storage::provider_id_columns(db, config.providers));
   if (!index)
     index.emplace(config.providers);
+  changes_seen = storage::last_ownership_change(db);
   index->load(db, writes->provider_columns());
+  reads = std::move(db);
   warmed = true;
   log->info("warmed: {} artists, {} albums, {} tracks", index->artists.size(),
             index->albums.size(), index->tracks.size());
+}
+
+void dedup_state::resettle() {
+  auto last = storage::last_ownership_change(reads);
+  if (last <= changes_seen)
+    return;
+  storage::read_settled(reads, [this](bool artist, int64_t id, bool settled) {
+    if (artist) {
+      if (auto it = index->artists.find(id); it != index->artists.end())
+        it->second.settled = settled;
+    } else if (auto it = index->albums.find(id); it != index->albums.end()) {
+      it->second.settled = settled;
+    }
+  });
+  changes_seen = last;
 }
 
 dedup_store_actor::behavior_type
@@ -65,6 +82,12 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
         } catch (const std::exception& e) {
           st.log->error("cannot load the library: {}", e.what());
           return make_error(ec::database_error, e.what());
+        }
+      } else {
+        try {
+          st.resettle();
+        } catch (const std::exception& e) {
+          st.log->warn("cannot reload ownership flags: {}", e.what());
         }
       }
       auto out = dedup::merge(batch, *st.index, *st.writes);

@@ -8,6 +8,7 @@
 
 #include "actors/dedup/identity_index.hpp"
 #include "messages/interfaces.hpp"
+#include "storage/database.hpp"
 #include "storage/writes/library.hpp"
 
 #include <spdlog/logger.h>
@@ -47,9 +48,18 @@ struct dedup_state {
   int writes_in_flight = 0;
   /// Set by an exit while writes are in flight: quit with it after the last.
   std::optional<caf::error> stopping;
+  /// The warm-up's read-only connection, kept for resettle().
+  storage::database reads;
+  /// The last ownership_changes id the indexes reflect.
+  int64_t changes_seen = 0;
 
   /// (Re)loads every index from the database.
   void warm();
+  /// After a user action (own, unown, ignore, unignore through the API, not
+  /// through this actor), reloads which artists and albums are owned or
+  /// ignored: a stale "owned" flag would skip the write that re-owns a row
+  /// a sync claims again after an unown.
+  void resettle();
 };
 
 /// Spawn it detached in production: warm-up (at the first batch) and

@@ -185,4 +185,21 @@ void claim_cascade_reads::artists_of_album(int64_t album,
   collect(artists_of_album_, album, into);
 }
 
+int64_t last_ownership_change(database& db) {
+  return db.query_int("SELECT coalesce(max(id), 0) FROM ownership_changes")
+    .value_or(0);
+}
+
+void read_settled(
+  database& db,
+  const std::function<void(bool artist, int64_t id, bool settled)>& f) {
+  for (bool artist : {true, false}) {
+    auto s = db.prepare(std::string{"SELECT id, ownership_state <> "
+                                    "'discovered' FROM "}
+                        + (artist ? "artists" : "albums"));
+    while (s.step())
+      f(artist, s.int64(0), s.int64(1) != 0);
+  }
+}
+
 } // namespace discotheque::storage

@@ -114,4 +114,14 @@ private:
   statement artists_of_album_;
 };
 
+/// The highest ownership_changes id (0: none yet). The dedup store compares it
+/// with the last one it saw: a user's own, unown, ignore or unignore may
+/// have made its "owned or ignored" flags stale.
+int64_t last_ownership_change(database& db);
+/// Whether each artist and album is owned or ignored, as the warm-up reads
+/// it (`artist` false: an album).
+void read_settled(
+  database& db,
+  const std::function<void(bool artist, int64_t id, bool settled)>& f);
+
 } // namespace discotheque::storage

@@ -133,7 +133,7 @@ CAF_TEST(the default tasks are the SPEC table) {
      {"enrich_metadata", "enrich_images"},
      24h,
      true,
-     false},
+     true},
     {"health_check", "system", {}, 5min, true, true},
     {"sync_new_releases", "discover", {"identify_artists"}, 24h, false, false},
   };
