@@ -58,7 +58,7 @@ CAF_TEST(the two hashes of a path are independent) {
   CAF_CHECK_EQUAL(path_index::murmur(a, 1), path_index::murmur(a, 1));
 }
 
-CAF_TEST(a collision of the first hash never answers another path's track) {
+CAF_TEST(a collision of the first hash never answers the track of another path) {
   path_index idx{&colliding};
   // Same length: same key, different paths.
   idx.set("/m/a.mp3", 1);
