@@ -58,11 +58,12 @@ CAF_TEST(the two hashes of a path are independent) {
   CAF_CHECK_EQUAL(path_index::murmur(a, 1), path_index::murmur(a, 1));
 }
 
-CAF_TEST(a collision of the first hash never answers the track of another path) {
+CAF_TEST(
+  a collision of the first hash never answers the track of another path) {
   path_index idx{&colliding};
   // Same length: same key, different paths.
   idx.set("/m/a.mp3", 1);
-  CAF_CHECK_EQUAL(idx.find("/m/b.mp3"), 0); // the key hits, the check refuses
+  CAF_CHECK_EQUAL(idx.find("/m/b.mp3"), 0);  // the key hits, the check refuses
   CAF_CHECK_EQUAL(idx.erase("/m/b.mp3"), 0); // and erases nothing
   CAF_CHECK_EQUAL(idx.find("/m/a.mp3"), 1);
   idx.set("/m/b.mp3", 2); // the colliding path goes to the overflow map
