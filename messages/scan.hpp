@@ -56,9 +56,12 @@ typename Inspector::result_type inspect(Inspector& f, walk_request& x) {
 
 /// The walker's answer: what must be read, what disappeared.
 struct walk_result {
-  std::vector<scan_file> to_read;         ///< new or changed files
-  std::vector<std::string> gone;          ///< known track paths not on disk
-  std::vector<std::string> gone_errors;   ///< scan_errors paths not on disk
+  std::vector<scan_file> to_read;       ///< new or changed files
+  std::vector<std::string> gone;        ///< known track paths not on disk
+  std::vector<std::string> gone_errors; ///< scan_errors paths not on disk
+  /// The paths of to_read that have a scan error recorded: the ones whose
+  /// error is forgotten when they read fine (empty on a cold scan).
+  std::vector<std::string> error_paths;
   std::vector<std::string> folder_paths;  ///< changed folders, to record...
   std::vector<std::string> folder_hashes; ///< ...with these hashes
   std::vector<std::string> gone_folders;
@@ -77,9 +80,10 @@ struct walk_result {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, walk_result& x) {
   return f(caf::meta::type_name("walk_result"), x.to_read, x.gone,
-           x.gone_errors, x.folder_paths, x.folder_hashes, x.gone_folders,
-           x.files_seen, x.files_unchanged, x.folders_seen, x.folders_skipped,
-           x.files_outside_roots, x.unavailable_roots, x.warnings);
+           x.gone_errors, x.error_paths, x.folder_paths, x.folder_hashes,
+           x.gone_folders, x.files_seen, x.files_unchanged, x.folders_seen,
+           x.folders_skipped, x.files_outside_roots, x.unavailable_roots,
+           x.warnings);
 }
 
 /// A tag reader's answer for one chunk of files.

@@ -249,14 +249,18 @@ walk_result walk(const walk_request& req) {
       // Fixed permissions or a recovered disk change neither size nor mtime.
       if (e != errors.end() && e->second.transient)
         same = false;
+      bool had_error = e != errors.end();
       if (kn != known.end())
         known.erase(kn);
-      if (e != errors.end())
+      if (had_error)
         errors.erase(e);
       if (same)
         ++out.files_unchanged;
-      else
+      else {
+        if (had_error)
+          out.error_paths.push_back(path);
         out.to_read.push_back(scan_file{std::move(path), f.size, f.mtime});
+      }
     }
   }
   auto may_be_gone = [&](const std::string& path) {

@@ -43,8 +43,9 @@ void identity_index::clear() {
   artists.clear();
   albums.clear();
   tracks.clear();
-  for (auto* idx : {&artist_by_mbid, &album_by_mbid, &track_by_path})
+  for (auto* idx : {&artist_by_mbid, &album_by_mbid})
     idx->clear();
+  track_by_path.clear();
   for (auto* idx :
        {&artist_by_provider, &album_by_provider, &track_by_provider}) {
     idx->clear();
@@ -113,7 +114,7 @@ void identity_index::add(const storage::track_identity& row) {
   r.ids = put_ids(track_by_provider, row.ids, id);
   if (!row.local_path.empty()) {
     r.has_local = true;
-    track_by_path[row.local_path] = id;
+    track_by_path.set(row.local_path, id);
   }
   if (auto album = albums.find(row.album_id); album != albums.end()) {
     if (!row.local_path.empty())

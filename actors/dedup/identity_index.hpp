@@ -5,6 +5,8 @@
 // and updates it, the warm-up fills it from the database.
 #pragma once
 
+#include "actors/dedup/path_index.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -112,7 +114,8 @@ public:
   multi_index album_by_name; ///< album_key -> ids, ascending
   multi_index track_by_mbid, track_by_isrc;
   provider_indexes track_by_provider;
-  index track_by_path;
+  /// Local path -> track, by a hash of the path (actors/dedup/path_index.hpp).
+  path_index track_by_path;
   multi_index track_by_name; ///< track_key -> ids, ascending
   /// The next row ids: the dedup store is the only inserter of entities.
   int64_t next_artist = 1, next_album = 1, next_track = 1;

@@ -291,11 +291,9 @@ struct batch_builder {
   int64_t track(const track_dto& t, bool owned);
 
   void gone(const std::string& path) {
-    auto it = st.track_by_path.find(path);
-    if (it == st.track_by_path.end())
+    auto id = st.track_by_path.erase(path);
+    if (id == 0)
       return;
-    auto id = it->second;
-    st.track_by_path.erase(it);
     st.tracks[id].has_local = false;
     w.clear_track_file(req, id);
     ++res.gone;
@@ -363,9 +361,8 @@ int64_t batch_builder::track(const track_dto& t, bool owned) {
   int64_t id = 0;
   bool same_file = false;
   if (has_path)
-    if (auto it = st.track_by_path.find(t.local_path);
-        it != st.track_by_path.end()) {
-      id = it->second;
+    if (auto known = st.track_by_path.find(t.local_path); known != 0) {
+      id = known;
       same_file = true;
     }
   if (id == 0)
@@ -444,7 +441,7 @@ int64_t batch_builder::track(const track_dto& t, bool owned) {
   }
   if (has_path) {
     r.has_local = true;
-    st.track_by_path[t.local_path] = id;
+    st.track_by_path.set(t.local_path, id);
   }
   int64_t pos = 0;
   for (auto a : main_ids)

@@ -12,7 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
+#include <string_view>
 #include <thread>
 
 namespace discotheque {
@@ -66,7 +68,7 @@ std::string scan_state::stats_json(bool with_errors) const {
     {"running", run.running()},
     {"files_seen", files_seen},
     {"files_unchanged", files_unchanged},
-    {"files_to_read", static_cast<int64_t>(walk.to_read.size())},
+    {"files_to_read", files_to_read},
     {"files_opened", files_opened},
     {"files_read", files_read},
     {"errors", static_cast<int64_t>(errors.size())},
@@ -137,22 +139,27 @@ void finalize(self_ptr self) {
   auto& st = self->state;
   stop_helpers(self); // also keeps pump() from finalizing twice
   write_request req;
-  std::set<std::string> failed;
-  for (auto& e : st.errors)
-    failed.insert(e.path);
+  // Only files that had an error recorded can have one to forget (none on a
+  // cold scan): the ones among them that failed again keep theirs.
   std::vector<std::string> readable;
-  for (auto& f : st.walk.to_read)
-    if (!failed.count(f.path))
-      readable.push_back(f.path);
+  if (!st.walk.error_paths.empty()) {
+    std::set<std::string_view> failed;
+    for (auto& e : st.errors)
+      failed.insert(e.path);
+    for (auto& p : st.walk.error_paths)
+      if (!failed.count(p))
+        readable.push_back(std::move(p));
+  }
   storage::writes::append(
-    req, storage::writes::forget_scan_errors(st.walk.gone_errors));
-  storage::writes::append(req, storage::writes::forget_scan_errors(readable));
+    req, storage::writes::forget_scan_errors(std::move(st.walk.gone_errors)));
+  storage::writes::append(
+    req, storage::writes::forget_scan_errors(std::move(readable)));
   if (st.failure.empty()) {
     storage::writes::append(req, storage::writes::record_scan_folders(
-                                   st.walk.folder_paths, st.walk.folder_hashes,
-                                   now_ms()));
-    storage::writes::append(
-      req, storage::writes::forget_scan_folders(st.walk.gone_folders));
+                                   std::move(st.walk.folder_paths),
+                                   std::move(st.walk.folder_hashes), now_ms()));
+    storage::writes::append(req, storage::writes::forget_scan_folders(
+                                   std::move(st.walk.gone_folders)));
   }
   // The folders that were there are scanned and committed; a music folder
   // that was not is still a failed run, named so it can be fixed.
@@ -176,7 +183,7 @@ void finalize(self_ptr self) {
 }
 
 bool all_done(scan_state& st) {
-  return st.next_file >= st.walk.to_read.size() && st.chunks_in_flight == 0
+  return st.walk.to_read.empty() && st.chunks_in_flight == 0
          && st.folders.held() == 0 && st.pending.empty()
          && st.merges_in_flight == 0 && st.writes_in_flight == 0;
 }
@@ -240,15 +247,14 @@ void maybe_log(scan_state& st) {
     return;
   st.last_log = now;
   st.log->info("scanning: {} of {} files read, {} errors, {}", st.files_opened,
-               st.walk.to_read.size(), st.errors.size(), st.stats_json(false));
+               st.files_to_read, st.errors.size(), st.stats_json(false));
 }
 
 /// Moves work forward: merges what is ready, hands chunks to idle readers
 /// while the buffered results leave room, and finishes when all is done.
 void pump(self_ptr self) {
   auto& st = self->state;
-  bool reading_done = st.next_file >= st.walk.to_read.size()
-                      && st.chunks_in_flight == 0;
+  bool reading_done = st.walk.to_read.empty() && st.chunks_in_flight == 0;
   if (reading_done && st.folders.held() > 0)
     st.folders.flush(st.pending); // a failed chunk: its folders stay partial
   while (st.merges_in_flight < st.options.max_merges
@@ -258,22 +264,28 @@ void pump(self_ptr self) {
   // Credit: each reader may have two chunks out, and what they return must
   // fit in two batches' worth of buffered tracks.
   auto max_chunks = st.readers.size() * 2;
-  while (st.next_file < st.walk.to_read.size()
-         && st.chunks_in_flight < max_chunks
+  auto& to_read = st.walk.to_read; // reversed: the next file is the last
+  while (!to_read.empty() && st.chunks_in_flight < max_chunks
          && st.pending.size() + st.chunks_in_flight * st.options.chunk_size
               < st.options.max_merges * st.options.batch_size) {
-    auto end = std::min(st.next_file + st.options.chunk_size,
-                        st.walk.to_read.size());
-    std::vector<scan_file> chunk(st.walk.to_read.begin() + st.next_file,
-                                 st.walk.to_read.begin() + end);
-    st.next_file = end;
+    auto n = std::min(st.options.chunk_size, to_read.size());
+    std::vector<scan_file> chunk;
+    chunk.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      chunk.push_back(std::move(to_read.back()));
+      to_read.pop_back();
+    }
+    // The walk's list is given back as it goes out, not held to the end.
+    if (to_read.capacity() > 4096 && to_read.size() < to_read.capacity() / 2)
+      to_read.shrink_to_fit();
+    st.next_file += n;
     for (auto& f : chunk)
       st.folders.sent(f.path, st.pending);
-    if (st.next_file >= st.walk.to_read.size())
+    if (to_read.empty())
       st.folders.all_sent(st.pending);
     // Round robin over the pool: chunks are small, so the load evens out.
     auto& reader
-      = st.readers[(end / st.options.chunk_size) % st.readers.size()];
+      = st.readers[(st.next_file / st.options.chunk_size) % st.readers.size()];
     ++st.chunks_in_flight;
     self->request(reader, caf::infinite, atom::scan_read_v, std::move(chunk))
       .then(
@@ -322,14 +334,17 @@ void start_reading(self_ptr self) {
         : self->spawn<caf::linked>(tag_reader, st.log, max_file_ms));
   st.log->info("{} files to read with {} readers ({} unchanged, {} folders "
                "skipped)",
-               st.walk.to_read.size(), n, st.files_unchanged,
-               st.folders_skipped);
+               st.files_to_read, n, st.files_unchanged, st.folders_skipped);
   pump(self);
 }
 
 void on_walked(self_ptr self, walk_result w) {
   auto& st = self->state;
   st.walk = std::move(w);
+  st.files_to_read = static_cast<int64_t>(st.walk.to_read.size());
+  // pump() takes files from the back, so that they leave the list (and free
+  // their paths) in walk order.
+  std::reverse(st.walk.to_read.begin(), st.walk.to_read.end());
   st.files_seen = st.walk.files_seen;
   st.files_unchanged = st.walk.files_unchanged;
   st.folders_seen = st.walk.folders_seen;
@@ -345,7 +360,7 @@ void on_walked(self_ptr self, walk_result w) {
   gone.source = "local";
   gone.reason = "file";
   gone.run_id = st.run.request().run_id;
-  gone.gone_paths = st.walk.gone;
+  gone.gone_paths = std::move(st.walk.gone);
   self->request(st.env.dedup, caf::infinite, atom::merge_v, std::move(gone))
     .then(
       [self](const ingest_result& r) {
@@ -374,6 +389,7 @@ scan_local_library_with(task_actor::stateful_pointer<scan_state> self,
         return st.run.refusal();
       st.started = st.last_log = std::chrono::steady_clock::now();
       st.walk = walk_result{};
+      st.files_to_read = 0;
       st.next_file = st.chunks_in_flight = st.merges_in_flight
         = st.writes_in_flight = 0;
       st.pending.clear();

@@ -54,7 +54,8 @@ struct scan_state {
   walker_actor walker;
   std::vector<tag_reader_actor> readers;
   walk_result walk;
-  size_t next_file = 0;
+  int64_t files_to_read = 0; ///< the walk's count (its list empties as it goes)
+  size_t next_file = 0;      ///< files handed to readers so far
   size_t chunks_in_flight = 0;
   size_t merges_in_flight = 0;
   size_t writes_in_flight = 0;

@@ -17,16 +17,20 @@ namespace discotheque::storage::writes {
 write_request record_scan_errors(const std::vector<scan_error_dto>& errors,
                                  int64_t now_ms);
 
+// The three builders below take their lists by value: pass them with
+// std::move and the strings move into the statements' parameters (no
+// copy), 64 rows per multi-row statement.
+
 /// Forgets the scan errors of `paths` (gone, or readable again).
-write_request forget_scan_errors(const std::vector<std::string>& paths);
+write_request forget_scan_errors(std::vector<std::string> paths);
 
 /// Records the hash of each folder (`paths[i]` has `hashes[i]`).
-write_request record_scan_folders(const std::vector<std::string>& paths,
-                                  const std::vector<std::string>& hashes,
+write_request record_scan_folders(std::vector<std::string> paths,
+                                  std::vector<std::string> hashes,
                                   int64_t now_ms);
 
 /// Forgets the folders of `paths`.
-write_request forget_scan_folders(const std::vector<std::string>& paths);
+write_request forget_scan_folders(std::vector<std::string> paths);
 
 /// Moves the statements of `from` to the end of `to`.
 void append(write_request& to, write_request from);

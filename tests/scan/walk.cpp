@@ -86,6 +86,23 @@ CAF_TEST(a transient scan error is read again in an unchanged folder) {
   CAF_CHECK_EQUAL(w.files_unchanged, 1);
 }
 
+CAF_TEST(only the files to read that had an error are named for cleanup) {
+  auto fine = file("a/fine.flac");
+  auto failed = file("a/failed.flac");
+  auto w = walk({music.string()});
+  CAF_CHECK(w.error_paths.empty()); // a cold scan has no error to forget
+  commit(w);
+  apply(writes::record_scan_errors({scan_error_dto{failed, "why", 1, 1, false}},
+                                   1));
+  file("a/failed.flac", "changed"); // changed: read again
+  file("a/new.flac");
+  w = walk({music.string()});
+  CAF_CHECK_EQUAL(w.to_read.size(), 3u); // no track recorded: all read again
+  CAF_REQUIRE_EQUAL(w.error_paths.size(), 1u);
+  CAF_CHECK_EQUAL(w.error_paths[0], failed);
+  CAF_CHECK(!has(w.error_paths, fine));
+}
+
 CAF_TEST(without a configured music folder nothing is gone) {
   auto kept = file("a.flac");
   add_track(kept);

@@ -251,6 +251,43 @@ CAF_TEST(an unchanged library is rescanned without opening a file) {
                   0);
 }
 
+CAF_TEST(a file readable again loses its error and one failing again keeps it) {
+  CAF_REQUIRE_EQUAL(to_string(run_scan().status), "succeeded");
+  auto errors = count("SELECT count(*) FROM scan_errors");
+  auto transient = count("SELECT count(*) FROM scan_errors WHERE transient");
+  std::vector<std::string> broken;
+  {
+    auto conn = db();
+    auto s = conn.prepare(
+      "SELECT path FROM scan_errors WHERE transient = 0 AND "
+      "path LIKE '%.mp3' ORDER BY path LIMIT 2");
+    while (s.step())
+      broken.push_back(s.text(0));
+  }
+  CAF_REQUIRE_EQUAL(broken.size(), 2u);
+  // The first becomes a good file; the second is touched and fails again.
+  std::filesystem::copy_file(path_of("beatles/abbey/01 - Abbey Song 1.mp3"),
+                             broken[0],
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::last_write_time(broken[1],
+                                   std::filesystem::last_write_time(broken[1])
+                                     + std::chrono::seconds(5));
+  auto second = run_scan();
+  CAF_REQUIRE_EQUAL(to_string(second.status), "succeeded");
+  // The two, and the transient errors (always read again).
+  CAF_CHECK_EQUAL(json::parse(second.stats_json)["files_opened"].get<int64_t>(),
+                  2 + transient);
+  CAF_CHECK_EQUAL(count("SELECT count(*) FROM scan_errors"), errors - 1);
+  CAF_CHECK_EQUAL(
+    count("SELECT count(*) FROM scan_errors WHERE path = '" + broken[0] + "'"),
+    0);
+  CAF_CHECK_EQUAL(
+    count("SELECT count(*) FROM scan_errors WHERE path = '" + broken[1] + "'"),
+    1);
+  CAF_CHECK_EQUAL(json::parse(second.stats_json)["files_read"].get<int64_t>(),
+                  1);
+}
+
 CAF_TEST(a rescan reflects exactly one change one add one delete one move) {
   CAF_REQUIRE_EQUAL(to_string(run_scan().status), "succeeded");
   auto tracks = count("SELECT count(*) FROM tracks");

@@ -62,4 +62,38 @@ CAF_TEST(folder hashes are upserted and forgotten) {
   CAF_CHECK_EQUAL(k.folders.count("/m"), 0u);
 }
 
+CAF_TEST(long lists go out as multi row statements of 64 rows) {
+  std::vector<std::string> paths, hashes;
+  std::vector<scan_error_dto> errs;
+  for (int i = 0; i < 130; ++i) {
+    paths.push_back("/m/" + std::to_string(i));
+    hashes.push_back("h" + std::to_string(i));
+    errs.push_back(scan_error_dto{paths.back(), "why", 1, 1, false});
+  }
+  auto folders = writes::record_scan_folders(paths, hashes, 100);
+  CAF_CHECK_EQUAL(folders.statements.size(), 3u); // 64 + 64 + 2
+  apply(folders);
+  apply(writes::record_scan_errors(errs, 100));
+  auto k = read_scan_state(db);
+  CAF_REQUIRE_EQUAL(k.folders.size(), 130u);
+  CAF_CHECK_EQUAL(k.folders["/m/129"], "h129");
+  CAF_CHECK_EQUAL(db.query_int("SELECT COUNT(*) FROM scan_folders WHERE "
+                               "scanned_at = 100")
+                    .value_or(0),
+                  130);
+  // Forget all but the first one of each list.
+  std::vector<std::string> most(paths.begin() + 1, paths.end());
+  auto forget = writes::forget_scan_errors(most);
+  CAF_CHECK_EQUAL(forget.statements.size(), 3u); // 64 + 64 + 1
+  apply(forget);
+  apply(writes::forget_scan_folders(most));
+  k = read_scan_state(db);
+  CAF_CHECK_EQUAL(k.errors.size(), 1u);
+  CAF_CHECK_EQUAL(k.errors.count("/m/0"), 1u);
+  CAF_CHECK_EQUAL(k.folders.size(), 1u);
+  CAF_CHECK_EQUAL(k.folders.count("/m/0"), 1u);
+  CAF_CHECK(writes::forget_scan_errors({}).statements.empty());
+  CAF_CHECK(writes::record_scan_folders({}, {}, 1).statements.empty());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
