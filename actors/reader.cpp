@@ -1,7 +1,7 @@
 #include "actors/reader.hpp"
 
-#include "http/api/identify.hpp"
 #include "http/api/actions.hpp"
+#include "http/api/identify.hpp"
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
