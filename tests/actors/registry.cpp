@@ -112,7 +112,7 @@ CAF_TEST(the default tasks are the SPEC table) {
     {"sync_deezer_favorites", "discover", {}, 30min, true, true},
     {"sync_tidal_favorites", "discover", {}, 30min, true, true},
     {"sync_playlists", "discover", syncs, 1h, true, true},
-    {"identify_artists", "identify", library, 2h, true, false},
+    {"identify_artists", "identify", library, 2h, true, true},
     {"identify_albums", "identify", {"identify_artists"}, 2h, true, false},
     {"identify_tracks", "identify", {"identify_albums"}, 2h, true, false},
     {"enrich_metadata",

@@ -91,6 +91,9 @@ class Probe:
         self.fake = fake
 
     def write_config(self):
+        # 127.0.0.1 only: MusicBrainz (a public catalogue, on by default)
+        # stays off unless a test points it at a fake.
+        self.config["providers"].setdefault("musicbrainz", {"enabled": False})
         with open(self.config_path, "w") as f:
             json.dump(self.config, f)
 

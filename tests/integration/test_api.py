@@ -233,7 +233,7 @@ def test_run_now_and_settings():
         _, st = svc.get("/api/library/status")
         hc = [t for t in st["tasks"] if t["name"] == "health_check"][0]
         check(hc["last_run"] != before and hc["last_status"] == "succeeded", hc)
-        s, body = svc.post("/api/library/tasks/identify_artists/run")
+        s, body = svc.post("/api/library/tasks/identify_albums/run")
         check(s == 409 and body["error"] == "not_implemented", (s, body))
         s, body = svc.post("/api/library/tasks/nope/run")
         check(s == 404, s)
