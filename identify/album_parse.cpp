@@ -142,15 +142,9 @@ mb_release_page parse_release_list(const nlohmann::json& body) {
   mb_release_page page;
   for (const auto& j : required_array(body, "releases", ctx))
     page.releases.push_back(parse_release(j));
-  auto total = integer(body, "release-count");
-  if (!total)
-    total = integer(body, "count");
-  auto offset = integer(body, "release-offset");
-  if (!offset)
-    offset = integer(body, "offset");
-  page.offset = static_cast<int>(offset.value_or(0));
-  page.total = static_cast<int>(
-    total.value_or(page.offset + static_cast<int64_t>(page.releases.size())));
+  auto pos = page_of(body, "release", page.releases.size());
+  page.total = pos.total;
+  page.offset = pos.offset;
   return page;
 }
 

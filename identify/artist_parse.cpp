@@ -64,16 +64,9 @@ mb_release_group_page parse_release_group_browse(const nlohmann::json& body) {
   mb_release_group_page page;
   for (const auto& j : required_array(body, "release-groups", ctx))
     page.groups.push_back(parse_release_group(j));
-  // A browse says release-group-count/-offset, a search count/offset.
-  auto total = integer(body, "release-group-count");
-  if (!total)
-    total = integer(body, "count");
-  auto offset = integer(body, "release-group-offset");
-  if (!offset)
-    offset = integer(body, "offset");
-  page.offset = static_cast<int>(offset.value_or(0));
-  page.total = static_cast<int>(
-    total.value_or(page.offset + static_cast<int64_t>(page.groups.size())));
+  auto pos = page_of(body, "release-group", page.groups.size());
+  page.total = pos.total;
+  page.offset = pos.offset;
   return page;
 }
 

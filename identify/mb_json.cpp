@@ -77,4 +77,20 @@ const nlohmann::json& required_array(const nlohmann::json& obj,
   return *v;
 }
 
+page_position page_of(const nlohmann::json& body, std::string_view entity,
+                      size_t items) {
+  const std::string prefix{entity};
+  auto total = integer(body, prefix + "-count");
+  if (!total)
+    total = integer(body, "count");
+  auto offset = integer(body, prefix + "-offset");
+  if (!offset)
+    offset = integer(body, "offset");
+  page_position pos;
+  pos.offset = static_cast<int>(offset.value_or(0));
+  pos.total = static_cast<int>(
+    total.value_or(pos.offset + static_cast<int64_t>(items)));
+  return pos;
+}
+
 } // namespace discotheque::identify::mb_json

@@ -3,6 +3,8 @@
 // std::invalid_argument naming the field and the context.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +28,16 @@ std::optional<int64_t> integer(const nlohmann::json& obj, std::string_view key);
 const nlohmann::json& required_array(const nlohmann::json& obj,
                                      std::string_view key,
                                      std::string_view context);
+
+/// Where one page of a browse or search stands: a browse says
+/// `<entity>-count` / `<entity>-offset`, a search `count` / `offset`. A
+/// missing total is taken as offset + `items` (this page is the last).
+struct page_position {
+  int total = 0;
+  int offset = 0;
+};
+page_position page_of(const nlohmann::json& body, std::string_view entity,
+                      size_t items);
 
 /// Throws unless `j` is an object.
 void require_object(const nlohmann::json& j, std::string_view context);
