@@ -2,6 +2,7 @@
 
 #include "http/api/route.hpp"
 #include "http/api/router.hpp"
+#include "http/api/settings.hpp"
 #include "http/api/status.hpp"
 #include "http/api/tasks.hpp"
 #include "messages/error.hpp"
@@ -39,7 +40,8 @@ void refresh_snapshot(self_ptr self) {
       });
 }
 
-/// The api actor's own endpoints (http/api/status.cpp, tasks.cpp);
+/// The api actor's own endpoints (http/api/status.cpp, tasks.cpp,
+/// settings.cpp);
 /// everything else under /api/library is the reader's.
 const http::router<http::api_handler>& api_routes() {
   static const auto table = [] {
@@ -50,6 +52,8 @@ const http::router<http::api_handler>& api_routes() {
     r.add("PUT", "/api/library/tasks/{name}", http::put_task);
     r.add("POST", "/api/library/tasks/{name}/run", http::run_task);
     r.add("POST", "/api/library/cycle", http::start_cycle);
+    r.add("GET", "/api/settings", http::get_settings);
+    r.add("PUT", "/api/settings", http::put_settings);
     return r;
   }();
   return table;

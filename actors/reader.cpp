@@ -9,6 +9,7 @@
 #include "messages/error.hpp"
 #include "storage/queries/library.hpp"
 #include "storage/queries/providers.hpp"
+#include "storage/queries/settings.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
@@ -63,6 +64,27 @@ http::reader_router default_reader_routes() {
   return r;
 }
 
+namespace {
+
+/// `read(db)`, or an `R` whose `error` says why there is none (no readable
+/// database, or the read threw).
+template <class R, class Read>
+R guarded(reader_actor::stateful_pointer<reader_state> self, Read read) {
+  R failed;
+  if (!self->state.db) {
+    failed.error = "database_unavailable";
+    return failed;
+  }
+  try {
+    return read(self->state.db);
+  } catch (const std::exception& e) {
+    failed.error = e.what();
+    return failed;
+  }
+}
+
+} // namespace
+
 reader_actor::behavior_type
 reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
   self->state.config = std::move(cfg);
@@ -108,19 +130,13 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
                                    render(err)));
           });
     },
-    [self](atom::status) -> library_snapshot {
-      auto& st = self->state;
-      library_snapshot failed;
-      if (!st.db) {
-        failed.error = "database_unavailable";
-        return failed;
-      }
-      try {
-        return status_snapshot(st.db, st.config.providers);
-      } catch (const std::exception& e) {
-        failed.error = e.what();
-        return failed;
-      }
+    [self](atom::status) {
+      return guarded<library_snapshot>(self, [self](storage::database& db) {
+        return status_snapshot(db, self->state.config.providers);
+      });
+    },
+    [self](atom::settings) {
+      return guarded<settings_snapshot>(self, storage::read_settings);
     },
   };
 }

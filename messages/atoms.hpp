@@ -8,6 +8,7 @@
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
+#include "messages/settings.hpp"
 #include "messages/status.hpp"
 #include "messages/tasks.hpp"
 #include "messages/types.hpp"
@@ -109,6 +110,13 @@ CAF_ADD_ATOM(discotheque, discotheque::atom, id_load, "id_load")
 CAF_ADD_TYPE_ID(discotheque, (discotheque::cached_answer))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_to_identify))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::artist_to_identify>) )
+
+// settings (messages/settings.hpp)
+CAF_ADD_ATOM(discotheque, discotheque::atom, settings, "settings")
+CAF_ADD_TYPE_ID(discotheque, (discotheque::playlist_setting))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::settings_snapshot))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::task_settings_entry))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::settings_change))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

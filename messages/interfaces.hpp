@@ -26,6 +26,7 @@
 #include "http/exchange.hpp"
 #include "messages/atoms.hpp"
 #include "messages/cloud.hpp"
+#include "messages/settings.hpp"
 #include "messages/status.hpp"
 #include "messages/tasks.hpp"
 #include "messages/types.hpp"
@@ -67,6 +68,9 @@ namespace discotheque {
 /// - `(put, name, task_settings_patch) -> task_status`: changes `enabled`
 ///   and/or the interval of a task and persists them (the patch is validated
 ///   by whoever parsed it).
+/// - `(put, settings_change) -> supervisor_status`: the settings API's
+///   change: every task named must exist (else nothing changes); its task
+///   settings and its other statements commit in one write, then apply.
 /// - `(tick)`: the scheduler's timer; checks which tasks are due.
 using supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::cycle, std::string>::with<cycle_report>,
@@ -78,6 +82,7 @@ using supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::status, std::string>::with<task_status>,
   caf::replies_to<atom::put_atom, std::string,
                   task_settings_patch>::with<task_status>,
+  caf::replies_to<atom::put_atom, settings_change>::with<supervisor_status>,
   caf::reacts_to<atom::tick_atom>>;
 
 /// The TASK actor interface: one actor per task of SPEC §2 (scan_local_library,
@@ -250,9 +255,12 @@ using store_actor = caf::typed_actor<
 ///   (http/api/*.cpp) and answers it; 404 when no module owns the path.
 /// - `(status) -> library_snapshot`: library totals and provider states
 ///   (messages/status.hpp).
+/// - `(settings) -> settings_snapshot`: the settings table and the
+///   playlists' sync modes (messages/settings.hpp), for the settings API.
 using reader_actor
   = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
-                     caf::replies_to<atom::status>::with<library_snapshot>>;
+                     caf::replies_to<atom::status>::with<library_snapshot>,
+                     caf::replies_to<atom::settings>::with<settings_snapshot>>;
 
 /// The API actor interface: receives parsed HTTP requests from the server's
 /// io threads, asks the other actors, and answers through the responder. It

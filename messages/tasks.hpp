@@ -90,6 +90,9 @@ struct task_status {
   bool implemented = false;
   bool enabled = false;
   int64_t interval_s = 0;
+  /// What `enabled` and the interval are without a setting (the registry's).
+  bool default_enabled = false;
+  int64_t default_interval_s = 0;
   int64_t time_limit_s = 0;
   bool running = false;
   int64_t running_since = 0; ///< 0 unless running
@@ -112,10 +115,11 @@ struct task_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, task_status& x) {
   return f(caf::meta::type_name("task_status"), x.name, x.phase, x.depends_on,
-           x.implemented, x.enabled, x.interval_s, x.time_limit_s, x.running,
-           x.running_since, x.last_run, x.last_success, x.last_status,
-           x.last_skip_reason, x.last_error, x.last_duration_ms, x.next_run,
-           x.restarts, x.stats_json, x.has_progress, x.progress_json);
+           x.implemented, x.enabled, x.interval_s, x.default_enabled,
+           x.default_interval_s, x.time_limit_s, x.running, x.running_since,
+           x.last_run, x.last_success, x.last_status, x.last_skip_reason,
+           x.last_error, x.last_duration_ms, x.next_run, x.restarts,
+           x.stats_json, x.has_progress, x.progress_json);
 }
 
 /// A task that ran and succeeded in a cycle.

@@ -1,7 +1,8 @@
 #include "actors/supervisor/supervisor.hpp"
 
+#include "actors/supervisor/internal.hpp"
+
 #include "messages/error.hpp"
-#include "storage/writes/settings.hpp"
 #include "storage/writes/task_runs.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -29,7 +30,7 @@ write_request load_supervisor_state(storage::database& db,
   return storage::fail_interrupted_task_runs();
 }
 
-namespace {
+namespace supervisor_impl {
 
 int64_t now(self_ptr self) {
   auto& st = self->state;
@@ -43,6 +44,12 @@ void changed(self_ptr self) {
   ++self->state.version;
 }
 
+} // namespace supervisor_impl
+
+namespace {
+
+using namespace supervisor_impl;
+
 void persist(self_ptr self, write_request req) {
   self
     ->request(self->state.cfg.store, caf::infinite, atom::write_v,
@@ -51,47 +58,6 @@ void persist(self_ptr self, write_request req) {
           [self](const caf::error& err) {
             self->state.log->error("cannot record task run: {}", render(err));
           });
-}
-
-task_status status_of(self_ptr self, size_t i) {
-  auto& st = self->state;
-  const auto& p = st.plan[i];
-  const auto& rt = st.tasks[i];
-  task_status t;
-  t.name = p.name;
-  t.phase = rt.def->phase;
-  t.depends_on = p.depends_on;
-  t.implemented = p.implemented;
-  t.enabled = p.enabled;
-  t.interval_s = p.interval_ms / 1000;
-  t.time_limit_s = rt.def->time_limit.count();
-  t.running = rt.running;
-  t.running_since = rt.running ? rt.running_since : 0;
-  t.last_run = p.hist.last_run_at;
-  t.last_success = p.hist.last_success_at;
-  t.last_status = p.hist.last_status;
-  t.last_skip_reason = p.hist.last_reason;
-  t.last_error = p.hist.last_error;
-  t.last_duration_ms = p.hist.last_duration_ms;
-  if (auto due = cycle::due_at(p); p.enabled && p.implemented && due >= 0)
-    t.next_run = std::max(due,
-                          st.next_tick_at > 0 ? st.next_tick_at : now(self));
-  t.restarts = rt.restarts;
-  t.stats_json = p.hist.last_stats;
-  return t;
-}
-
-supervisor_status full_status(self_ptr self) {
-  auto& st = self->state;
-  supervisor_status s;
-  for (size_t i = 0; i < st.tasks.size(); ++i)
-    s.tasks.push_back(status_of(self, i));
-  s.cycle_running = st.cycle_running;
-  s.check_interval_s = st.cfg.check_interval.count();
-  s.has_last_cycle = st.has_last_cycle;
-  s.last_cycle = st.last_cycle;
-  s.version = st.version;
-  return s;
 }
 
 void spawn_handler(self_ptr self, task_runtime& rt) {
@@ -299,10 +265,6 @@ void start_cycle(self_ptr self, const std::string& trigger,
   advance(self, rs);
 }
 
-caf::error unknown_task(const std::string& name) {
-  return make_error(ec::unknown_task, "no task named '" + name + "'");
-}
-
 // -- message handlers ------------------------------------------------------
 
 caf::result<cycle_report> on_cycle(self_ptr self, const std::string& trigger) {
@@ -367,39 +329,6 @@ caf::result<task_status> on_task_status(self_ptr self,
         rp.deliver(std::move(t));
       },
       [rp, t](const caf::error&) mutable { rp.deliver(std::move(t)); });
-  return rp;
-}
-
-caf::result<task_status> on_settings(self_ptr self, const std::string& name,
-                                     const task_settings_patch& patch) {
-  auto i = self->state.index_of(name);
-  if (i < 0)
-    return unknown_task(name);
-  auto apply = [self, i, patch] {
-    auto& p = self->state.plan[static_cast<size_t>(i)];
-    if (patch.set_enabled)
-      p.enabled = patch.enabled;
-    if (patch.set_interval)
-      p.interval_ms = patch.interval_s * 1000;
-    changed(self);
-    return status_of(self, static_cast<size_t>(i));
-  };
-  auto req = storage::set_task_settings(name, patch);
-  if (req.statements.empty())
-    return apply();
-  // Answer only once the store committed: an acknowledged change survives a
-  // crash, and a failed write is an error, never an answer with the old
-  // value coming back later.
-  auto rp = self->make_response_promise<task_status>();
-  self
-    ->request(self->state.cfg.store, std::chrono::seconds(30), atom::write_v,
-              std::move(req))
-    .then([rp, apply](const write_ack&) mutable { rp.deliver(apply()); },
-          [self, rp, name](const caf::error& err) mutable {
-            self->state.log->error("cannot store the settings of {}: {}", name,
-                                   render(err));
-            rp.deliver(err);
-          });
   return rp;
 }
 
@@ -511,6 +440,9 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
     [self](atom::put_atom, const std::string& name,
            const task_settings_patch& patch) {
       return on_settings(self, name, patch);
+    },
+    [self](atom::put_atom, const settings_change& change) {
+      return on_settings_change(self, change);
     },
     [self](atom::tick_atom) { on_tick(self); },
   };

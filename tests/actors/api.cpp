@@ -22,6 +22,7 @@ constexpr const char* key = "s3cret-key";
 struct seen {
   std::vector<std::string> reader_requests; ///< "METHOD path"
   std::vector<std::string> task_asked;      ///< names of (status, name)
+  std::vector<settings_change> changes;     ///< settings changes received
   /// The health check's last stats.
   std::string health_stats = R"({"state":"healthy","problems":[]})";
 };
@@ -76,6 +77,16 @@ supervisor_actor::behavior_type stand_in_supervisor(supervisor_actor::pointer,
         return make_error(ec::unknown_task, name);
       return health_task();
     },
+    [s](atom::put_atom, const settings_change& c) {
+      s->changes.push_back(c);
+      supervisor_status st;
+      auto t = health_task();
+      for (const auto& e : c.tasks)
+        if (e.patch.set_interval)
+          t.interval_s = e.patch.interval_s;
+      st.tasks.push_back(t);
+      return st;
+    },
     [](atom::tick_atom) {},
   };
 }
@@ -95,6 +106,13 @@ reader_actor::behavior_type stand_in_reader(reader_actor::pointer,
       library_snapshot snap;
       snap.totals.artists = 3;
       snap.taken_at = 1767225600000; // 2026-01-01T00:00:00Z
+      return snap;
+    },
+    [](atom::settings) {
+      settings_snapshot snap;
+      snap.values["library.auto_queue_downloads"] = "false";
+      snap.playlists.push_back(
+        playlist_setting{4, "Mix", "spotify", "disabled"});
       return snap;
     },
   };
@@ -129,9 +147,10 @@ struct fixture : test::fixture_base {
   std::optional<http::response>
   call(const std::string& method, const std::string& path, bool with_key = true,
        std::map<std::string, std::string> headers = {},
-       std::map<std::string, std::string> query = {}) {
+       std::map<std::string, std::string> query = {}, std::string body = {}) {
     auto got = std::make_shared<std::optional<http::response>>();
     http_exchange ex;
+    ex.request.body = std::move(body);
     ex.request.method = method;
     ex.request.path = path;
     ex.request.target = path;
@@ -185,6 +204,38 @@ CAF_TEST(a missing or wrong API key is a 401) {
   CAF_CHECK_EQUAL(status_of(call("GET", "/api/library/artists", false, {},
                                  {{"apikey", key}})),
                   200);
+}
+
+CAF_TEST(the settings are the api actor own and validated before a change) {
+  auto got = call("GET", "/api/settings");
+  CAF_REQUIRE_EQUAL(status_of(got), 200);
+  auto list = json::parse(got->body)["settings"];
+  std::map<std::string, json> by_key;
+  for (const auto& e : list)
+    by_key[e["key"]] = e["value"];
+  CAF_CHECK_EQUAL(by_key["library.auto_queue_downloads"], false);
+  CAF_CHECK_EQUAL(by_key["playlists.4.sync_mode"], "disabled");
+  CAF_CHECK(by_key.count("tasks.health_check.interval_seconds") == 1);
+  // a bad key never reaches the supervisor
+  auto bad = call("PUT", "/api/settings", true, {}, {},
+                  R"({"tasks.health_check.interval_seconds": -1})");
+  CAF_CHECK_EQUAL(status_of(bad), 400);
+  CAF_CHECK(asked->changes.empty());
+  auto ok = call("PUT", "/api/settings", true, {}, {},
+                 R"({"tasks.health_check.interval_seconds": 77,
+                     "playlists.4.sync_mode": "auto_own_tracks"})");
+  CAF_REQUIRE_EQUAL(status_of(ok), 200);
+  CAF_REQUIRE_EQUAL(asked->changes.size(), 1u);
+  auto change = asked->changes[0];
+  CAF_REQUIRE_EQUAL(change.tasks.size(), 1u);
+  CAF_CHECK_EQUAL(change.tasks[0].task, "health_check");
+  CAF_CHECK_EQUAL(change.other.statements.size(), 1u);
+  auto after = json::parse(ok->body)["settings"];
+  for (const auto& e : after)
+    if (e["key"] == "tasks.health_check.interval_seconds")
+      CAF_CHECK_EQUAL(e["value"], 77);
+  // nothing of it went to the read side
+  CAF_CHECK(asked->reader_requests.empty());
 }
 
 CAF_TEST(the key check is exact) {

@@ -98,6 +98,17 @@ struct fixture : test::fixture_base {
     return *got;
   }
 
+  settings_snapshot settings() {
+    auto result = std::make_shared<settings_snapshot>();
+    result->error = "<no answer>";
+    sys.spawn([=, rd = rd](caf::event_based_actor* self) {
+      self->request(rd, caf::infinite, atom::settings_v)
+        .then([=](const settings_snapshot& x) { *result = x; });
+    });
+    sched.run();
+    return *result;
+  }
+
   std::string sync_mode(int64_t playlist) {
     auto db = storage::database::open(dir / "library.db",
                                       storage::database::mode::read_only);
@@ -271,6 +282,21 @@ CAF_TEST(without a readable database every request is a 503) {
   CAF_CHECK_EQUAL(res->status, 503);
   auto s = status();
   CHECK_MSG(s.contains("error"), s.dump());
+  CAF_CHECK_EQUAL(settings().error, "database_unavailable");
+}
+
+CAF_TEST(the settings snapshot has the settings rows and the playlists) {
+  spawn_reader();
+  auto s = settings();
+  CAF_CHECK_EQUAL(s.error, "");
+  CAF_CHECK_EQUAL(s.values["library.auto_queue_downloads"], "false");
+  CAF_CHECK_EQUAL(s.values["library.image_download_concurrency"], "5");
+  CAF_REQUIRE_EQUAL(s.playlists.size(), 1u);
+  auto p = s.playlists[0];
+  CAF_CHECK_EQUAL(p.id, 7);
+  CAF_CHECK_EQUAL(p.name, "Mix");
+  CAF_CHECK_EQUAL(p.provider, "spotify");
+  CAF_CHECK_EQUAL(p.sync_mode, "reference_only");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -143,6 +143,31 @@ class Service:
         self.cleanup()
 
 
+def wait_for(pred, timeout=60, what="condition"):
+    """Polls `pred` every 50 ms until it returns something true (returned)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def run_task(svc, task):
+    """Run Now of `task` on a running service; waits until that run ended
+    and checks it succeeded."""
+    def last():
+        return svc.get(f"/api/library/tasks/{task}")[1]
+    # The startup cycle may be running it already.
+    wait_for(lambda: not last()["running"], what=f"{task} idle")
+    before = last()["last_run"]
+    s, body = svc.post(f"/api/library/tasks/{task}/run")
+    check(s == 202, (s, body))
+    wait_for(lambda: last()["last_run"] != before and not last()["running"], what=task)
+    check(last()["last_status"] == "succeeded", last())
+
+
 def run_tests(tests):
     """Runs the given test functions; prints one line each and a summary line
     ('N passed, N failed') that ctest and CI read; exits non-zero on failure."""

@@ -6,10 +6,9 @@ and a discography; retry; the playlist buttons; 404 / 400 / 409 answers."""
 import os
 import sqlite3
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Service, check, run_tests  # noqa: E402
+from harness import Service, check, run_task, run_tests, wait_for  # noqa: E402
 from cloud import FakeProviders  # noqa: E402
 
 # Catalogue: track i on album i // 3, album a by artist a // 2. Liked 0..11:
@@ -18,15 +17,6 @@ SCENARIO = {"spotify": {"liked": 12,
                         "playlists": [{"id": "p1", "name": "Mix", "tracks": [12, 13, 14],
                                        "owner": True}]}}
 
-
-def wait_for(pred, timeout=60, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Lib:
@@ -52,15 +42,7 @@ class Lib:
         return self.one(f"SELECT ownership_state FROM {table} WHERE id = ?", (id_,))
 
     def run(self, task):
-        def last():
-            return self.svc.get(f"/api/library/tasks/{task}")[1]
-        # The startup cycle may be running it already.
-        wait_for(lambda: not last()["running"], what=f"{task} idle")
-        before = last()["last_run"]
-        s, body = self.svc.post(f"/api/library/tasks/{task}/run")
-        check(s == 202, (s, body))
-        wait_for(lambda: last()["last_run"] != before and not last()["running"], what=task)
-        check(last()["last_status"] == "succeeded", last())
+        run_task(self.svc, task)
 
     def act(self, path, status=200):
         s, body = self.svc.post(path)

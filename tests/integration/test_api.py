@@ -8,7 +8,7 @@ import socket
 import stat
 import time
 
-from harness import Service, check, run_tests
+from harness import wait_for, Service, check, run_tests
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 TASK_FIELDS = {"name", "phase", "depends_on", "implemented", "enabled", "interval_seconds",
@@ -18,15 +18,6 @@ SPEC_TASKS = {"scan_local_library", "sync_spotify_likes", "sync_deezer_favorites
               "identify_tracks", "enrich_metadata", "expand_discography", "enrich_images",
               "cleanup_library", "health_check", "sync_new_releases"}
 
-
-def wait_for(pred, timeout=20, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def raw_request(port, payload, timeout=5):

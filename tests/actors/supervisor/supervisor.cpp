@@ -1,8 +1,6 @@
 #define CAF_SUITE actors.supervisor.supervisor
-#include "fixture.hpp"
+#include "actors/supervisor/supervisor_fixture.hpp"
 
-#include "actors/store.hpp"
-#include "actors/supervisor/supervisor.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "http/api/tasks.hpp"
 #include "messages/error.hpp"
@@ -98,25 +96,8 @@ store_actor::behavior_type failing_store(store_actor::pointer, int) {
   };
 }
 
-struct fixture : test::fixture_base {
-  test::temp_dir dir;
+struct fixture : test::supervisor_fixture {
   std::shared_ptr<probe> p = std::make_shared<probe>();
-  store_actor st;
-  supervisor_actor sup;
-
-  fixture() {
-    store_config scfg;
-    scfg.db_path = dir / "library.db";
-    st = sys.spawn(store, scfg);
-    sched.run();
-  }
-
-  ~fixture() {
-    if (sup)
-      anon_send_exit(sup, caf::exit_reason::user_shutdown);
-    anon_send_exit(st, caf::exit_reason::user_shutdown);
-    sched.run();
-  }
 
   /// The SPEC §2 tasks, every one backed by a test task actor.
   std::vector<task_def> spec_tasks() {
