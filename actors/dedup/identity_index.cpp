@@ -51,8 +51,9 @@ void identity_index::clear() {
     idx->clear();
     idx->resize(providers_.size());
   }
-  for (auto* idx : {&artist_by_spelling, &album_by_name, &track_by_mbid,
-                    &track_by_isrc, &track_by_name})
+  for (auto* idx : {&artist_by_spelling, &album_by_name})
+    idx->clear();
+  for (auto* idx : {&track_by_mbid, &track_by_isrc, &track_by_name})
     idx->clear();
   next_artist = next_album = next_track = 1;
 }
@@ -61,6 +62,9 @@ void identity_index::load(storage::database& db,
                           const std::vector<std::string>& columns) {
   clear();
   storage::read_artist_identities(db, columns, [this](auto& row) { add(row); });
+  storage::read_artist_spellings(db, [this](int64_t id, const std::string& s) {
+    add_spelling(id, s);
+  });
   storage::read_album_identities(db, columns, [this](auto& row) { add(row); });
   storage::read_track_identities(db, columns, [this](auto& row) { add(row); });
 }
@@ -77,6 +81,11 @@ void identity_index::add(const storage::artist_identity& row) {
   r.filled = row.filled;
   r.name = row.name;
   next_artist = id + 1;
+}
+
+void identity_index::add_spelling(int64_t artist, const std::string& spelling) {
+  if (artists.count(artist))
+    insert_sorted(artist_by_spelling[spelling], artist);
 }
 
 void identity_index::add(const storage::album_identity& row) {
@@ -100,15 +109,15 @@ void identity_index::add(const storage::album_identity& row) {
 void identity_index::add(const storage::track_identity& row) {
   auto id = row.id;
   auto& r = tracks[id];
-  track_by_name[track_key(row.artist_id, row.album_id, row.normalized_title)]
-    .push_back(id);
+  track_by_name.insert(
+    track_key(row.artist_id, row.album_id, row.normalized_title), id);
   if (!row.mbid.empty()) {
-    r.mbid = row.mbid;
-    track_by_mbid[row.mbid].push_back(id);
+    r.mbid = key128::of(row.mbid);
+    track_by_mbid.insert(row.mbid, id);
   }
   if (!row.isrc.empty()) {
     r.isrc = true;
-    track_by_isrc[row.isrc].push_back(id);
+    track_by_isrc.insert(row.isrc, id);
   }
   r.rtm = row.has_release_track;
   r.ids = put_ids(track_by_provider, row.ids, id);
@@ -140,10 +149,12 @@ void identity_index::add_position(album_rec& r, uint64_t position) {
     r.positions.push_back(position);
 }
 
-void identity_index::insert_sorted(std::vector<int64_t>& ids, int64_t id) {
+bool identity_index::insert_sorted(std::vector<int64_t>& ids, int64_t id) {
   auto it = std::lower_bound(ids.begin(), ids.end(), id);
-  if (it == ids.end() || *it != id)
-    ids.insert(it, id);
+  if (it != ids.end() && *it == id)
+    return false;
+  ids.insert(it, id);
+  return true;
 }
 
 bool identity_index::free_for(const index& idx, const std::string& key,

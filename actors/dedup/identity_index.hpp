@@ -5,6 +5,7 @@
 // and updates it, the warm-up fills it from the database.
 #pragma once
 
+#include "actors/dedup/key_index.hpp"
 #include "actors/dedup/path_index.hpp"
 
 #include <cstdint>
@@ -54,7 +55,7 @@ public:
     std::vector<uint64_t> positions;
   };
   struct track_rec {
-    std::string mbid;
+    key128 mbid; ///< its hashes (no text kept: 200,000 of them)
     bool isrc = false, rtm = false;
     provider_mask ids = 0;
     bool has_local = false; ///< backed by a file on disk right now
@@ -84,9 +85,11 @@ public:
   void add(const storage::artist_identity& row);
   void add(const storage::album_identity& row);
   void add(const storage::track_identity& row);
+  /// Files a recorded spelling (table artist_spellings) of a known artist.
+  void add_spelling(int64_t artist, const std::string& spelling);
 
-  /// Files `id` once in a list of ascending ids.
-  static void insert_sorted(std::vector<int64_t>& ids, int64_t id);
+  /// Files `id` once in a list of ascending ids; false if it was there.
+  static bool insert_sorted(std::vector<int64_t>& ids, int64_t id);
   /// Files `folder` (a folder_key, 0: none) once under album `r`.
   static void add_folder(album_rec& r, uint64_t folder);
   /// Files `position` (a track_position, 0: none) once under album `r`.
@@ -106,17 +109,18 @@ public:
   std::unordered_map<int64_t, track_rec> tracks;
   index artist_by_mbid;
   provider_indexes artist_by_provider;
-  /// library::artist_spelling of every name a row was seen with (its
-  /// displayed one after a warm-up) -> ids, ascending.
+  /// library::artist_spelling of every name a row was seen with (kept in
+  /// table artist_spellings, so a warm-up knows them all) -> ids, ascending.
   multi_index artist_by_spelling;
   index album_by_mbid;
   provider_indexes album_by_provider;
   multi_index album_by_name; ///< album_key -> ids, ascending
-  multi_index track_by_mbid, track_by_isrc;
+  /// Track MBID and ISRC -> ids, by hashes of the text (key_index).
+  key_index track_by_mbid, track_by_isrc;
   provider_indexes track_by_provider;
   /// Local path -> track, by a hash of the path (actors/dedup/path_index.hpp).
   path_index track_by_path;
-  multi_index track_by_name; ///< track_key -> ids, ascending
+  key_index track_by_name; ///< track_key -> ids, ascending (hashed)
   /// The next row ids: the dedup store is the only inserter of entities.
   int64_t next_artist = 1, next_album = 1, next_track = 1;
 

@@ -102,7 +102,7 @@ int64_t pick_album(const identity_index& ix,
   };
   auto holds_track = [&](int64_t c) {
     return !e.track_title.empty()
-           && ix.track_by_name.count(
+           && ix.track_by_name.contains(
              identity_index::track_key(e.track_artist, c, e.track_title));
   };
   // A compilation outside its folder: only a provider's row (no folder)

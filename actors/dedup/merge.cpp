@@ -111,7 +111,8 @@ struct batch_builder {
       });
     // By name only the exact spelling ("The" kept): "The X" and "X" meet
     // only through an id seen under both spellings (matching.hpp).
-    auto& same = st.artist_by_spelling[library::artist_spelling(name)];
+    auto spelling = library::artist_spelling(name);
+    auto& same = st.artist_by_spelling[spelling];
     if (id == 0)
       id = pick_artist(st, same, a.mbid);
     bool created = id == 0;
@@ -119,7 +120,8 @@ struct batch_builder {
       id = st.next_artist++;
       st.artists[id].name = name;
     }
-    insert_sorted(same, id);
+    // Recorded (after the row exists), so a warm-up knows it too.
+    bool new_spelling = insert_sorted(same, id);
     auto& r = st.artists[id];
     if (!created && better_spelling(name, r.name)) {
       r.name = name;
@@ -152,6 +154,8 @@ struct batch_builder {
       if (changes)
         w.fill_artist(req, std::move(x));
     }
+    if (new_spelling)
+      w.add_artist_spelling(req, id, std::move(spelling));
     r.settled = r.settled || owned;
     r.filled |= known;
     return id;
@@ -263,19 +267,18 @@ struct batch_builder {
     auto& r = st.tracks[id];
     if (local && r.has_local)
       return false;
-    return mbid_compatible(t.mbid, r.mbid);
+    return t.mbid.empty() || r.mbid.empty() || key128::of(t.mbid) == r.mbid;
   }
 
   /// The known track `t` is, first hit wins; 0 if none.
   int64_t match_track(const track_dto& t, const std::string& key) {
-    auto scan_multi = [&](const identity_index::multi_index& idx,
+    auto scan_multi = [&](const key_index& idx,
                           const std::string& k) -> int64_t {
       if (k.empty())
         return 0;
-      if (auto it = idx.find(k); it != idx.end())
-        for (auto c : it->second)
-          if (eligible(c, t))
-            return c;
+      for (auto c : idx.find(k))
+        if (eligible(c, t))
+          return c;
       return 0;
     };
     if (auto id = scan_multi(st.track_by_mbid, t.mbid))
@@ -371,19 +374,19 @@ int64_t batch_builder::track(const track_dto& t, bool owned) {
   if (created) {
     id = st.next_track++;
     st.tracks[id];
-    insert_sorted(st.track_by_name[key], id);
+    st.track_by_name.insert(key, id);
   }
   auto& r = st.tracks[id];
   bool changes = false; // a known track is always merged: the flag is unused
   storage::track_columns x;
   if (r.mbid.empty() && !t.mbid.empty()) {
-    r.mbid = t.mbid;
-    insert_sorted(st.track_by_mbid[t.mbid], id);
+    r.mbid = key128::of(t.mbid);
+    st.track_by_mbid.insert(t.mbid, id);
     x.mbid = sql_value::of(t.mbid);
   }
   if (!r.isrc && !t.isrc.empty()) {
     r.isrc = true;
-    insert_sorted(st.track_by_isrc[t.isrc], id);
+    st.track_by_isrc.insert(t.isrc, id);
     x.isrc = sql_value::of(t.isrc);
   }
   if (!r.rtm && !t.release_track_mbid.empty()) {
@@ -430,7 +433,7 @@ int64_t batch_builder::track(const track_dto& t, bool owned) {
     if (same_file) {
       w.refresh_track_from_file(req, x);
       w.clear_track_credits(req, id);
-      insert_sorted(st.track_by_name[key], id);
+      st.track_by_name.insert(key, id);
     }
     w.fill_track(req, std::move(x),
                  has_path ? storage::download_change::on_disk

@@ -58,6 +58,7 @@ struct scan_state {
   size_t next_file = 0;      ///< files handed to readers so far
   size_t chunks_in_flight = 0;
   size_t merges_in_flight = 0;
+  size_t merges_done = 0; ///< answered merge batches (memory is trimmed by)
   size_t writes_in_flight = 0;
   std::vector<track_dto> pending;
   /// Read tracks wait here until their folder is complete (the folder rule).

@@ -136,6 +136,15 @@ void read_track_identities(database& db,
   }
 }
 
+void read_artist_spellings(
+  database& db, const std::function<void(int64_t, const std::string&)>& f) {
+  auto s = db.prepare("SELECT s.artist_id, s.spelling FROM artist_spellings s "
+                      "JOIN artists a ON a.id = s.artist_id ORDER BY "
+                      "s.artist_id, s.spelling");
+  while (s.step())
+    f(s.int64(0), s.text(1));
+}
+
 std::vector<stale_claim> stale_claims(database& db, const std::string& source,
                                       const std::string& reason,
                                       int64_t run_id) {

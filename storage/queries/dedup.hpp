@@ -88,6 +88,11 @@ void read_track_identities(database& db,
                            const std::vector<std::string>& columns,
                            const std::function<void(track_identity&)>& f);
 
+/// Calls `f(artist_id, spelling)` for every recorded spelling of an artist
+/// that exists (table artist_spellings), by ascending artist id.
+void read_artist_spellings(
+  database& db, const std::function<void(int64_t, const std::string&)>& f);
+
 /// An ownership claim of (source, reason) a run did not renew.
 struct stale_claim {
   std::string entity_type; ///< artist, album, track

@@ -196,6 +196,14 @@ void library_writes::rename_artist(write_request& req, int64_t id,
       {sql_value::of(id), sql_value::of(std::move(name))});
 }
 
+void library_writes::add_artist_spelling(write_request& req, int64_t id,
+                                         std::string spelling) const {
+  add(req,
+      "INSERT OR IGNORE INTO artist_spellings(spelling, artist_id) VALUES "
+      "(?1, ?2)",
+      {sql_value::of(std::move(spelling)), sql_value::of(id)});
+}
+
 void library_writes::insert_album(write_request& req, album_columns x) const {
   std::vector<sql_value> ps{sql_value::of(x.id), sql_value::of(x.title),
                             sql_value::of(x.normalized_title),

@@ -111,6 +111,11 @@ public:
   /// Fills the null columns of a known artist from `x` (name unchanged).
   void fill_artist(write_request& req, artist_columns x) const;
   void rename_artist(write_request& req, int64_t id, std::string name) const;
+  /// Records that artist `id` was seen with `spelling` (its
+  /// library::artist_spelling), so that the warm-up after a restart matches
+  /// that spelling as the merge did before it (table artist_spellings).
+  void add_artist_spelling(write_request& req, int64_t id,
+                           std::string spelling) const;
 
   void insert_album(write_request& req, album_columns x) const;
   void fill_album(write_request& req, album_columns x) const;

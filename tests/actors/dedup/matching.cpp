@@ -160,13 +160,13 @@ CAF_TEST(a compilation is never matched by its title alone) {
   e.folder = folder_key("/m/Compilations/Live (2004)/01.mp3");
   CAF_CHECK_EQUAL(pick_album(ix, {live}, e), 0);
   // the album already holds this very track (its artist and title)
-  ix.track_by_name[identity_index::track_key(7, live, "song")].push_back(40);
+  ix.track_by_name.insert(identity_index::track_key(7, live, "song"), 40);
   CAF_CHECK_EQUAL(pick_album(ix, {live}, e), live);
   e.folder = 0;
   CAF_CHECK_EQUAL(pick_album(ix, {live}, e), live);
   // another folder's compilation is another one, even sharing a track
   auto there = album(3, "", {"/m/Compilations/Live (1999)"});
-  ix.track_by_name[identity_index::track_key(7, there, "song")].push_back(41);
+  ix.track_by_name.insert(identity_index::track_key(7, there, "song"), 41);
   e.folder = folder_key("/m/Compilations/Live (2004)/01.mp3");
   CAF_CHECK_EQUAL(pick_album(ix, {there}, e), 0);
   // in its folder, a compilation is that folder's album

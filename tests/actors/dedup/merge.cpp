@@ -397,14 +397,15 @@ CAF_TEST(same titled albums of one artist stay apart by folder) {
   auto out = run(b);
   auto& t = out.result.track_ids;
   CAF_CHECK_EQUAL(index.albums.size(), 2u);
-  // the album a track is filed under: its track_by_name key's middle part
+  // the album a track is filed under: the one whose track_by_name key
+  // (artist|album|title) holds it (the index keeps hashes, not keys)
   auto album_of = [&](int64_t track, const std::string& title) {
-    for (auto& [key, ids] : index.track_by_name)
-      if (std::find(ids.begin(), ids.end(), track) != ids.end()
-          && key.ends_with("|" + library::fold(title))) {
-        auto a = key.find('|');
-        return static_cast<int64_t>(
-          std::stoll(key.substr(a + 1, key.find('|', a + 1) - a - 1)));
+    for (auto& [artist_id, ar] : index.artists)
+      for (auto& [album_id, al] : index.albums) {
+        auto ids = index.track_by_name.find(
+          identity_index::track_key(artist_id, album_id, library::fold(title)));
+        if (std::find(ids.begin(), ids.end(), track) != ids.end())
+          return album_id;
       }
     return int64_t{0};
   };

@@ -98,19 +98,24 @@ std::vector<track_dto> make_library() {
 
 /// Artists (name, MBID) each with its albums (title, MBID, the titles of
 /// its tracks), sorted: equal for equal libraries, whatever the row ids.
-std::string canonical(const identity_index& ix) {
+std::string canonical(const identity_index& ix,
+                      const std::set<std::string>& titles) {
   std::map<int64_t, std::multiset<std::string>> album_tracks;
   std::map<int64_t, std::multiset<std::string>> loose_tracks; // by artist
-  for (auto& [key, ids] : ix.track_by_name) {
-    auto a = key.find('|');
-    auto b = key.find('|', a + 1);
-    auto artist = static_cast<int64_t>(std::stoll(key.substr(0, a)));
-    auto album = static_cast<int64_t>(std::stoll(key.substr(a + 1, b - a - 1)));
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto title = key.substr(b + 1);
-      (album != 0 ? album_tracks[album] : loose_tracks[artist]).insert(title);
-    }
-  }
+  // Every track_by_name key (artist|album|folded title) there can be: the
+  // index keeps hashes of its keys, not the keys.
+  std::vector<int64_t> albums{0};
+  for (auto& [id, r] : ix.albums)
+    albums.push_back(id);
+  for (auto& [artist, ar] : ix.artists)
+    for (auto album : albums)
+      for (auto& title : titles) {
+        auto n = ix.track_by_name.count(
+          identity_index::track_key(artist, album, title));
+        for (size_t i = 0; i < n; ++i)
+          (album != 0 ? album_tracks[album] : loose_tracks[artist])
+            .insert(title);
+      }
   std::map<int64_t, std::multiset<std::string>> artist_albums;
   for (auto& [id, r] : ix.albums) {
     std::string s = r.title + " [" + r.mbid + "] by";
@@ -153,7 +158,10 @@ std::string scan(const std::vector<track_dto>& tracks, std::mt19937& rng,
     merge(b, ix, writes);
     i += n;
   }
-  return canonical(ix);
+  std::set<std::string> titles;
+  for (auto& t : tracks)
+    titles.insert(library::fold(t.title));
+  return canonical(ix, titles);
 }
 
 size_t count(const std::string& s, const std::string& what) {
