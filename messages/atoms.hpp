@@ -109,6 +109,10 @@ CAF_ADD_ATOM(discotheque, discotheque::atom, id_load, "id_load")
 CAF_ADD_TYPE_ID(discotheque, (discotheque::cached_answer))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_to_identify))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::artist_to_identify>) )
+CAF_ADD_TYPE_ID(discotheque, (discotheque::track_to_identify))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::album_to_identify))
+CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::album_to_identify>) )
+CAF_ADD_TYPE_ID(discotheque, (discotheque::tracks_to_identify))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 
