@@ -14,10 +14,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BIN, SOURCE, Service, check, run_tests  # noqa: E402
+from harness import BIN, Service, check, run_tests  # noqa: E402
 from test_identify import FakeMusicBrainz  # noqa: E402
 
-sys.path.insert(0, os.path.join(SOURCE, "tests", "corpus"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus"))
 import generate  # noqa: E402
 
 NIRVANA = "5b11f4ce-a62d-471e-81fc-a69a8278c7da"
@@ -37,9 +37,9 @@ GREEN = ["Don't Let Go", "Photograph", "Hash Pipe"]
 COMPILATION = ["Sliver", "Lithium", "Dumb"]
 
 
-def release(n, titles):
+def release(n, titles, date):
     # no lengths: the corpus' files are 0.1 s long, no evidence either way
-    return {"id": mbid("e", n), "status": "Official", "date": "2014",
+    return {"id": mbid("e", n), "status": "Official", "date": date,
             "tracks": [{"title": t, "length": None, "recording": mbid("f", n * 100 + i)}
                        for i, t in enumerate(titles)]}
 
@@ -49,17 +49,17 @@ SCENARIO = {
     "artists": [
         {"id": NIRVANA, "name": "Nirvana", "type": "Group", "country": "US",
          "release_groups": [
-             {"id": mbid("d", 1), "title": "Nevermind", "releases": [release(1, NEVERMIND)]},
+             {"id": mbid("d", 1), "title": "Nevermind", "releases": [release(1, NEVERMIND, "1991")]},
              {"id": mbid("d", 2), "title": "Bleach"},
-             {"id": mbid("d", 3), "title": "Nirvana", "releases": [release(3, COMPILATION)]}]},
+             {"id": mbid("d", 3), "title": "Nirvana", "releases": [release(3, COMPILATION, "2002")]}]},
         {"id": AOKI, "name": "Steve Aoki", "type": "Person", "country": "US",
          "release_groups": [
-             {"id": mbid("d", 4), "title": "Neon Future I", "releases": [release(4, NEON_I)]},
-             {"id": mbid("d", 5), "title": "Neon Future II", "releases": [release(5, NEON_II)]}]},
+             {"id": mbid("d", 4), "title": "Neon Future I", "releases": [release(4, NEON_I, "2014")]},
+             {"id": mbid("d", 5), "title": "Neon Future II", "releases": [release(5, NEON_II, "2015")]}]},
         {"id": WEEZER, "name": "Weezer", "type": "Group", "country": "US",
          "release_groups": [
-             {"id": mbid("d", 6), "title": "Weezer", "releases": [release(6, BLUE)]},
-             {"id": mbid("d", 7), "title": "Weezer", "releases": [release(7, GREEN)]}]},
+             {"id": mbid("d", 6), "title": "Weezer", "releases": [release(6, BLUE, "1994")]},
+             {"id": mbid("d", 7), "title": "Weezer", "releases": [release(7, GREEN, "2001")]}]},
     ],
     "isrcs": {"USGF19942501": [{"id": mbid("f", 9001), "title": "Lithium",
                                 "artist-credit": [{"name": "Nirvana", "joinphrase": "",
@@ -68,8 +68,11 @@ SCENARIO = {
 
 
 def write_corpus(music):
+    # one tagless MP3 (sox + lame), copied under ID3v2.4 tags
     bases = tempfile.mkdtemp(prefix="disco-bases-")
-    generate.make_bases(bases)
+    wav = os.path.join(bases, "base.wav")
+    generate.run("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", wav, "synth", "0.1", "sine", "440")
+    generate.run("lame", "--silent", "-b", "64", wav, os.path.join(bases, "base.mp3"))
     albums = [("Nirvana", NIRVANA, "Nevermind", NEVERMIND, "1991"),
               ("Steve Aoki", AOKI, "Neon Future I", NEON_I, "2014"),
               ("Weezer", WEEZER, "Weezer", BLUE, "1994"),
