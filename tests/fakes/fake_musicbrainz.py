@@ -88,6 +88,9 @@ class State:
         self.lock = threading.Lock()
         self.scenario = scenario
         self.log_path = log_path
+        self.index = None
+        self.artist_index = None
+        self.by_group = {}
         self.reset()
 
     def reset(self):
@@ -101,10 +104,10 @@ class State:
         return self.scenario.get("artists", [])
 
     def artist(self, mbid):
-        for a in self.artists():
-            if a["id"] == mbid:
-                return a
-        return None
+        if self.index is None or self.artist_index is None:
+            group_releases(self)
+            self.artist_index = {a["id"]: a for a in self.artists()}
+        return self.artist_index.get(mbid)
 
     def admit(self, now):
         """Counts the arrival; False when it is one too many in its second."""
@@ -129,7 +132,10 @@ def credit_of(a):
 
 
 def group_releases(st):
-    """release id -> (artist, group id, group title, release) over the scenario."""
+    """release id -> (artist, group id, group title, release) over the scenario
+    (built once per scenario: a benchmark's scenario holds thousands)."""
+    if st.index is not None:
+        return st.index
     out = {}
     for a in st.artists():
         groups = a.get("release_groups", [])
@@ -138,6 +144,10 @@ def group_releases(st):
         for i, g in enumerate(groups):
             for r in g.get("releases", []):
                 out[r["id"]] = (a, g.get("id", rg_id(a["id"], i)), g["title"], r)
+    st.index = out
+    st.by_group = {}
+    for rid, (a, g, gt, r) in out.items():
+        st.by_group.setdefault(g, []).append(rid)
     return out
 
 
@@ -225,6 +235,8 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             if self.path == "/_scenario":
                 st.scenario.update(body)
+                st.index = None
+                st.artist_index = None
             elif self.path == "/_reset":
                 st.reset()
             else:
@@ -307,8 +319,8 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {"release-group-count": len(groups), "release-group-offset": offset,
                          "release-groups": groups[offset:offset + limit]}, "browse"
         if parts == ["release"] and "release-group" in q:
-            hits = [render_release(a, g, gt, r, False) for a, g, gt, r in group_releases(st).values()
-                    if g == q["release-group"]]
+            index = group_releases(st)
+            hits = [render_release(*index[rid], False) for rid in st.by_group.get(q["release-group"], [])]
             limit, offset = min(int(q.get("limit", 25)), 100), int(q.get("offset", 0))
             return 200, {"release-count": len(hits), "release-offset": offset,
                          "releases": hits[offset:offset + limit]}, "browse"
