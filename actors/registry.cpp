@@ -4,7 +4,9 @@
 #include "actors/sources/providers.hpp"
 #include "actors/tasks/cleanup_library.hpp"
 #include "actors/tasks/health_check.hpp"
+#include "actors/tasks/identify_albums.hpp"
 #include "actors/tasks/identify_artists.hpp"
+#include "actors/tasks/identify_tracks.hpp"
 #include "actors/tasks/scan_local_library.hpp"
 #include "actors/tasks/sync_playlists.hpp"
 #include "actors/tasks/sync_source.hpp"
@@ -124,6 +126,22 @@ task_factory identify_artists_factory(const task_env& env) {
   };
 }
 
+task_factory identify_albums_factory(const task_env& env) {
+  return [env](caf::actor_system& sys) {
+    identify_albums_config ic;
+    ic.env = env;
+    return task_actor{sys.spawn(identify_albums, ic)};
+  };
+}
+
+task_factory identify_tracks_factory(const task_env& env) {
+  return [env](caf::actor_system& sys) {
+    identify_tracks_config ic;
+    ic.env = env;
+    return task_actor{sys.spawn(identify_tracks, ic)};
+  };
+}
+
 } // namespace
 
 std::vector<task_def> default_tasks(const task_env& env) {
@@ -173,14 +191,14 @@ std::vector<task_def> default_tasks(const task_env& env) {
      hours(2),
      true,
      hours(6),
-     {}},
+     identify_albums_factory(env)},
     {"identify_tracks",
      "identify",
      {"identify_albums"},
      hours(2),
      true,
      hours(6),
-     {}},
+     identify_tracks_factory(env)},
     {"enrich_metadata",
      "enrich",
      {"identify_artists", "identify_albums", "identify_tracks"},

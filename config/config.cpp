@@ -196,6 +196,23 @@ config config::from_json(const json& doc) {
         else
           unknown_key(k + "." + sk);
       }
+    } else if (k == "identify") {
+      require_object(v, k);
+      for (const auto& [sk, sv] : v.items()) {
+        auto key = k + "." + sk;
+        if (sk != "min_confidence") {
+          unknown_key(key);
+        } else if (sv.is_string() && sv.get<std::string>() == "strict") {
+          c.identify_min_confidence.reset();
+        } else {
+          auto x = get_number(sv, key);
+          if (x < 0.5 || x > 1)
+            throw config_error("config key '" + key
+                               + "' must be \"strict\" or a number from 0.5"
+                                 " to 1");
+          c.identify_min_confidence = x;
+        }
+      }
     } else if (k == "providers") {
       require_object(v, k);
       for (const auto& [name, pv] : v.items()) {

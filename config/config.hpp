@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -61,6 +62,11 @@ struct config {
   /// The health check reports a folder with less free space as degraded.
   int64_t health_min_free_mb = 512;
   std::map<std::string, provider_config> providers;
+  /// identify.min_confidence: the confidence an identification needs before
+  /// an MBID is written, for artists, albums and tracks alike; unset
+  /// ("strict", the default): each task's strict default (artists 0.9,
+  /// albums 0.85, tracks: what identify::match_tracks accepts).
+  std::optional<double> identify_min_confidence;
 
   std::filesystem::path db_path() const {
     return data_dir / "discotheque.db";

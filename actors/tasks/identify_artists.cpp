@@ -1,6 +1,8 @@
 #include "actors/tasks/identify_artists.hpp"
 
+#include "actors/gateway/provider_hub.hpp"
 #include "actors/gateway/response_cache.hpp"
+#include "actors/tasks/identify_fetch.hpp"
 #include "messages/error.hpp"
 #include "storage/queries/identify.hpp"
 #include "storage/writes/identify.hpp"
@@ -65,68 +67,10 @@ caf::behavior library_reader(caf::event_based_actor* self,
   };
 }
 
-/// One MusicBrainz request with the cache in front: a fresh cached answer
-/// is used as is; else the request is sent and its answer stored; if no
-/// answer comes, a stale cached one serves.
 void fetch(self_ptr self, mb::request req,
            std::function<void(mb_answer)> then) {
-  auto& st = self->state;
-  self->request(st.cache, caf::infinite, atom::cache_get_v, req.url)
-    .then(
-      [self, req, then](const cached_answer& cached) {
-        auto& st = self->state;
-        auto ttl = st.mb.ttl(req.kind).count();
-        if (cached.found && now_ms() - cached.fetched_at < ttl) {
-          ++st.run.count("cache_hits");
-          then(mb_answer{true, false, cached.status, cached.body});
-          return;
-        }
-        auto fallback = [self, cached, then](const std::string& why) {
-          auto& st = self->state;
-          if (cached.found) {
-            ++st.run.count("stale_answers");
-            then(mb_answer{true, true, cached.status, cached.body});
-            return;
-          }
-          st.run.note_error(why);
-          then(mb_answer{});
-        };
-        ++st.run.count("requests");
-        self
-          ->request(st.config.gateway, caf::infinite, atom::pfetch_v,
-                    mb::make_call(req, st.mb))
-          .then(
-            [self, req, then, fallback](const http_reply& r) {
-              auto& st = self->state;
-              if (r.status != 200 && r.status != 404) {
-                fallback("HTTP " + std::to_string(r.status) + " for "
-                         + req.url);
-                return;
-              }
-              cached_answer a;
-              a.url = req.url;
-              a.provider = mb::provider_name;
-              a.found = true;
-              a.status = r.status;
-              a.body = r.body;
-              a.fetched_at = now_ms();
-              ++st.writes_in_flight;
-              self->request(st.cache, caf::infinite, atom::cache_put_v, a)
-                .then(
-                  [self](atom::ok_atom) {
-                    --self->state.writes_in_flight;
-                    pump(self);
-                  },
-                  [self](const caf::error& err) {
-                    --self->state.writes_in_flight;
-                    self->state.run.note_error("cache write: " + render(err));
-                    pump(self);
-                  });
-              then(mb_answer{true, false, r.status, r.body});
-            },
-            [fallback](const caf::error& err) { fallback(render(err)); });
-      },
-      [then](const caf::error&) { then(mb_answer{}); });
+  mb_fetch(self, self->state.config.gateway, std::move(req), std::move(then),
+           [self] { pump(self); });
 }
 
 void store_decision(self_ptr self, storage::identify_decision d) {
@@ -399,6 +343,8 @@ identify_artists(task_actor::stateful_pointer<identify_artists_state> self,
   auto& st = self->state;
   st.config = std::move(config);
   st.mb = mb::settings_of(st.config.env.cfg);
+  if (auto min = st.config.env.cfg.identify_min_confidence)
+    st.config.decide.min_confidence = *min;
   st.run = task_run{st.config.task};
   response_cache_config cc{st.config.env.db_path, st.config.env.store};
   st.cache = st.config.env.detached
@@ -410,6 +356,10 @@ identify_artists(task_actor::stateful_pointer<identify_artists_state> self,
       auto& st = self->state;
       if (st.run.running())
         return st.run.refusal();
+      // The current gateway (the node may have restarted the provider).
+      if (st.config.env.providers)
+        if (auto p = st.config.env.providers->find(mb::provider_name))
+          st.config.gateway = p->gateway;
       if (!st.mb.enabled || !st.config.gateway) {
         auto r = task_result::skipped(req.task.empty() ? st.config.task
                                                        : req.task,

@@ -19,6 +19,7 @@
 #pragma once
 
 #include "actors/sources/musicbrainz.hpp"
+#include "actors/tasks/identify_fetch.hpp"
 #include "actors/tasks/task_env.hpp"
 #include "actors/tasks/task_run.hpp"
 #include "identify/artist_match.hpp"
@@ -36,7 +37,7 @@ struct identify_artists_config {
   provider_gateway_actor gateway;
   /// How many search candidates (those named like the artist, best first:
   /// identify::candidates_to_browse) get their release groups browsed.
-  size_t browse_candidates = 3;
+  size_t browse_candidates = 5;
   /// Browse pages (100 groups each) at most per candidate.
   int max_browse_pages = 3;
   /// Artists worked on at once (the gateway's limiter spaces the requests).
@@ -47,14 +48,6 @@ struct identify_artists_config {
 /// Whether an unidentified artist checked at `checked_at` after `attempts`
 /// unsuccessful attempts is due again at `now` (1, 7, then 30 days).
 bool recheck_due(int64_t checked_at, int64_t attempts, int64_t now);
-
-/// Where one answer came from.
-struct mb_answer {
-  bool ok = false;    ///< false: no answer at all (unreachable, no cache)
-  bool stale = false; ///< a cached answer past its TTL
-  int32_t status = 0; ///< 200 or 404
-  std::string body;
-};
 
 struct identify_artists_state {
   static inline const char* name = "identify_artists";

@@ -42,3 +42,15 @@ CAF_TEST(the health check free space threshold is a setting) {
   why = refusal(json{{"health", 1}});
   CHECK_MSG(why.find("health") != std::string::npos, why);
 }
+
+CAF_TEST(identify min confidence is strict by default or a number) {
+  CAF_CHECK(!config::from_json(json::object()).identify_min_confidence);
+  auto c = config::from_json(json{{"identify", {{"min_confidence", 0.95}}}});
+  CAF_REQUIRE(c.identify_min_confidence);
+  CAF_CHECK_EQUAL(*c.identify_min_confidence, 0.95);
+  auto strict
+    = config::from_json(json{{"identify", {{"min_confidence", "strict"}}}});
+  CAF_CHECK(!strict.identify_min_confidence);
+  CAF_CHECK(!refusal(json{{"identify", {{"min_confidence", 0.2}}}}).empty());
+  CAF_CHECK(!refusal(json{{"identify", {{"min_margin", 0.2}}}}).empty());
+}

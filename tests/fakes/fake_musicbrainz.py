@@ -5,7 +5,8 @@
   GET /ws/2/artist?query=artist:"NAME"&limit=N&offset=M   artist search (Lucene phrase)
   GET /ws/2/artist/MBID                                   artist lookup (merged ids answer the new id)
   GET /ws/2/release-group?artist=MBID&limit=N&offset=M    release-group browse, paged
-  GET /ws/2/release/MBID                                  release lookup
+  GET /ws/2/release?release-group=MBID                    the group's releases (media with track counts)
+  GET /ws/2/release/MBID                                  release lookup (media, tracks, recordings, ISRCs)
   GET /ws/2/isrc/ISRC                                     recordings of an ISRC
 Control (not rate limited, not logged):
   GET  /_stats      {"requests", "violations", "rejected", "by_kind"}
@@ -26,8 +27,12 @@ Scenario (JSON, all keys optional):
   "artists": [{"id": MBID, "name": "Nirvana", "sort_name": "...", "type": "Group",
                "country": "US", "disambiguation": "...", "aliases": ["..."],
                "score": 100,                 # the search score when the name matches
-               "release_groups": [{"title": "Nevermind", "type": "Album",
-                                   "secondary": [], "date": "1991-09-24"}] | N}],
+               "release_groups": [{"title": "Nevermind", "type": "Album", "id": MBID,
+                                   "secondary": [], "date": "1991-09-24",
+                                   "releases": [{"id": MBID, "status": "Official", "date": "1991",
+                                                 "barcode": "", "tracks": [{"title": "...",
+                                                 "length": 301000, "recording": MBID,
+                                                 "isrcs": ["..."]}]}]}] | N}],
   "merged": {"OLD-MBID": "NEW-MBID"},
   "releases": {"MBID": {"title": "...", "artist": MBID}},
   "isrcs": {"ISRC": [{"id": MBID, "title": "...", "length": 180000}]},
@@ -83,6 +88,9 @@ class State:
         self.lock = threading.Lock()
         self.scenario = scenario
         self.log_path = log_path
+        self.index = None
+        self.artist_index = None
+        self.by_group = {}
         self.reset()
 
     def reset(self):
@@ -96,10 +104,10 @@ class State:
         return self.scenario.get("artists", [])
 
     def artist(self, mbid):
-        for a in self.artists():
-            if a["id"] == mbid:
-                return a
-        return None
+        if self.index is None or self.artist_index is None:
+            group_releases(self)
+            self.artist_index = {a["id"]: a for a in self.artists()}
+        return self.artist_index.get(mbid)
 
     def admit(self, now):
         """Counts the arrival; False when it is one too many in its second."""
@@ -115,6 +123,59 @@ class State:
                     f["count"] = f.get("count", 1) - 1
                 return f
         return None
+
+
+def credit_of(a):
+    return [{"name": a["name"], "joinphrase": "",
+             "artist": {"id": a["id"], "name": a["name"], "sort-name": a.get("sort_name", a["name"]),
+                        "disambiguation": a.get("disambiguation", ""), "type": a.get("type")}}]
+
+
+def group_releases(st):
+    """release id -> (artist, group id, group title, release) over the scenario
+    (built once per scenario: a benchmark's scenario holds thousands)."""
+    if st.index is not None:
+        return st.index
+    out = {}
+    for a in st.artists():
+        groups = a.get("release_groups", [])
+        if isinstance(groups, int):
+            continue
+        for i, g in enumerate(groups):
+            for r in g.get("releases", []):
+                out[r["id"]] = (a, g.get("id", rg_id(a["id"], i)), g["title"], r)
+    st.index = out
+    st.by_group = {}
+    for rid, (a, g, gt, r) in out.items():
+        st.by_group.setdefault(g, []).append(rid)
+    return out
+
+
+def render_release(a, group, group_title, r, with_tracks):
+    x = copy.deepcopy(RELEASE)
+    tracks = r.get("tracks", [])
+    medium = {"position": 1, "format": "CD", "title": "", "track-count": len(tracks),
+              "track-offset": 0}
+    if with_tracks:
+        medium["tracks"] = []
+        for i, t in enumerate(tracks):
+            rec = t.get("recording") or str(uuid.uuid5(uuid.NAMESPACE_URL, f"rec/{r['id']}/{i}"))
+            rec_body = {"id": rec, "title": t["title"], "length": t.get("length"), "video": False,
+                        "disambiguation": "", "artist-credit": credit_of(a)}
+            if "isrcs" in t:
+                rec_body["isrcs"] = t["isrcs"]
+            medium["tracks"].append({
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"track/{r['id']}/{i}")),
+                "position": i + 1, "number": str(i + 1), "title": t["title"],
+                "length": t.get("length"), "artist-credit": credit_of(a), "recording": rec_body})
+    x.update({"id": r["id"], "title": r.get("title", group_title),
+              "status": r.get("status", "Official"), "date": r.get("date", ""),
+              "country": r.get("country", "XW"), "barcode": r.get("barcode", ""),
+              "disambiguation": "", "artist-credit": credit_of(a),
+              "release-group": {"id": group, "title": group_title, "primary-type": "Album",
+                                "secondary-types": [], "disambiguation": ""},
+              "media": [medium]})
+    return x
 
 
 def render_artist(a, score=None):
@@ -174,6 +235,8 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             if self.path == "/_scenario":
                 st.scenario.update(body)
+                st.index = None
+                st.artist_index = None
             elif self.path == "/_reset":
                 st.reset()
             else:
@@ -255,6 +318,15 @@ class Handler(BaseHTTPRequestHandler):
             limit, offset = min(int(q.get("limit", 25)), 100), int(q.get("offset", 0))
             return 200, {"release-group-count": len(groups), "release-group-offset": offset,
                          "release-groups": groups[offset:offset + limit]}, "browse"
+        if parts == ["release"] and "release-group" in q:
+            index = group_releases(st)
+            hits = [render_release(*index[rid], False) for rid in st.by_group.get(q["release-group"], [])]
+            limit, offset = min(int(q.get("limit", 25)), 100), int(q.get("offset", 0))
+            return 200, {"release-count": len(hits), "release-offset": offset,
+                         "releases": hits[offset:offset + limit]}, "browse"
+        if len(parts) == 2 and parts[0] == "release" and parts[1] in group_releases(st):
+            a, g, gt, r = group_releases(st)[parts[1]]
+            return 200, render_release(a, g, gt, r, True), "release"
         if len(parts) == 2 and parts[0] == "release":
             r = st.scenario.get("releases", {}).get(parts[1])
             if not r:

@@ -82,7 +82,7 @@ def test_status_endpoints_have_the_documented_fields():
                 check(t["name"] not in done, f"{t['name']} reported done")
                 check(t["last_status"] != "succeeded", t)
         check(skipped.get("sync_new_releases") == "disabled", skipped)
-        check(skipped.get("identify_albums") in ("dependencies_not_met", "not_implemented"), skipped)
+        check(skipped.get("identify_albums") in ("dependencies_not_met", "provider_unavailable"), skipped)
 
         status, tasks = svc.get("/api/library/tasks")
         check(status == 200 and len(tasks["tasks"]) == len(SPEC_TASKS), tasks)
@@ -224,7 +224,7 @@ def test_run_now_and_settings():
         _, st = svc.get("/api/library/status")
         hc = [t for t in st["tasks"] if t["name"] == "health_check"][0]
         check(hc["last_run"] != before and hc["last_status"] == "succeeded", hc)
-        s, body = svc.post("/api/library/tasks/identify_albums/run")
+        s, body = svc.post("/api/library/tasks/enrich_metadata/run")
         check(s == 409 and body["error"] == "not_implemented", (s, body))
         s, body = svc.post("/api/library/tasks/nope/run")
         check(s == 404, s)

@@ -136,4 +136,96 @@ CAF_TEST(cached answers are stored by url and replaced) {
   CAF_CHECK(!cached_answer_for(db, "http://x/other").found);
 }
 
+CAF_TEST(albums of identified artists come with their tracks) {
+  db.exec("UPDATE artists SET mbid = 'm-nirvana', mbid_source = 'auto'"
+          " WHERE id = 1");
+  db.exec("UPDATE tracks SET album_id = 10, track_number = 3 WHERE id = 20");
+  db.exec("INSERT INTO tracks(id, title, normalized_title, album_id,"
+          " artist_id, track_number) VALUES (21, 'Drain You',"
+          " 'drain you', 10, 1, 1)");
+  auto all = albums_to_identify(db);
+  CAF_REQUIRE_EQUAL(all.size(), 1u); // Debut: its artist has no MBID
+  CAF_CHECK_EQUAL(all[0].title, "Nevermind");
+  CAF_CHECK_EQUAL(all[0].artist_mbid, "m-nirvana");
+  CAF_REQUIRE_EQUAL(all[0].tracks.size(), 2u);
+  CAF_CHECK_EQUAL(all[0].tracks[0].title, "Drain You"); // by number
+  CAF_CHECK_EQUAL(all[0].tracks[1].isrc, "USGF19942501");
+  auto d = decision(10, "identified", "rel-1");
+  d.entity_type = "album";
+  d.secondary_mbid = "rg-1";
+  apply(record_album_decision(d));
+  auto rel = text("SELECT mbid FROM albums WHERE id = 10");
+  auto rg = text("SELECT release_group_mbid FROM albums WHERE id = 10");
+  CAF_CHECK_EQUAL(rel, "rel-1");
+  CAF_CHECK_EQUAL(rg, "rg-1");
+  CAF_CHECK(albums_to_identify(db).empty());
+  // its tracks are now looked at through the release
+  auto tracks = tracks_to_identify_of(db);
+  CAF_REQUIRE_EQUAL(tracks.by_release.size(), 1u);
+  CAF_CHECK_EQUAL(tracks.by_release[0].first, "rel-1");
+  CAF_CHECK_EQUAL(tracks.by_release[0].second.size(), 2u);
+  CAF_CHECK(tracks.by_isrc.empty());
+  auto t = decision(21, "identified", "rec-1");
+  t.entity_type = "track";
+  t.secondary_mbid = "trk-1";
+  apply(record_track_decision(t));
+  auto rec = text("SELECT mbid || ' ' || release_track_mbid || ' ' ||"
+                  " mbid_source FROM tracks WHERE id = 21");
+  CAF_CHECK_EQUAL(rec, "rec-1 trk-1 auto");
+}
+
+CAF_TEST(a user choice sticks and a cleared one stops identification) {
+  db.exec("UPDATE artists SET mbid = 'm-nirvana', mbid_source = 'auto'"
+          " WHERE id = 1");
+  auto u = decision(10, "identified", "rel-user");
+  u.entity_type = "album";
+  u.decided_by = "user";
+  u.source = "user";
+  apply(set_user_mbid(u, true));
+  auto d = decision(10, "identified", "rel-auto");
+  d.entity_type = "album";
+  apply(record_album_decision(d));
+  auto rel = text("SELECT mbid || ' ' || mbid_source || ' ' ||"
+                  " mbid_unverified FROM albums WHERE id = 10");
+  CAF_CHECK_EQUAL(rel, "rel-user user 1");
+  auto m = entity_matches(db, "album", 10);
+  CAF_REQUIRE(m.has_value());
+  CAF_CHECK_EQUAL((*m)["history"][1]["decided_by"], "user");
+  CAF_CHECK_EQUAL((*m)["unverified"], true);
+  auto other = other_with_mbid(db, "album", "rel-user", 11);
+  CAF_REQUIRE(other.has_value());
+  CAF_CHECK_EQUAL(*other, 10);
+  // {"mbid": null}: cleared, never looked at again, listed as stopped
+  auto none = decision(1, "not_found", std::nullopt);
+  none.decided_by = "user";
+  none.source = "user";
+  apply(set_user_mbid(none, false));
+  CAF_CHECK(!mbid_of(1).has_value());
+  for (const auto& a : artists_to_identify(db))
+    CAF_CHECK_NOT_EQUAL(a.id, 1);
+  auto list = unidentified(db, "artist", 50, 0);
+  CAF_CHECK_EQUAL(list["total"], 2); // Nirvana, Björk (Tagged has one)
+  CAF_CHECK_EQUAL(list["items"][0]["stopped"], true);
+  CAF_CHECK_EQUAL(list["items"][0]["outcome"], "not_found");
+  auto page = unidentified(db, "artist", 1, 1);
+  CAF_CHECK_EQUAL(page["items"].size(), 1u);
+  CAF_CHECK_EQUAL(page["items"][0]["name"], "Björk");
+}
+
+CAF_TEST(a cached lookup tells whether an MBID exists) {
+  cached_answer a;
+  a.url = "http://x/ws/2/release/abc?inc=recordings&fmt=json";
+  a.provider = "musicbrainz";
+  a.status = 404;
+  a.body = "{}";
+  a.fetched_at = 5;
+  apply(put_cached_answer(a));
+  auto hit = cached_mb_lookup(db, "album", "abc");
+  CAF_REQUIRE(hit.has_value());
+  CAF_CHECK_EQUAL(hit->status, 404);
+  CAF_CHECK(!cached_mb_lookup(db, "album", "ab").has_value());
+  CAF_CHECK(!cached_mb_lookup(db, "artist", "abc").has_value());
+  CAF_CHECK(!cached_mb_lookup(db, "track", "abc").has_value());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
