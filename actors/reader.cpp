@@ -1,5 +1,6 @@
 #include "actors/reader.hpp"
 
+#include "actors/inspect.hpp"
 #include "http/api/actions.hpp"
 #include "http/api/identify.hpp"
 #include "http/api/library.hpp"
@@ -11,6 +12,8 @@
 #include "storage/queries/providers.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -62,6 +65,19 @@ http::reader_router default_reader_routes() {
   http::add_action_routes(r);
   return r;
 }
+
+namespace {
+
+actor_summary summary_of(reader_actor::stateful_pointer<reader_state> self) {
+  const auto& st = self->state;
+  nlohmann::json details{{"database", static_cast<bool>(st.db)},
+                         {"db_path", st.config.db_path.string()}};
+  return inspection::summarize(
+    self, "reader",
+    st.db ? "read-only connection open" : "no database connection", details);
+}
+
+} // namespace
 
 reader_actor::behavior_type
 reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
@@ -122,6 +138,7 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
         return failed;
       }
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

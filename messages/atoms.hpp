@@ -5,6 +5,7 @@
 
 #include "messages/cloud.hpp"
 #include "messages/identify.hpp"
+#include "messages/inspect.hpp"
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
@@ -109,6 +110,10 @@ CAF_ADD_ATOM(discotheque, discotheque::atom, id_load, "id_load")
 CAF_ADD_TYPE_ID(discotheque, (discotheque::cached_answer))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_to_identify))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::artist_to_identify>) )
+
+// the inspect protocol (messages/inspect.hpp)
+CAF_ADD_ATOM(discotheque, discotheque::atom, inspect_atom, "inspect")
+CAF_ADD_TYPE_ID(discotheque, (discotheque::actor_summary))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

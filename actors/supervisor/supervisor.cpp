@@ -1,5 +1,6 @@
 #include "actors/supervisor/supervisor.hpp"
 
+#include "actors/inspect.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/settings.hpp"
 #include "storage/writes/task_runs.hpp"
@@ -8,6 +9,8 @@
 
 #include <caf/sec.hpp>
 #include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -475,6 +478,39 @@ void init_tasks(self_ptr self) {
 
 } // namespace
 
+namespace {
+
+/// The running set and each task's handler, for (inspect).
+actor_summary summary_of(self_ptr self) {
+  const auto& st = self->state;
+  auto running = nlohmann::json::array();
+  auto tasks = nlohmann::json::object();
+  std::string names;
+  for (const auto& rt : st.tasks) {
+    if (rt.running) {
+      running.push_back({{"task", rt.def->name},
+                         {"run_id", rt.run_id},
+                         {"since", rt.running_since},
+                         {"trigger", rt.trigger}});
+      names += (names.empty() ? "" : ", ") + rt.def->name;
+    }
+    tasks[rt.def->name] = {{"running", rt.running},
+                           {"handler", static_cast<bool>(rt.handler)},
+                           {"restarts", rt.restarts},
+                           {"last_crash", rt.last_crash}};
+  }
+  nlohmann::json details{
+    {"running", running},         {"cycle_running", st.cycle_running},
+    {"run_sets", st.runs.size()}, {"next_tick_at", st.next_tick_at},
+    {"version", st.version},      {"tasks", tasks}};
+  auto line = std::to_string(running.size()) + " running"
+              + (names.empty() ? "" : " (" + names + ")")
+              + (st.cycle_running ? ", a cycle runs" : "");
+  return inspection::summarize(self, "supervisor", line, details);
+}
+
+} // namespace
+
 supervisor_actor::behavior_type
 supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
            supervisor_config cfg) {
@@ -513,6 +549,7 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       return on_settings(self, name, patch);
     },
     [self](atom::tick_atom) { on_tick(self); },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

@@ -77,6 +77,7 @@ supervisor_actor::behavior_type stand_in_supervisor(supervisor_actor::pointer,
       return health_task();
     },
     [](atom::tick_atom) {},
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 
@@ -97,6 +98,7 @@ reader_actor::behavior_type stand_in_reader(reader_actor::pointer,
       snap.taken_at = 1767225600000; // 2026-01-01T00:00:00Z
       return snap;
     },
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 
