@@ -67,7 +67,8 @@ CAF_TEST(a counted actor reports what it handled and its last message) {
   CAF_CHECK_EQUAL(first.last_message, "");
   CAF_CHECK(first.started_at > 0);
   CAF_CHECK_EQUAL(first.summary, "10 ticks");
-  CAF_CHECK_EQUAL(nlohmann::json::parse(first.details)["ticks"], 10);
+  auto details = nlohmann::json::parse(first.details);
+  CAF_CHECK_EQUAL(details["ticks"], 10);
   caf::anon_send(p, atom::tick_atom_v);
   caf::anon_send(p, atom::tick_atom_v);
   sched.run();

@@ -175,11 +175,13 @@ CAF_TEST(one actor comes with its details; an unknown one is a 404) {
   auto mute_r = call("/api/system/actors/mute");
   CAF_REQUIRE(mute_r.has_value());
   CAF_CHECK_EQUAL(mute_r->status, 200);
-  CAF_CHECK_EQUAL(json::parse(mute_r->body)["answered"], false);
+  auto mute_body = json::parse(mute_r->body);
+  CAF_CHECK_EQUAL(mute_body["answered"], false);
   auto none = call("/api/system/actors/nobody");
   CAF_REQUIRE(none.has_value());
   CAF_CHECK_EQUAL(none->status, 404);
-  CAF_CHECK_EQUAL(json::parse(none->body)["error"], "not_found");
+  auto none_body = json::parse(none->body);
+  CAF_CHECK_EQUAL(none_body["error"], "not_found");
 }
 
 CAF_TEST(the actors endpoints need the key) {
