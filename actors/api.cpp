@@ -1,15 +1,20 @@
 #include "actors/api.hpp"
 
+#include "actors/inspect.hpp"
+
 #include "http/api/route.hpp"
 #include "http/api/router.hpp"
 #include "http/api/settings.hpp"
 #include "http/api/status.hpp"
+#include "http/api/system.hpp"
 #include "http/api/tasks.hpp"
 #include "messages/error.hpp"
 #include "support/log.hpp"
 #include "support/redact.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -40,8 +45,23 @@ void refresh_snapshot(self_ptr self) {
       });
 }
 
+/// Its snapshot and status cache, for (inspect).
+actor_summary summary_of(self_ptr self) {
+  const auto& ctx = self->state.ctx;
+  nlohmann::json details{
+    {"has_snapshot", ctx.snapshot.has_value()},
+    {"snapshot_version", ctx.snapshot_version},
+    {"snapshot_interval_ms", self->state.snapshot_interval.count()},
+    {"timeout_ms", ctx.timeout.count()},
+    {"status_cache_supervisor_version", ctx.status_cache.supervisor_version},
+  };
+  auto line = "snapshot " + std::to_string(ctx.snapshot_version)
+              + (ctx.snapshot ? "" : " (none yet)");
+  return inspection::summarize(self, "api", line, details);
+}
+
 /// The api actor's own endpoints (http/api/status.cpp, tasks.cpp,
-/// settings.cpp);
+/// settings.cpp, system.cpp);
 /// everything else under /api/library is the reader's.
 const http::router<http::api_handler>& api_routes() {
   static const auto table = [] {
@@ -54,6 +74,8 @@ const http::router<http::api_handler>& api_routes() {
     r.add("POST", "/api/library/cycle", http::start_cycle);
     r.add("GET", "/api/settings", http::get_settings);
     r.add("PUT", "/api/settings", http::put_settings);
+    r.add("GET", "/api/system/actors", http::get_actors);
+    r.add("GET", "/api/system/actors/{name}", http::get_actor);
     return r;
   }();
   return table;
@@ -94,6 +116,7 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
   st.ctx.reader = std::move(config.reader);
   st.ctx.timeout = config.timeout;
   st.ctx.started_at = config.started_at;
+  st.ctx.directory = std::move(config.directory);
   st.log = log::get("api");
   refresh_snapshot(self);
   self->delayed_send(self, st.snapshot_interval, atom::tick_atom_v);
@@ -127,6 +150,7 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
       self->delayed_send(self, self->state.snapshot_interval,
                          atom::tick_atom_v);
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

@@ -25,6 +25,8 @@ struct api_config {
   std::string api_key;
   /// When the service started (epoch ms), for uptime.
   int64_t started_at = 0;
+  /// The named live actors that GET /api/system/actors lists (may be null).
+  std::shared_ptr<inspection::directory> directory;
   /// How long the API waits for another actor before answering 504.
   std::chrono::milliseconds timeout{5000};
   /// How often the cached library snapshot (totals, providers) is renewed.

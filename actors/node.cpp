@@ -1,11 +1,15 @@
 #include "actors/node.hpp"
 
+#include "actors/inspect.hpp"
+
 #include "messages/error.hpp"
 #include "support/log.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -107,6 +111,33 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
   }
 }
 
+/// Every supervised component, running or not, for (inspect).
+actor_summary summary_of(self_ptr self) {
+  auto components = nlohmann::json::array();
+  size_t running = 0;
+  int64_t restarts = 0;
+  for (const auto& e : self->state.entries) {
+    auto up = static_cast<bool>(e.component.handle);
+    running += up ? 1 : 0;
+    restarts += e.restarts;
+    components.push_back({{"name", e.component.name},
+                          {"running", up},
+                          {"restartable", e.component.restartable()},
+                          {"members", e.component.members.size()},
+                          {"restarts", e.restarts}});
+  }
+  nlohmann::json details{{"components", components},
+                         {"fatal", self->state.fatal},
+                         {"max_restarts", self->state.max_restarts},
+                         {"restart_window_s",
+                          self->state.restart_window.count()}};
+  auto line = std::to_string(running) + " of "
+              + std::to_string(self->state.entries.size())
+              + " components running, " + std::to_string(restarts)
+              + " restarts";
+  return inspection::summarize(self, "node", line, details);
+}
+
 } // namespace
 
 node_actor::behavior_type node(node_actor::stateful_pointer<node_state> self,
@@ -145,6 +176,7 @@ node_actor::behavior_type node(node_actor::stateful_pointer<node_state> self,
           e.component.name, static_cast<bool>(e.component.handle), e.restarts});
       return result;
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

@@ -1,5 +1,6 @@
 #include "actors/reader.hpp"
 
+#include "actors/inspect.hpp"
 #include "http/api/actions.hpp"
 #include "http/api/identify.hpp"
 #include "http/api/library.hpp"
@@ -12,6 +13,8 @@
 #include "storage/queries/settings.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -83,6 +86,15 @@ R guarded(reader_actor::stateful_pointer<reader_state> self, Read read) {
   }
 }
 
+actor_summary summary_of(reader_actor::stateful_pointer<reader_state> self) {
+  const auto& st = self->state;
+  nlohmann::json details{{"database", static_cast<bool>(st.db)},
+                         {"db_path", st.config.db_path.string()}};
+  return inspection::summarize(
+    self, "reader",
+    st.db ? "read-only connection open" : "no database connection", details);
+}
+
 } // namespace
 
 reader_actor::behavior_type
@@ -138,6 +150,7 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
     [self](atom::settings) {
       return guarded<settings_snapshot>(self, storage::read_settings);
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

@@ -1,5 +1,6 @@
 #include "actors/store.hpp"
 
+#include "actors/inspect.hpp"
 #include "messages/error.hpp"
 #include "storage/migrations.hpp"
 #include "support/log.hpp"
@@ -8,6 +9,10 @@
 #include <caf/exit_reason.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
 #include <thread>
 
 namespace discotheque {
@@ -88,6 +93,7 @@ void store_state::commit_batch() {
   if (batch.empty())
     return;
   bool committed = false;
+  auto started = std::chrono::steady_clock::now();
   for (int attempt = 0; attempt <= config.max_retries; ++attempt) {
     if (attempt > 0) {
       ++stats.retries;
@@ -98,6 +104,12 @@ void store_state::commit_batch() {
     if ((committed = try_commit()))
       break;
   }
+  last_batch = batch.size();
+  last_commit_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+  max_commit_us = std::max(max_commit_us, last_commit_us);
+  total_commit_us += last_commit_us;
   if (committed) {
     ++stats.transactions;
     if (stats.degraded) {
@@ -125,6 +137,38 @@ void store_state::commit_batch() {
   }
   batch.clear();
 }
+
+namespace {
+
+actor_summary summary_of(store_actor::stateful_pointer<store_state> self) {
+  const auto& st = self->state;
+  const auto& s = st.stats;
+  auto per_tx = s.transactions > 0 ? double(s.writes) / s.transactions : 0.0;
+  auto avg_us = s.transactions > 0 ? st.total_commit_us / s.transactions : 0;
+  nlohmann::json details{
+    {"transactions", s.transactions},
+    {"writes", s.writes},
+    {"failed_writes", s.failed_writes},
+    {"retries", s.retries},
+    {"busy_errors", s.busy_errors},
+    {"degraded", s.degraded},
+    {"last_error", s.last_error},
+    {"writes_per_transaction", per_tx},
+    {"batch_pending", st.batch.size()},
+    {"last_batch", st.last_batch},
+    {"last_commit_us", st.last_commit_us},
+    {"max_commit_us", st.max_commit_us},
+    {"avg_commit_us", avg_us},
+    {"db_path", st.config.db_path.string()},
+  };
+  auto line = std::to_string(s.transactions) + " transactions, "
+              + std::to_string(s.writes) + " writes, last commit "
+              + std::to_string(st.last_commit_us) + " us"
+              + (s.degraded ? ", degraded" : "");
+  return inspection::summarize(self, "store", line, details);
+}
+
+} // namespace
 
 store_actor::behavior_type
 store(store_actor::stateful_pointer<store_state> self, store_config config) {
@@ -173,6 +217,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config config) {
     },
     [self](atom::flush_atom) { self->state.commit_batch(); },
     [self](atom::stats) { return self->state.stats; },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

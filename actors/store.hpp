@@ -50,6 +50,11 @@ struct store_state {
   std::vector<pending> batch;
   bool flush_scheduled = false;
   store_stats stats;
+  /// For inspection: the last transaction's requests and time to commit.
+  size_t last_batch = 0;
+  int64_t last_commit_us = 0;
+  int64_t max_commit_us = 0;
+  int64_t total_commit_us = 0;
   std::shared_ptr<spdlog::logger> log;
 
   /// Runs the collected batch in one transaction and answers every request.

@@ -3,6 +3,7 @@
 #include "actors/api.hpp"
 #include "actors/dedup/dedup_store.hpp"
 #include "actors/gateway/provider_hub.hpp"
+#include "actors/inspect.hpp"
 #include "actors/node.hpp"
 #include "actors/reader.hpp"
 #include "actors/registry.hpp"
@@ -118,6 +119,9 @@ struct core {
   supervisor_actor supervisor;
   /// The provider actors (the tasks hold it too, read-only).
   std::shared_ptr<provider_hub> providers;
+  /// The named live actors (GET /api/system/actors).
+  std::shared_ptr<inspection::directory> actors
+    = std::make_shared<inspection::directory>();
 
   void stop(caf::scoped_actor& self) {
     stop_and_wait(self, supervisor);
@@ -127,13 +131,28 @@ struct core {
   }
 };
 
+/// Lists a provider's inspectable actors under "<kind>.<provider>" (a
+/// respawn lists the new ones under the same names).
+void list_provider(inspection::directory& dir, const provider_actors& p) {
+  auto strong = [](const auto& h) {
+    return caf::actor_cast<caf::strong_actor_ptr>(h);
+  };
+  const auto& name = p.descriptor->name;
+  dir.add("gateway." + name, "gateway", strong(p.gateway));
+  dir.add("breaker." + name, "circuit_breaker", strong(p.breaker));
+  dir.add("limiter." + name, "rate_limiter", strong(p.limiter));
+  dir.add("tokens." + name, "token_refresher", strong(p.tokens));
+}
+
 /// Starts the core; prints one line and returns nullopt on failure.
 std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
                                const config& cfg, bool timer) {
   core c;
   store_config store_cfg;
   store_cfg.db_path = cfg.db_path();
-  c.store = sys.spawn<caf::detached>(store, store_cfg);
+  c.store = sys.spawn<caf::detached>(inspection::counting(store), store_cfg);
+  c.actors->add("store", "store",
+                caf::actor_cast<caf::strong_actor_ptr>(c.store));
   // The store opens and migrates the database before it answers anything.
   std::string error;
   self->request(c.store, std::chrono::seconds(60), atom::stats_v)
@@ -162,8 +181,11 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
     return std::nullopt;
   }
   // The dedup store loads its indexes from the database (blocking): detached.
-  c.dedup = sys.spawn<caf::detached>(
-    dedup_store, dedup_config{cfg.db_path(), c.store, provider_names()});
+  c.dedup = sys.spawn<caf::detached>(inspection::counting(dedup_store),
+                                     dedup_config{cfg.db_path(), c.store,
+                                                  provider_names()});
+  c.actors->add("dedup_store", "dedup_store",
+                caf::actor_cast<caf::strong_actor_ptr>(c.dedup));
   task_env env;
   env.cfg = cfg;
   env.db_path = cfg.db_path();
@@ -173,7 +195,20 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   // Reads the providers' persisted state here, before any actor needs it.
   c.providers = provider_hub::start(sys, env);
   env.providers = c.providers;
-  auto registry = task_registry::make(default_tasks(env));
+  for (const auto& p : c.providers->all())
+    list_provider(*c.actors, p);
+  // Each task's handler is listed as "task.<name>" from its (re)spawn on.
+  auto defs = default_tasks(env);
+  for (auto& def : defs)
+    if (def.spawn)
+      def.spawn = [inner = def.spawn, dir = c.actors,
+                   name = def.name](caf::actor_system& s) {
+        auto hdl = inner(s);
+        dir->add("task." + name, "task",
+                 caf::actor_cast<caf::strong_actor_ptr>(hdl));
+        return hdl;
+      };
+  auto registry = task_registry::make(std::move(defs));
   if (!registry) {
     std::cerr << "discotheque: " << render(registry.error()) << '\n';
     stop_and_wait(self, c.store);
@@ -183,7 +218,10 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   sup_cfg.store = c.store;
   sup_cfg.check_interval = std::chrono::seconds(cfg.scheduler_check_interval_s);
   sup_cfg.start_timer = timer;
-  c.supervisor = sys.spawn(supervisor, std::move(sup_cfg));
+  c.supervisor = sys.spawn(inspection::counting(supervisor),
+                           std::move(sup_cfg));
+  c.actors->add("supervisor", "supervisor",
+                caf::actor_cast<caf::strong_actor_ptr>(c.supervisor));
   return c;
 }
 
@@ -318,13 +356,18 @@ int serve(const config& cfg) {
   rcfg.store = c->store;
   rcfg.providers = cfg.providers;
   rcfg.routes = default_reader_routes();
-  auto reader_hdl = sys.spawn<caf::detached>(reader, rcfg);
+  auto reader_hdl = sys.spawn<caf::detached>(inspection::counting(reader),
+                                             rcfg);
+  c->actors->add("reader", "reader",
+                 caf::actor_cast<caf::strong_actor_ptr>(reader_hdl));
   api_config acfg;
   acfg.supervisor = c->supervisor;
   acfg.reader = reader_hdl;
   acfg.api_key = key;
   acfg.started_at = now_ms();
-  api_hdl = sys.spawn(api, acfg);
+  acfg.directory = c->actors;
+  api_hdl = sys.spawn(inspection::counting(api), acfg);
+  c->actors->add("api", "api", caf::actor_cast<caf::strong_actor_ptr>(api_hdl));
   // The node supervises the infrastructure: a reader that dies is replaced
   // (and the api told); the store, the dedup store or the api dying ends the
   // service in order with a non-zero exit code, rather than running on
@@ -342,10 +385,12 @@ int serve(const config& cfg) {
      strong(reader_hdl),
      [&sys, rcfg] {
        return caf::actor_cast<caf::strong_actor_ptr>(
-         sys.spawn<caf::detached>(reader, rcfg));
+         sys.spawn<caf::detached>(inspection::counting(reader), rcfg));
      },
-     [&reader_hdl, api = api_hdl](const caf::strong_actor_ptr& h) {
+     [&reader_hdl, api = api_hdl,
+      dir = c->actors](const caf::strong_actor_ptr& h) {
        reader_hdl = caf::actor_cast<reader_actor>(h);
+       dir->add("reader", "reader", h);
        caf::anon_send(api, atom::put_atom_v, reader_hdl);
      },
      {},
@@ -361,9 +406,13 @@ int serve(const config& cfg) {
     pc.name = "provider " + p.descriptor->name;
     pc.handle = actors.front();
     pc.members.assign(actors.begin() + 1, actors.end());
-    pc.restart_group = [hub = c->providers, name = p.descriptor->name] {
+    pc.restart_group = [hub = c->providers, name = p.descriptor->name,
+                        dir = c->actors] {
       auto fresh = hub->respawn(name);
-      return fresh ? actors_of(*fresh) : std::vector<caf::strong_actor_ptr>{};
+      if (!fresh)
+        return std::vector<caf::strong_actor_ptr>{};
+      list_provider(*dir, *fresh);
+      return actors_of(*fresh);
     };
     ncfg.components.push_back(std::move(pc));
   }
@@ -372,7 +421,10 @@ int serve(const config& cfg) {
     ::kill(::getpid(), SIGTERM); // wakes the main thread's sigwait
   };
   // Detached: restarting a provider reads its persisted state.
-  auto node_hdl = sys.spawn<caf::detached>(node, std::move(ncfg));
+  auto node_hdl = sys.spawn<caf::detached>(inspection::counting(node),
+                                           std::move(ncfg));
+  c->actors->add("node", "node",
+                 caf::actor_cast<caf::strong_actor_ptr>(node_hdl));
   inject_failpoint(sys, c->store);
   auto shutdown = [&] {
     stop_and_wait(self, node_hdl); // first: what follows is no failure

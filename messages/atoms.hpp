@@ -5,6 +5,7 @@
 
 #include "messages/cloud.hpp"
 #include "messages/identify.hpp"
+#include "messages/inspect.hpp"
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
@@ -121,6 +122,10 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::playlist_setting))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::settings_snapshot))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::task_settings_entry))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::settings_change))
+
+// the inspect protocol (messages/inspect.hpp)
+CAF_ADD_ATOM(discotheque, discotheque::atom, inspect_atom, "inspect")
+CAF_ADD_TYPE_ID(discotheque, (discotheque::actor_summary))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

@@ -26,6 +26,7 @@
 #include "http/exchange.hpp"
 #include "messages/atoms.hpp"
 #include "messages/cloud.hpp"
+#include "messages/inspect.hpp"
 #include "messages/settings.hpp"
 #include "messages/status.hpp"
 #include "messages/tasks.hpp"
@@ -41,6 +42,14 @@
 #include <vector>
 
 namespace discotheque {
+
+// --- the shared inspect protocol ---
+
+/// What every long-lived actor answers (extended into its interface):
+/// `(inspect) -> actor_summary`, its counters and its state (see
+/// messages/inspect.hpp, actors/inspect.hpp; GET /api/system/actors).
+using inspectable_actor
+  = caf::typed_actor<caf::replies_to<atom::inspect_atom>::with<actor_summary>>;
 
 // --- timer and tasks ---
 
@@ -83,7 +92,7 @@ using supervisor_actor = caf::typed_actor<
   caf::replies_to<atom::put_atom, std::string,
                   task_settings_patch>::with<task_status>,
   caf::replies_to<atom::put_atom, settings_change>::with<supervisor_status>,
-  caf::reacts_to<atom::tick_atom>>;
+  caf::reacts_to<atom::tick_atom>>::extend_with<inspectable_actor>;
 
 /// The TASK actor interface: one actor per task of SPEC §2 (scan_local_library,
 /// sync_spotify_likes, identify_artists ...). The supervisor sends `run` when
@@ -141,12 +150,12 @@ using source_actor = caf::typed_actor<
 ///   `provider_unavailable` (breaker open, blocked, not authenticated) or
 ///   `bad_response` (still failing after the last retry).
 /// - `(status) -> provider_status`.
-using provider_gateway_actor
-  = caf::typed_actor<caf::replies_to<atom::pfetch, http_call>::with<http_reply>,
-                     caf::replies_to<atom::status>::with<provider_status>,
-                     // internal: a backoff elapsed, try call `id` again (sent
-                     // to itself)
-                     caf::reacts_to<atom::gw_retry, uint64_t>>;
+using provider_gateway_actor = caf::typed_actor<
+  caf::replies_to<atom::pfetch, http_call>::with<http_reply>,
+  caf::replies_to<atom::status>::with<provider_status>,
+  // internal: a backoff elapsed, try call `id` again (sent
+  // to itself)
+  caf::reacts_to<atom::gw_retry, uint64_t>>::extend_with<inspectable_actor>;
 
 /// The RATE LIMITER actor interface: one per provider, shared by every task
 /// that talks to that provider. Grants are spaced by at least 1/rate since
@@ -154,10 +163,10 @@ using provider_gateway_actor
 ///
 /// - `(rl_permit) -> int64_t`: answers when the caller may start its request;
 ///   the answer is how many milliseconds the caller waited.
-using rate_limiter_actor
-  = caf::typed_actor<caf::replies_to<atom::rl_permit>::with<int64_t>,
-                     // internal: a delayed grant is due (sent to itself)
-                     caf::reacts_to<atom::rl_grant, uint64_t>>;
+using rate_limiter_actor = caf::typed_actor<
+  caf::replies_to<atom::rl_permit>::with<int64_t>,
+  // internal: a delayed grant is due (sent to itself)
+  caf::reacts_to<atom::rl_grant, uint64_t>>::extend_with<inspectable_actor>;
 
 /// The CIRCUIT BREAKER actor interface: one per provider. Opens after N
 /// consecutive failures, stays open for a configurable time, then lets one
@@ -171,7 +180,8 @@ using circuit_breaker_actor
   = caf::typed_actor<caf::replies_to<atom::cb_allow>::with<bool>,
                      caf::reacts_to<atom::cb_ok>,
                      caf::reacts_to<atom::cb_fail, std::string>,
-                     caf::replies_to<atom::status>::with<provider_status>>;
+                     caf::replies_to<atom::status>::with<provider_status>>::
+    extend_with<inspectable_actor>;
 
 /// The TOKEN REFRESHER actor interface: one per OAuth provider, separate from
 /// the library tasks. Keeps the access token fresh (refreshes before expiry)
@@ -189,7 +199,7 @@ using token_refresher_actor = caf::typed_actor<
   // internal: refresh ahead of expiry (sent to itself)
   caf::reacts_to<atom::tok_tick>,
   // internal: the next attempt of a refresh after a backoff
-  caf::reacts_to<atom::tok_retry>>;
+  caf::reacts_to<atom::tok_retry>>::extend_with<inspectable_actor>;
 
 /// The HTTP CLIENT actor interface: one libcurl easy handle (keep-alive),
 /// spawned detached because every call blocks.
@@ -209,7 +219,8 @@ using http_client_actor = caf::typed_actor<
 /// - `(cache_put, cached_answer) -> ok`: stores it; answers once committed.
 using response_cache_actor = caf::typed_actor<
   caf::replies_to<atom::cache_get, std::string>::with<cached_answer>,
-  caf::replies_to<atom::cache_put, cached_answer>::with<atom::ok_atom>>;
+  caf::replies_to<atom::cache_put, cached_answer>::with<atom::ok_atom>>::
+  extend_with<inspectable_actor>;
 
 // --- writing the library ---
 
@@ -228,7 +239,7 @@ using response_cache_actor = caf::typed_actor<
 using dedup_store_actor = caf::typed_actor<
   caf::replies_to<atom::merge, ingest_batch>::with<ingest_result>,
   caf::replies_to<atom::reconcile, std::string, std::string,
-                  int64_t>::with<int64_t>>;
+                  int64_t>::with<int64_t>>::extend_with<inspectable_actor>;
 
 /// The STORE actor interface: the only writer of the SQLite database.
 ///
@@ -243,7 +254,7 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::write, write_request>::with<write_ack>,
   caf::replies_to<atom::stats>::with<store_stats>,
   // internal: commits the batch collected so far (sent to itself)
-  caf::reacts_to<atom::flush_atom>>;
+  caf::reacts_to<atom::flush_atom>>::extend_with<inspectable_actor>;
 
 // --- the edge ---
 
@@ -260,17 +271,19 @@ using store_actor = caf::typed_actor<
 using reader_actor
   = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
                      caf::replies_to<atom::status>::with<library_snapshot>,
-                     caf::replies_to<atom::settings>::with<settings_snapshot>>;
+                     caf::replies_to<atom::settings>::with<settings_snapshot>>::
+    extend_with<inspectable_actor>;
 
 /// The API actor interface: receives parsed HTTP requests from the server's
 /// io threads, asks the other actors, and answers through the responder. It
 /// never blocks; slow answers come from requests with timeouts.
 ///
 /// - `(put, reader)`: the node restarted the reader; use this one from now.
-using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
-                                   caf::reacts_to<atom::put_atom, reader_actor>,
-                                   // internal: refreshes the cached snapshot
-                                   caf::reacts_to<atom::tick_atom>>;
+using api_actor = caf::typed_actor<
+  caf::reacts_to<atom::http, http_exchange>,
+  caf::reacts_to<atom::put_atom, reader_actor>,
+  // internal: refreshes the cached snapshot
+  caf::reacts_to<atom::tick_atom>>::extend_with<inspectable_actor>;
 
 // --- supervision ---
 
@@ -280,8 +293,8 @@ using api_actor = caf::typed_actor<caf::reacts_to<atom::http, http_exchange>,
 ///
 /// - `(status) -> [node_health]`: every supervised actor, running or not,
 ///   and how often it was restarted.
-using node_actor = caf::typed_actor<
-  caf::replies_to<atom::status>::with<std::vector<node_health>>>;
+using node_actor = caf::typed_actor<caf::replies_to<atom::status>::with<
+  std::vector<node_health>>>::extend_with<inspectable_actor>;
 
 } // namespace discotheque
 

@@ -2,6 +2,7 @@
 
 #include "actors/dedup/merge.hpp"
 #include "actors/dedup/reconcile.hpp"
+#include "actors/inspect.hpp"
 #include "messages/error.hpp"
 #include "storage/database.hpp"
 #include "storage/queries/dedup.hpp"
@@ -9,6 +10,8 @@
 
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -55,6 +58,50 @@ void dedup_state::resettle() {
   });
   changes_seen = last;
 }
+
+namespace {
+
+/// The indexes' sizes, for (inspect).
+actor_summary summary_of(self_ptr self) {
+  const auto& st = self->state;
+  nlohmann::json details{{"warmed", st.warmed},
+                         {"writes_in_flight", st.writes_in_flight},
+                         {"changes_seen", st.changes_seen}};
+  std::string line = st.warmed ? "warm" : "not warmed yet";
+  if (st.index) {
+    const auto& ix = *st.index;
+    nlohmann::json sizes{
+      {"artists", ix.artists.size()},
+      {"albums", ix.albums.size()},
+      {"tracks", ix.tracks.size()},
+      {"artist_by_mbid", ix.artist_by_mbid.size()},
+      {"artist_by_spelling", ix.artist_by_spelling.size()},
+      {"album_by_mbid", ix.album_by_mbid.size()},
+      {"album_by_name", ix.album_by_name.size()},
+      {"track_by_mbid", ix.track_by_mbid.size()},
+      {"track_by_isrc", ix.track_by_isrc.size()},
+      {"track_by_path", ix.track_by_path.size()},
+      {"track_by_name", ix.track_by_name.size()},
+    };
+    for (size_t i = 0; i < ix.providers().size(); ++i) {
+      const auto& p = ix.providers()[i];
+      if (i < ix.artist_by_provider.size())
+        sizes["artist_by_" + p] = ix.artist_by_provider[i].size();
+      if (i < ix.album_by_provider.size())
+        sizes["album_by_" + p] = ix.album_by_provider[i].size();
+      if (i < ix.track_by_provider.size())
+        sizes["track_by_" + p] = ix.track_by_provider[i].size();
+    }
+    details["indexes"] = sizes;
+    line += ", " + std::to_string(ix.artists.size()) + " artists, "
+            + std::to_string(ix.albums.size()) + " albums, "
+            + std::to_string(ix.tracks.size()) + " tracks";
+  }
+  line += ", " + std::to_string(st.writes_in_flight) + " writes in flight";
+  return inspection::summarize(self, "dedup_store", line, details);
+}
+
+} // namespace
 
 dedup_store_actor::behavior_type
 dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
@@ -146,6 +193,7 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
           });
       return rp;
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

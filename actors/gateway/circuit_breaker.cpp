@@ -1,10 +1,13 @@
 #include "actors/gateway/circuit_breaker.hpp"
 
+#include "actors/inspect.hpp"
 #include "storage/writes/provider_state.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -24,6 +27,33 @@ void circuit_breaker_state::prune() {
     errors.pop_front();
   status.errors_24h = static_cast<int64_t>(errors.size());
 }
+
+namespace {
+
+actor_summary summary_of(
+  circuit_breaker_actor::stateful_pointer<circuit_breaker_state> self) {
+  auto& st = self->state;
+  st.prune();
+  const auto& s = st.status;
+  nlohmann::json details{
+    {"provider", st.config.provider},
+    {"state", s.breaker_state},
+    {"consecutive_failures", s.consecutive_failures},
+    {"failure_threshold", st.config.failure_threshold},
+    {"open_for_ms", st.config.open_for.count()},
+    {"opened_at", s.opened_at},
+    {"last_success_at", s.last_success_at},
+    {"errors_24h", s.errors_24h},
+    {"trial_in_flight", st.trial_in_flight},
+    {"last_error", s.last_error},
+  };
+  auto line = st.config.provider + ": " + s.breaker_state + ", "
+              + std::to_string(s.consecutive_failures)
+              + " consecutive failures";
+  return inspection::summarize(self, "circuit_breaker", line, details);
+}
+
+} // namespace
 
 circuit_breaker_actor::behavior_type circuit_breaker(
   circuit_breaker_actor::stateful_pointer<circuit_breaker_state> self,
@@ -126,6 +156,7 @@ circuit_breaker_actor::behavior_type circuit_breaker(
         s.breaker_state = "half_open"; // the next call is the trial
       return s;
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

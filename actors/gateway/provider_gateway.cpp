@@ -1,5 +1,6 @@
 #include "actors/gateway/provider_gateway.hpp"
 
+#include "actors/inspect.hpp"
 #include "http/client/client.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/provider_state.hpp"
@@ -8,6 +9,10 @@
 #include "support/time.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace discotheque {
 
@@ -364,6 +369,52 @@ void attempt(self_ptr self, uint64_t id) {
 
 } // namespace
 
+namespace {
+
+/// Its calls and pauses, with its breaker's state (asked), for (inspect).
+caf::result<actor_summary> summary_of(
+  provider_gateway_actor::stateful_pointer<provider_gateway_state> self) {
+  const auto& st = self->state;
+  auto busy = std::count(st.busy.begin(), st.busy.end(), true);
+  auto now = self->clock().now();
+  auto paused_ms = st.paused_until > now
+                     ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                         st.paused_until - now)
+                         .count()
+                     : 0;
+  nlohmann::json details{
+    {"provider", st.config.provider},
+    {"enabled", st.config.enabled},
+    {"requests", st.requests},
+    {"calls_in_flight", st.calls.size()},
+    {"waiting_for_client", st.waiting_for_client.size()},
+    {"clients", st.busy.size()},
+    {"clients_busy", busy},
+    {"blocked_until", st.blocked_until > st.now() ? st.blocked_until : 0},
+    {"paused_ms", paused_ms},
+    {"last_error", st.last_error},
+  };
+  auto line = st.config.provider + ": " + std::to_string(st.requests)
+              + " requests, " + std::to_string(st.calls.size()) + " in flight";
+  auto rp = self->make_response_promise<actor_summary>();
+  self->request(st.config.breaker, std::chrono::seconds(2), atom::status_v)
+    .then(
+      [self, rp, details, line](const provider_status& s) mutable {
+        details["breaker"] = {{"state", s.breaker_state},
+                              {"consecutive_failures", s.consecutive_failures},
+                              {"errors_24h", s.errors_24h}};
+        rp.deliver(inspection::summarize(
+          self, "gateway", line + ", breaker " + s.breaker_state, details));
+      },
+      [self, rp, details, line](const caf::error&) mutable {
+        rp.deliver(inspection::summarize(
+          self, "gateway", line + ", breaker not answering", details));
+      });
+  return rp;
+}
+
+} // namespace
+
 provider_gateway_actor::behavior_type provider_gateway(
   provider_gateway_actor::stateful_pointer<provider_gateway_state> self,
   provider_gateway_config config) {
@@ -400,6 +451,7 @@ provider_gateway_actor::behavior_type provider_gateway(
           [rp](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

@@ -4,6 +4,7 @@
 #include "actors/gateway/provider_gateway.hpp"
 #include "actors/gateway/rate_limiter.hpp"
 #include "actors/gateway/token_refresher.hpp"
+#include "actors/inspect.hpp"
 #include "http/client/client.hpp"
 #include "support/log.hpp"
 #include "support/time.hpp"
@@ -40,7 +41,7 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
       return sys.spawn<caf::detached>(http::http_client, opts);
     return sys.spawn(http::http_client, opts);
   };
-  p.limiter = sys.spawn(rate_limiter, rl);
+  p.limiter = sys.spawn(inspection::counting(rate_limiter), rl);
   circuit_breaker_config bc;
   bc.provider = d.name;
   bc.failure_threshold = pc.breaker_failures > 0 ? pc.breaker_failures : 5;
@@ -50,7 +51,7 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
   bc.initial = saved.status;
   bc.initial.provider = d.name;
   bc.recent_errors = saved.errors;
-  p.breaker = sys.spawn(circuit_breaker, bc);
+  p.breaker = sys.spawn(inspection::counting(circuit_breaker), bc);
   for (int i = 0; i < 2; ++i)
     p.clients.push_back(spawn_client(true));
   if (d.needs_auth()) {
@@ -81,7 +82,7 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
     }
     p.authenticated = !tc.refresh_token.empty() || !tc.access_token.empty();
     if (p.authenticated)
-      p.tokens = sys.spawn(token_refresher, tc);
+      p.tokens = sys.spawn(inspection::counting(token_refresher), tc);
   }
   provider_gateway_config gc;
   gc.provider = d.name;
@@ -96,7 +97,7 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
   gc.blocked_until = saved.status.blocked_until;
   gc.store = env.store;
   gc.enabled = d.enabled_in(pc);
-  p.gateway = sys.spawn(provider_gateway, gc);
+  p.gateway = sys.spawn(inspection::counting(provider_gateway), gc);
   if (d.wire) {
     source_config sc;
     sc.wire = *d.wire;
@@ -154,8 +155,16 @@ void stop_provider(const provider_actors& p) {
 std::shared_ptr<provider_hub> provider_hub::start(caf::actor_system& sys,
                                                   const task_env& env) {
   std::vector<provider_actors> all;
-  for (const auto& d : providers())
+  for (const auto& d : providers()) {
+    // A disabled provider has no actors (a scan-only service spawns none):
+    // its tasks find none in the hub and skip as provider_unavailable, as
+    // they did when its source answered "not enabled".
+    auto c = env.cfg.providers.find(d.name);
+    if (!d.enabled_in(c != env.cfg.providers.end() ? c->second
+                                                   : provider_config{}))
+      continue;
     all.push_back(spawn_provider(sys, env, d, load_saved(env, d)));
+  }
   return std::make_shared<provider_hub>(sys, env, std::move(all));
 }
 

@@ -1,4 +1,4 @@
-// The cloud providers of one service: per provider descriptor a rate
+// The cloud providers of one service: per enabled provider descriptor a rate
 // limiter, a circuit breaker, HTTP clients, a token refresher, the gateway
 // and the source actor, spawned once at start-up and shared by every task
 // that talks to that provider (so concurrent tasks share one rate limit).
@@ -56,9 +56,9 @@ void stop_provider(const provider_actors& p);
 /// (a task at the start of each run), so it gets the current ones.
 class provider_hub {
 public:
-  /// Reads the persisted state of every provider in providers() from
-  /// env.db_path (blocking: call it from the wiring, not from an actor),
-  /// then spawns their actors.
+  /// Reads the persisted state of every enabled provider in providers()
+  /// from env.db_path (blocking: call it from the wiring, not from an
+  /// actor), then spawns their actors. A disabled provider gets none.
   static std::shared_ptr<provider_hub> start(caf::actor_system& sys,
                                              const task_env& env);
 

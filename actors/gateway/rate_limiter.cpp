@@ -1,6 +1,9 @@
 #include "actors/gateway/rate_limiter.hpp"
 
+#include "actors/inspect.hpp"
 #include <caf/typed_event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace discotheque {
 
@@ -10,6 +13,33 @@ std::chrono::nanoseconds rate_limiter_config::interval() const {
   return std::chrono::nanoseconds{
     static_cast<int64_t>(1e9 * safety / rate_per_second)};
 }
+
+namespace {
+
+actor_summary
+summary_of(rate_limiter_actor::stateful_pointer<rate_limiter_state> self) {
+  const auto& st = self->state;
+  auto now = self->clock().now();
+  auto next_ms = st.next_slot > now
+                   ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                       st.next_slot - now)
+                       .count()
+                   : 0;
+  nlohmann::json details{
+    {"provider", st.config.provider},
+    {"rate_per_second", st.config.rate_per_second},
+    {"interval_ms",
+     std::chrono::duration<double, std::milli>(st.config.interval()).count()},
+    {"granted", st.granted},
+    {"waiting", st.waiters.size()},
+    {"next_slot_in_ms", next_ms},
+  };
+  auto line = st.config.provider + ": " + std::to_string(st.granted)
+              + " granted, " + std::to_string(st.waiters.size()) + " waiting";
+  return inspection::summarize(self, "rate_limiter", line, details);
+}
+
+} // namespace
 
 rate_limiter_actor::behavior_type
 rate_limiter(rate_limiter_actor::stateful_pointer<rate_limiter_state> self,
@@ -41,6 +71,7 @@ rate_limiter(rate_limiter_actor::stateful_pointer<rate_limiter_state> self,
       it->second.promise.deliver(static_cast<int64_t>(waited));
       st.waiters.erase(it);
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

@@ -1,11 +1,27 @@
 #include "actors/gateway/response_cache.hpp"
 
+#include "actors/inspect.hpp"
 #include "messages/error.hpp"
 #include "storage/queries/response_cache.hpp"
 #include "storage/writes/response_cache.hpp"
 #include "support/log.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace discotheque {
+
+namespace {
+
+actor_summary
+summary_of(response_cache_actor::stateful_pointer<response_cache_state> self) {
+  const auto& st = self->state;
+  nlohmann::json details{{"reads", st.reads}, {"hits", st.hits}};
+  auto line = std::to_string(st.reads) + " reads, " + std::to_string(st.hits)
+              + " hits";
+  return inspection::summarize(self, "response_cache", line, details);
+}
+
+} // namespace
 
 response_cache_actor::behavior_type response_cache(
   response_cache_actor::stateful_pointer<response_cache_state> self,
@@ -53,6 +69,7 @@ response_cache_actor::behavior_type response_cache(
               [rp](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

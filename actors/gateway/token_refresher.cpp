@@ -1,6 +1,7 @@
 #include "actors/gateway/token_refresher.hpp"
 
 #include "actors/gateway/provider_gateway.hpp"
+#include "actors/inspect.hpp"
 #include "http/client/client.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/provider_state.hpp"
@@ -279,6 +280,30 @@ void refresh(self_ptr self) {
 
 } // namespace
 
+namespace {
+
+/// Never the tokens themselves: only whether one is valid and until when.
+actor_summary summary_of(self_ptr self) {
+  const auto& st = self->state;
+  nlohmann::json details{
+    {"provider", st.config.provider},
+    {"valid", st.valid()},
+    {"expires_at", st.config.expires_at},
+    {"refreshing", st.refreshing},
+    {"retries", st.retries},
+    {"waiting", st.waiting.size()},
+    {"refreshes", st.refreshes},
+    {"last_error", st.last_error},
+  };
+  auto line = st.config.provider + ": token "
+              + (st.valid() ? "valid" : "not valid")
+              + (st.refreshing ? ", refreshing" : "") + ", "
+              + std::to_string(st.refreshes) + " refreshes";
+  return inspection::summarize(self, "token_refresher", line, details);
+}
+
+} // namespace
+
 token_refresher_actor::behavior_type token_refresher(
   token_refresher_actor::stateful_pointer<token_refresher_state> self,
   token_refresher_config config) {
@@ -320,6 +345,7 @@ token_refresher_actor::behavior_type token_refresher(
       if (self->state.refreshing)
         post(self);
     },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

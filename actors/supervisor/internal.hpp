@@ -24,6 +24,9 @@ task_status status_of(supervisor_self self, size_t i);
 /// Every task, the cycle flag and the last cycle.
 supervisor_status full_status(supervisor_self self);
 
+/// The running set and each task's handler, for (inspect).
+actor_summary summary_of(supervisor_self self);
+
 caf::error unknown_task(const std::string& name);
 
 /// PUT /api/library/tasks/{name}: answered once committed.

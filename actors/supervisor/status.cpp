@@ -1,6 +1,9 @@
 // The supervisor's typed views of its tasks (messages/tasks.hpp): what the
-// status endpoints, `discotheque status` and the settings API show.
+// status endpoints, `discotheque status` and the settings API show, and
+// its inspect summary.
 #include "actors/supervisor/internal.hpp"
+
+#include "actors/inspect.hpp"
 
 #include "messages/error.hpp"
 
@@ -49,6 +52,35 @@ supervisor_status full_status(supervisor_self self) {
   s.last_cycle = st.last_cycle;
   s.version = st.version;
   return s;
+}
+
+/// The running set and each task's handler, for (inspect).
+actor_summary summary_of(supervisor_self self) {
+  const auto& st = self->state;
+  auto running = nlohmann::json::array();
+  auto tasks = nlohmann::json::object();
+  std::string names;
+  for (const auto& rt : st.tasks) {
+    if (rt.running) {
+      running.push_back({{"task", rt.def->name},
+                         {"run_id", rt.run_id},
+                         {"since", rt.running_since},
+                         {"trigger", rt.trigger}});
+      names += (names.empty() ? "" : ", ") + rt.def->name;
+    }
+    tasks[rt.def->name] = {{"running", rt.running},
+                           {"handler", static_cast<bool>(rt.handler)},
+                           {"restarts", rt.restarts},
+                           {"last_crash", rt.last_crash}};
+  }
+  nlohmann::json details{
+    {"running", running},         {"cycle_running", st.cycle_running},
+    {"run_sets", st.runs.size()}, {"next_tick_at", st.next_tick_at},
+    {"version", st.version},      {"tasks", tasks}};
+  auto line = std::to_string(running.size()) + " running"
+              + (names.empty() ? "" : " (" + names + ")")
+              + (st.cycle_running ? ", a cycle runs" : "");
+  return inspection::summarize(self, "supervisor", line, details);
 }
 
 caf::error unknown_task(const std::string& name) {

@@ -10,6 +10,8 @@
 #include <caf/sec.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <nlohmann/json.hpp>
+
 namespace discotheque {
 
 using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
@@ -445,6 +447,7 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       return on_settings_change(self, change);
     },
     [self](atom::tick_atom) { on_tick(self); },
+    [self](atom::inspect_atom) { return summary_of(self); },
   };
 }
 

@@ -14,9 +14,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+
+namespace discotheque::inspection {
+class directory;
+} // namespace discotheque::inspection
 
 namespace discotheque::http {
 
@@ -27,6 +32,8 @@ struct api_context {
   std::chrono::milliseconds timeout{5000};
   /// When the service started (epoch ms), for uptime.
   int64_t started_at = 0;
+  /// The named live actors (GET /api/system/actors); may be null.
+  std::shared_ptr<inspection::directory> directory;
   /// The latest status snapshot from the reader (none before the first), so
   /// that the status endpoint never waits for a database query.
   std::optional<library_snapshot> snapshot;

@@ -88,6 +88,7 @@ supervisor_actor::behavior_type stand_in_supervisor(supervisor_actor::pointer,
       return st;
     },
     [](atom::tick_atom) {},
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 
@@ -115,6 +116,7 @@ reader_actor::behavior_type stand_in_reader(reader_actor::pointer,
         playlist_setting{4, "Mix", "spotify", "disabled"});
       return snap;
     },
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 

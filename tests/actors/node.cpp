@@ -7,6 +7,8 @@
 #include <caf/event_based_actor.hpp>
 
 #include <memory>
+
+#include <nlohmann/json.hpp>
 #include <vector>
 
 using namespace discotheque;
@@ -172,6 +174,27 @@ CAF_TEST(a group whose member dies is stopped and spawned again) {
   for (auto& h : *spawned)
     anon_send_exit(h, caf::exit_reason::user_shutdown);
   sched.run();
+}
+
+CAF_TEST(inspect lists the components and their restarts) {
+  kill(caf::actor_cast<caf::strong_actor_ptr>(reader_hdl));
+  auto got = std::make_shared<actor_summary>();
+  sys.spawn(
+    [=, n = n](caf::event_based_actor* self, int) {
+      self->request(n, caf::infinite, atom::inspect_atom_v)
+        .then([=](const actor_summary& s) { *got = s; });
+    },
+    0);
+  sched.run();
+  CAF_CHECK_EQUAL(got->name, "node");
+  CAF_CHECK_EQUAL(got->summary, "2 of 2 components running, 1 restarts");
+  auto details = nlohmann::json::parse(got->details);
+  CAF_REQUIRE_EQUAL(details["components"].size(), 2u);
+  CAF_CHECK_EQUAL(details["components"][0]["name"], "store");
+  CAF_CHECK_EQUAL(details["components"][0]["restartable"], false);
+  CAF_CHECK_EQUAL(details["components"][1]["name"], "reader");
+  CAF_CHECK_EQUAL(details["components"][1]["restarts"], 1);
+  CAF_CHECK_EQUAL(details["fatal"], false);
 }
 
 CAF_TEST(an ordered shutdown is no failure) {

@@ -127,6 +127,7 @@ store_actor::behavior_type failing_store(store_actor::pointer, caf::error err) {
     },
     [](atom::stats) { return store_stats{}; },
     [](atom::flush_atom) {},
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 

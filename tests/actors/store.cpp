@@ -11,6 +11,8 @@
 
 #include <atomic>
 
+#include <nlohmann/json.hpp>
+
 using namespace discotheque;
 
 namespace {
@@ -61,6 +63,36 @@ struct fixture : test::fixture_base {
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(store_tests, fixture)
+
+CAF_TEST(inspect shows the transactions and the last commit) {
+  auto summary = std::make_shared<actor_summary>();
+  sys.spawn([=, st = st](caf::event_based_actor* self) {
+    // three writes in one burst: one transaction of three
+    for (auto name : {"A", "B", "C"})
+      self->request(st, caf::infinite, atom::write_v, insert_artist(name))
+        .then([](const write_ack&) {});
+  });
+  sched.run();
+  sys.spawn([=, st = st](caf::event_based_actor* self) {
+    self->request(st, caf::infinite, atom::inspect_atom_v)
+      .then([=](const actor_summary& s) { *summary = s; });
+  });
+  sched.run();
+  CAF_CHECK_EQUAL(summary->name, "store");
+  CAF_CHECK_EQUAL(summary->kind, "store");
+  auto details = nlohmann::json::parse(summary->details);
+  auto s = stats();
+  CAF_CHECK_EQUAL(details["transactions"], s.transactions);
+  CAF_CHECK_EQUAL(details["writes"], 3);
+  CAF_CHECK_EQUAL(details["last_batch"], 3);
+  CAF_CHECK_EQUAL(details["batch_pending"], 0);
+  CAF_CHECK(details["last_commit_us"].get<int64_t>() >= 0);
+  CAF_CHECK(details["max_commit_us"].get<int64_t>()
+            >= details["last_commit_us"].get<int64_t>());
+  CAF_CHECK_EQUAL(details["writes_per_transaction"].get<double>(),
+                  3.0 / static_cast<double>(s.transactions));
+  CAF_CHECK(summary->summary.find("3 writes") != std::string::npos);
+}
 
 CAF_TEST(fifty writers with two thousand writes each land in few transactions) {
   constexpr int writers = 50;

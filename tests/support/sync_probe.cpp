@@ -138,6 +138,7 @@ probe_dedup(dedup_store_actor::stateful_pointer<probe_state> self,
                               reason, run_id);
       return int64_t{0};
     },
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 

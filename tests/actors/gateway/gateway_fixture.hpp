@@ -71,6 +71,7 @@ counting_tokens(token_refresher_actor::pointer, std::shared_ptr<int> n) {
     },
     [](atom::tok_tick) {},
     [](atom::tok_retry) {},
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 

@@ -18,6 +18,7 @@ failing_tokens(token_refresher_actor::pointer,
     },
     [](atom::tok_tick) {},
     [](atom::tok_retry) {},
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 

@@ -93,6 +93,7 @@ store_actor::behavior_type failing_store(store_actor::pointer, int) {
     },
     [](atom::stats) { return store_stats{}; },
     [](atom::flush_atom) {},
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 

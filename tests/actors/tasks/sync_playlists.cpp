@@ -60,6 +60,7 @@ dedup_store_actor::behavior_type recording_dedup(dedup_store_actor::pointer,
                               + std::to_string(run_id));
       return int64_t{0};
     },
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 
