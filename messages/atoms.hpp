@@ -5,6 +5,7 @@
 
 #include "messages/cloud.hpp"
 #include "messages/identify.hpp"
+#include "messages/images.hpp"
 #include "messages/library.hpp"
 #include "messages/node.hpp"
 #include "messages/scan.hpp"
@@ -109,6 +110,16 @@ CAF_ADD_ATOM(discotheque, discotheque::atom, id_load, "id_load")
 CAF_ADD_TYPE_ID(discotheque, (discotheque::cached_answer))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_to_identify))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::artist_to_identify>) )
+
+// image pool (messages/images.hpp)
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_get, "img_get")
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_limit, "img_limit")
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_stats, "img_stats")
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_load, "img_load")
+CAF_ADD_TYPE_ID(discotheque, (discotheque::image_job))
+CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::image_job>) )
+CAF_ADD_TYPE_ID(discotheque, (discotheque::image_outcome))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::image_plan))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 
