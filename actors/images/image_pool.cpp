@@ -84,7 +84,11 @@ void start(self_ptr self, image_pool_state::pending p) {
   ++st.active;
   st.max_active = std::max(st.max_active, st.active);
   auto job = p.job;
-  self->request(w, caf::infinite, atom::img_get_v, std::move(job))
+  // A worker that dies leaves no answer in CAF 0.17: the deadline (the
+  // transfer's own limits plus a margin) fails its job instead.
+  auto deadline = std::chrono::milliseconds(
+    st.cfg.limits.connect_timeout_ms + st.cfg.limits.timeout_ms + 30'000);
+  self->request(w, deadline, atom::img_get_v, std::move(job))
     .then(
       [self, w, promise = p.promise](image_outcome out) mutable {
         auto& st = self->state;

@@ -26,22 +26,20 @@ struct held {
   int spawned = 0;
 };
 
-struct fake_worker_state {
-  std::shared_ptr<held> h;
-};
-
-image_worker_actor::behavior_type
-fake_worker(image_worker_actor::stateful_pointer<fake_worker_state> self,
-            std::shared_ptr<held> h) {
-  self->state.h = h;
+/// Dynamically typed, so that the test can release a held job inside the
+/// worker (a promise is delivered in its actor's context).
+caf::behavior fake_worker(caf::event_based_actor* self,
+                          std::shared_ptr<held> h) {
   return {
-    [self](atom::img_get,
-           const image_job& job) -> caf::typed_response_promise<image_outcome> {
+    [self, h](atom::img_get, const image_job& job) {
       auto p = self->make_response_promise<image_outcome>();
-      self->state.h->workers.push_back(caf::actor_cast<caf::actor>(self));
-      self->state.h->jobs.push_back(job);
-      self->state.h->promises.push_back(p);
+      h->workers.push_back(caf::actor_cast<caf::actor>(self));
+      h->jobs.push_back(job);
+      h->promises.push_back(p);
       return p;
+    },
+    [h](atom::ok_atom, uint64_t i, const image_outcome& o) {
+      h->promises[i].deliver(o);
     },
   };
 }
@@ -87,7 +85,7 @@ struct fixture : test::fixture_base {
       pc.store = st;
     pc.spawn_worker = [h = h](caf::actor_system& s) {
       ++h->spawned;
-      return s.spawn(fake_worker, h);
+      return caf::actor_cast<image_worker_actor>(s.spawn(fake_worker, h));
     };
     pool = sys.spawn(image_pool, pc);
     sched.run();
@@ -160,7 +158,7 @@ struct fixture : test::fixture_base {
       o.etag = "\"e1\"";
       o.bytes = 10;
     }
-    h->promises[i].deliver(o);
+    caf::anon_send(h->workers[i], atom::ok_atom_v, static_cast<uint64_t>(i), o);
     sched.run();
   }
 };
@@ -234,6 +232,9 @@ CAF_TEST(a worker that dies fails its job and is not reused) {
   CAF_REQUIRE_EQUAL(h->jobs.size(), 1u);
   // kill the worker holding the job
   anon_send_exit(h->workers[0], caf::exit_reason::kill);
+  sched.run();
+  CAF_CHECK_EQUAL(answers.size(), 0u); // no answer from the dead: the deadline
+  sched.advance_time(std::chrono::minutes(2));
   sched.run();
   CAF_REQUIRE_EQUAL(answers.size(), 1u);
   CAF_CHECK_EQUAL(answers[0].state, "failed");
