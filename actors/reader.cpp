@@ -3,6 +3,7 @@
 #include "actors/inspect.hpp"
 #include "http/api/actions.hpp"
 #include "http/api/identify.hpp"
+#include "http/api/images.hpp"
 #include "http/api/library.hpp"
 #include "http/api/playlists.hpp"
 
@@ -25,8 +26,7 @@ status_snapshot(storage::database& db,
   snap.totals = storage::queries::totals(db);
   auto now = now_ms();
   auto day_ago = now - 24 * 3600 * 1000;
-  // Only providers that exist as descriptors: Cover Art Archive is an
-  // accepted config key, but not shown before it is built.
+  // Only providers that exist as descriptors.
   for (const auto& d : discotheque::providers()) {
     provider_state_view p;
     p.name = d.name;
@@ -63,6 +63,7 @@ http::reader_router default_reader_routes() {
   http::add_library_routes(r);
   http::add_playlist_routes(r);
   http::add_identify_routes(r);
+  http::add_image_routes(r);
   http::add_action_routes(r);
   return r;
 }

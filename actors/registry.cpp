@@ -3,6 +3,7 @@
 #include "actors/gateway/provider_hub.hpp"
 #include "actors/sources/providers.hpp"
 #include "actors/tasks/cleanup_library.hpp"
+#include "actors/tasks/enrich_images.hpp"
 #include "actors/tasks/health_check.hpp"
 #include "actors/tasks/identify_albums.hpp"
 #include "actors/tasks/identify_artists.hpp"
@@ -219,7 +220,10 @@ std::vector<task_def> default_tasks(const task_env& env) {
      hours(2),
      true,
      hours(6),
-     {}},
+     [env](caf::actor_system& sys) -> task_actor {
+       // Coordinates only: its loader and the pool's workers are detached.
+       return sys.spawn(enrich_images, env);
+     }},
     {"cleanup_library",
      "cleanup",
      {"enrich_metadata", "enrich_images"},

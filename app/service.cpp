@@ -3,6 +3,7 @@
 #include "actors/api.hpp"
 #include "actors/dedup/dedup_store.hpp"
 #include "actors/gateway/provider_hub.hpp"
+#include "actors/images/image_pool.hpp"
 #include "actors/inspect.hpp"
 #include "actors/node.hpp"
 #include "actors/reader.hpp"
@@ -122,9 +123,12 @@ struct core {
   /// The named live actors (GET /api/system/actors).
   std::shared_ptr<inspection::directory> actors
     = std::make_shared<inspection::directory>();
+  /// Downloads images for enrich_images (its workers stop with it).
+  image_pool_actor images;
 
   void stop(caf::scoped_actor& self) {
     stop_and_wait(self, supervisor);
+    stop_and_wait(self, images);
     providers.reset(); // their actors stop with the last task that used them
     stop_and_wait(self, dedup);
     stop_and_wait(self, store);
@@ -195,6 +199,16 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
   // Reads the providers' persisted state here, before any actor needs it.
   c.providers = provider_hub::start(sys, env);
   env.providers = c.providers;
+  // The image pool only queues and dispatches; its workers are detached.
+  image_pool_config icfg;
+  icfg.root = cfg.data_dir / "images";
+  icfg.limit = static_cast<int32_t>(cfg.image_download_concurrency);
+  icfg.limits.max_bytes = cfg.image_max_bytes;
+  icfg.limits.max_redirects = static_cast<long>(cfg.image_max_redirects);
+  icfg.limits.timeout_ms = cfg.image_timeout_s * 1000;
+  icfg.store = c.store;
+  c.images = sys.spawn(image_pool, icfg);
+  env.images = c.images;
   for (const auto& p : c.providers->all())
     list_provider(*c.actors, p);
   // Each task's handler is listed as "task.<name>" from its (re)spawn on.
@@ -380,6 +394,7 @@ int serve(const config& cfg) {
   ncfg.components.push_back({"store", strong(c->store), {}, {}, {}, {}});
   ncfg.components.push_back({"dedup store", strong(c->dedup), {}, {}, {}, {}});
   ncfg.components.push_back({"api", strong(api_hdl), {}, {}, {}, {}});
+  ncfg.components.push_back({"image pool", strong(c->images), {}, {}, {}, {}});
   ncfg.components.push_back(
     {"reader",
      strong(reader_hdl),

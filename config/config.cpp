@@ -102,7 +102,14 @@ provider_config parse_provider(const json& obj, const std::string& prefix) {
       p.cache_ttl_search_days = get_int(v, key, 1, 3650);
     else if (k == "cache_ttl_browse_days")
       p.cache_ttl_browse_days = get_int(v, key, 1, 3650);
-    else if (k == "api_base")
+    else if (k == "thumbnail") {
+      p.thumbnail = get_int(v, key, 0, 1200);
+      if (p.thumbnail != 0 && p.thumbnail != 250 && p.thumbnail != 500
+          && p.thumbnail != 1200)
+        throw config_error("config key '" + key
+                           + "' must be 250, 500, 1200 or 0 (the original)");
+      p.thumbnail_set = true;
+    } else if (k == "api_base")
       p.api_base = get_string(v, key);
     else if (k == "auth_base")
       p.auth_base = get_string(v, key);
@@ -212,6 +219,21 @@ config config::from_json(const json& doc) {
                                  " to 1");
           c.identify_min_confidence = x;
         }
+      }
+    } else if (k == "library") {
+      require_object(v, k);
+      for (const auto& [sk, sv] : v.items()) {
+        auto key = k + "." + sk;
+        if (sk == "image_download_concurrency")
+          c.image_download_concurrency = get_int(sv, key, 1, 64);
+        else if (sk == "image_max_bytes")
+          c.image_max_bytes = get_int(sv, key, 1024, int64_t{1} << 30);
+        else if (sk == "image_max_redirects")
+          c.image_max_redirects = get_int(sv, key, 0, 20);
+        else if (sk == "image_timeout_s")
+          c.image_timeout_s = get_int(sv, key, 1, 3600);
+        else
+          unknown_key(key);
       }
     } else if (k == "providers") {
       require_object(v, k);

@@ -42,6 +42,9 @@ struct provider_config {
   int64_t cache_ttl_lookup_days = 0;
   int64_t cache_ttl_search_days = 0;
   int64_t cache_ttl_browse_days = 0;
+  /// Thumbnail size in px (Cover Art Archive: 500 or 1200; 0 = original).
+  int64_t thumbnail = 0;
+  bool thumbnail_set = false;
 };
 
 struct config {
@@ -61,6 +64,13 @@ struct config {
   int64_t scan_max_file_seconds = 30;
   /// The health check reports a folder with less free space as degraded.
   int64_t health_min_free_mb = 512;
+  /// Images (enrich_images, the image pool): downloads at once (the
+  /// setting library.image_download_concurrency overrides it at run time),
+  /// the largest image accepted, redirects followed, time per download.
+  int64_t image_download_concurrency = 5;
+  int64_t image_max_bytes = 20 << 20;
+  int64_t image_max_redirects = 5;
+  int64_t image_timeout_s = 60;
   std::map<std::string, provider_config> providers;
   /// identify.min_confidence: the confidence an identification needs before
   /// an MBID is written, for artists, albums and tracks alike; unset

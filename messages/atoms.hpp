@@ -5,6 +5,7 @@
 
 #include "messages/cloud.hpp"
 #include "messages/identify.hpp"
+#include "messages/images.hpp"
 #include "messages/inspect.hpp"
 #include "messages/library.hpp"
 #include "messages/node.hpp"
@@ -126,6 +127,16 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::settings_change))
 // the inspect protocol (messages/inspect.hpp)
 CAF_ADD_ATOM(discotheque, discotheque::atom, inspect_atom, "inspect")
 CAF_ADD_TYPE_ID(discotheque, (discotheque::actor_summary))
+
+// image pool (messages/images.hpp)
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_get, "img_get")
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_limit, "img_limit")
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_stats, "img_stats")
+CAF_ADD_ATOM(discotheque, discotheque::atom, img_load, "img_load")
+CAF_ADD_TYPE_ID(discotheque, (discotheque::image_job))
+CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::image_job>) )
+CAF_ADD_TYPE_ID(discotheque, (discotheque::image_outcome))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::image_plan))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

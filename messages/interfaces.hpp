@@ -21,6 +21,8 @@
 //   reader_actor            the edge: the API's read side (read-only)
 //   api_actor               the edge: HTTP requests in, answers out
 //   node_actor              supervises the infrastructure actors
+//   image_pool_actor        downloads images, a bounded number at once
+//   image_worker_actor      one image download (detached)
 #pragma once
 
 #include "http/exchange.hpp"
@@ -295,6 +297,27 @@ using api_actor = caf::typed_actor<
 ///   and how often it was restarted.
 using node_actor = caf::typed_actor<caf::replies_to<atom::status>::with<
   std::vector<node_health>>>::extend_with<inspectable_actor>;
+
+// --- images ---
+
+/// The IMAGE WORKER actor interface: carries out one image_job at a time
+/// (actors/images/fetch.hpp; blocking, so spawned detached).
+using image_worker_actor = caf::typed_actor<
+  caf::replies_to<atom::img_get, image_job>::with<image_outcome>>;
+
+/// The IMAGE POOL actor interface (actors/images/image_pool.hpp): at most
+/// `limit` downloads at once, each by a detached worker.
+///
+/// - `(img_get, job) -> outcome`: queued; answered once the outcome was
+///   written through the store (image_path, image_state, reason).
+/// - `(img_limit, n) -> n`: the number of downloads at once from now on
+///   (clamped to 1..64), e.g. from the setting
+///   library.image_download_concurrency.
+/// - `(img_stats) -> (limit, active, queued, max_active)`.
+using image_pool_actor = caf::typed_actor<
+  caf::replies_to<atom::img_get, image_job>::with<image_outcome>,
+  caf::replies_to<atom::img_limit, int32_t>::with<int32_t>,
+  caf::replies_to<atom::img_stats>::with<int32_t, int32_t, int32_t, int32_t>>;
 
 } // namespace discotheque
 

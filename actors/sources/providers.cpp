@@ -5,10 +5,8 @@ namespace discotheque {
 const std::vector<provider_descriptor>& providers() {
   // A new provider: its file exports a descriptor, and it gets one line here.
   static const std::vector<provider_descriptor> all{
-    spotify_provider(),
-    deezer_provider(),
-    tidal_provider(),
-    musicbrainz_provider(),
+    spotify_provider(),     deezer_provider(),          tidal_provider(),
+    musicbrainz_provider(), coverartarchive_provider(),
   };
   return all;
 }

@@ -128,5 +128,6 @@ const provider_descriptor& spotify_provider();
 const provider_descriptor& deezer_provider();
 const provider_descriptor& tidal_provider();
 const provider_descriptor& musicbrainz_provider();
+const provider_descriptor& coverartarchive_provider();
 
 } // namespace discotheque

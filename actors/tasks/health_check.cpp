@@ -7,7 +7,11 @@
 #include "support/log.hpp"
 #include "support/time.hpp"
 
+#include <cstdio>
+#include <filesystem>
+
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 namespace discotheque {
 
@@ -46,6 +50,29 @@ json disk_of(const std::filesystem::path& p, const std::string& role,
                      + std::to_string(min_free_mb) + ")");
   raise(state,
         role == "data" && free_bytes < disk_error_bytes ? "error" : "degraded");
+  return d;
+}
+
+/// The image folder (<data>/images): its free space, whether we may write
+/// there, its mode. Missing is fine: the image pool creates it.
+json images_of(const std::filesystem::path& p, uint64_t min_free_mb,
+               std::string& state, json& problems) {
+  std::error_code ec;
+  if (!std::filesystem::exists(p, ec))
+    return json{{"path", p.string()}, {"role", "images"}, {"exists", false}};
+  auto d = disk_of(p, "images", min_free_mb, state, problems);
+  d["exists"] = true;
+  auto perms = std::filesystem::status(p, ec).permissions();
+  char mode[8];
+  std::snprintf(mode, sizeof(mode), "%04o",
+                static_cast<unsigned>(perms) & 07777u);
+  d["mode"] = mode;
+  bool writable = ::access(p.c_str(), W_OK | X_OK) == 0;
+  d["writable"] = writable;
+  if (!writable) {
+    problems.push_back("images folder " + p.string() + " is not writable");
+    raise(state, "degraded");
+  }
   return d;
 }
 
@@ -97,9 +124,15 @@ json evaluate_health(const task_env& env, const store_stats& store,
     disk_of(env.cfg.data_dir, "data", min_free_mb, state, problems));
   for (const auto& m : env.cfg.music_dirs)
     disks.push_back(disk_of(m, "music", min_free_mb, state, problems));
-  return json{{"state", state},         {"problems", problems},
-              {"database", database},   {"disks", disks},
-              {"providers", providers}, {"checked_at", iso8601(now_ms())}};
+  auto images = images_of(env.cfg.data_dir / "images", min_free_mb, state,
+                          problems);
+  return json{{"state", state},
+              {"problems", problems},
+              {"database", database},
+              {"disks", disks},
+              {"images", images},
+              {"providers", providers},
+              {"checked_at", iso8601(now_ms())}};
 }
 
 task_actor::behavior_type

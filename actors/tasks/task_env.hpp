@@ -25,6 +25,9 @@ struct task_env {
   /// The cloud providers' actors, spawned at start-up by the wiring
   /// (provider_hub::start); null: no providers (their tasks are skipped).
   std::shared_ptr<const provider_hub> providers;
+  /// The image pool (actors/images/), spawned by the wiring; null: none
+  /// (enrich_images then finds URLs but downloads nothing).
+  image_pool_actor images;
 };
 
 } // namespace discotheque

@@ -73,7 +73,7 @@ const std::vector<setting_def>& library_settings() {
             "once.",
             "This can use significant bandwidth and storage!"),
     integer("library.image_download_concurrency", 5,
-            "How many images are downloaded at once.", 1, 20),
+            "How many images are downloaded at once.", 1, 64),
   };
   return defs;
 }

@@ -127,7 +127,7 @@ CAF_TEST(the default tasks are the SPEC table) {
      {"identify_artists", "identify_albums"},
      2h,
      true,
-     false},
+     true},
     {"cleanup_library",
      "cleanup",
      {"enrich_metadata", "enrich_images"},

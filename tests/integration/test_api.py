@@ -60,10 +60,10 @@ def test_status_endpoints_have_the_documented_fields():
             check(body["owned_" + k] == body["totals"]["owned_" + k], k)
         check(body["pending_downloads"] == body["totals"]["pending_downloads"], "pending")
         names = {p["name"] for p in body["providers"]}
-        # the providers that exist; Cover Art Archive is not listed before
-        # it is built. MusicBrainz is a public catalogue: no account, so
-        # never "authenticated" (null), and needs no credential.
-        check(names == {"spotify", "deezer", "tidal", "musicbrainz"}, names)
+        # the providers that exist. MusicBrainz and the Cover Art Archive
+        # are public catalogues: no account, so never "authenticated"
+        # (null), and need no credential.
+        check(names == {"spotify", "deezer", "tidal", "musicbrainz", "coverartarchive"}, names)
         mb = next(p for p in body["providers"] if p["name"] == "musicbrainz")
         check(mb["kind"] == "metadata" and mb["authenticated"] is None
               and mb["needs_auth"] is False, mb)

@@ -129,15 +129,15 @@ CAF_TEST(wrong types and bodies are refused) {
   CAF_CHECK(error_of(R"({"library.image_download_concurrency": 2.5})")
               .find("must be an integer")
             != std::string::npos);
-  CAF_CHECK(error_of(R"({"library.image_download_concurrency": 21})")
-              .find("from 1 to 20")
+  CAF_CHECK(error_of(R"({"library.image_download_concurrency": 65})")
+              .find("from 1 to 64")
             != std::string::npos);
   CAF_CHECK(error_of("[1]").find("JSON object") != std::string::npos);
   CAF_CHECK(error_of("{").find("not valid JSON") != std::string::npos);
   CAF_CHECK(error_of(R"({"tasks.unknown_task.enabled": true})")
               .find("unknown setting 'tasks.unknown_task.enabled'")
             != std::string::npos);
-  CAF_CHECK(error_of(R"({"library.image_download_concurrency": 20})").empty());
+  CAF_CHECK(error_of(R"({"library.image_download_concurrency": 64})").empty());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
