@@ -121,6 +121,7 @@ fake_gateway(provider_gateway_actor::pointer, std::shared_ptr<fake_mb> mb) {
     },
     [](atom::gw_retry, uint64_t) {},
     [](atom::status) { return provider_status{}; },
+    [](atom::inspect_atom) { return actor_summary{}; },
   };
 }
 

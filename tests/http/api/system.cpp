@@ -25,6 +25,7 @@ reader_actor::behavior_type quiet_reader(reader_actor::pointer, int) {
       ex.reply(http::json_error(404, "not_found", "stand-in"));
     },
     [](atom::status) { return library_snapshot{}; },
+    [](atom::settings) { return settings_snapshot{}; },
     [](atom::inspect_atom) {
       actor_summary s;
       s.name = "reader";
