@@ -36,7 +36,8 @@ public:
     provider_mask ids = 0;
     bool settled = false; ///< owned or ignored: a claim changes nothing
     uint8_t filled = 0;   ///< storage::artist_column bits of non-null columns
-    std::string name;     ///< the displayed spelling (see better_spelling)
+    bool image_offered = false; ///< a provider's image link was offered
+    std::string name; ///< the displayed spelling (see better_spelling)
   };
   struct album_rec {
     std::string mbid;
@@ -44,6 +45,7 @@ public:
     provider_mask ids = 0;
     bool settled = false;
     uint8_t filled = 0;           ///< storage::album_column bits
+    bool image_offered = false;   ///< a provider's image link was offered
     std::vector<int64_t> artists; ///< linked in album_artists, in order
     std::string title;            ///< the displayed spelling
     int32_t total_tracks = 0;     ///< its track count, 0: unknown

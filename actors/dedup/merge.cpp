@@ -5,6 +5,7 @@
 #include "actors/dedup/spelling.hpp"
 #include "library/normalize.hpp"
 #include "storage/queries/dedup.hpp"
+#include "storage/writes/images.hpp"
 #include "support/time.hpp"
 
 #include <algorithm>
@@ -57,6 +58,17 @@ struct batch_builder {
       storage::library_writes::upsert_claims(req, type, ids, b.source, b.reason,
                                              b.run_id);
     claims.clear();
+  }
+
+  /// Offers a cloud provider's image link of a row once per warm index (the
+  /// statement keeps it only where the row has no image URL yet).
+  template <class Rec>
+  void
+  offer_image(Rec& r, const char* type, int64_t id, const std::string& url) {
+    if (url.empty() || r.image_offered || local)
+      return;
+    r.image_offered = true;
+    req.statements.push_back(storage::offer_image_url(type, id, url, b.source));
   }
 
   /// The first row a provider id of `dto` names in `slots`, in slot order,
@@ -156,6 +168,7 @@ struct batch_builder {
     }
     if (new_spelling)
       w.add_artist_spelling(req, id, std::move(spelling));
+    offer_image(r, "artist", id, a.image_url);
     r.settled = r.settled || owned;
     r.filled |= known;
     return id;
@@ -244,6 +257,7 @@ struct batch_builder {
       if (changes)
         w.fill_album(req, std::move(x));
     }
+    offer_image(r, "album", id, a.image_url);
     r.settled = r.settled || owned;
     r.filled |= known;
     identity_index::add_folder(r, e.folder);

@@ -100,4 +100,17 @@ write_request record_image_outcome(const image_outcome& o, int64_t now) {
   return req;
 }
 
+sql_stmt offer_image_url(const std::string& entity_type, int64_t entity_id,
+                         const std::string& url, const std::string& source) {
+  return sql_stmt{
+    "INSERT INTO images(entity_type, entity_id, url, source, state)"
+    " SELECT ?1, ?2, ?3, ?4, 'url_found'"
+    " WHERE ?4 IN ('spotify', 'deezer', 'tidal') AND ?3 != ''"
+    " ON CONFLICT(entity_type, entity_id) DO UPDATE SET url = excluded.url,"
+    " source = excluded.source, state = 'url_found', last_error = NULL"
+    " WHERE images.url IS NULL",
+    {sql_value::of(entity_type), sql_value::of(entity_id), sql_value::of(url),
+     sql_value::of(source)}};
+}
+
 } // namespace discotheque::storage

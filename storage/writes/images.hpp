@@ -29,6 +29,14 @@ write_request set_image_url(const std::string& entity_type, int64_t entity_id,
                             const std::string& url, const std::string& source,
                             int64_t now);
 
+/// A provider's image link for an entity (a DTO's image_url, offered by the
+/// dedup store as a sync meets it), for enrich_images' last fallback: kept
+/// only where the entity has no image URL yet, so it never replaces a Cover
+/// Art Archive, local or earlier link; only the cloud providers' links are
+/// taken (another `source` writes nothing).
+sql_stmt offer_image_url(const std::string& entity_type, int64_t entity_id,
+                         const std::string& url, const std::string& source);
+
 /// Step 2: what the pool made of the job: downloaded / unchanged (path,
 /// validators, attempts reset), none (no image anywhere, looked at again
 /// in 7 days), failed (the reason, one more attempt, the next try per

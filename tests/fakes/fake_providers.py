@@ -181,7 +181,9 @@ def dz_track(cat, i):
     t.update({"id": 100000 + i, "title": f"Track {i}", "duration": 180 + i % 60,
               "time_add": 1633802081 + i})
     t["album"] = {"id": 300000 + a, "title": f"Album {a}", "type": "album",
-                  "cover_xl": f"https://cdn-images.dzcdn.net/images/cover/{a}/1000x1000-000000-80-0-0.jpg"}
+                  # 127.0.0.1 only (port 9 refuses at once): a test that runs
+                  # enrich_images never reaches the real CDN
+                  "cover_xl": f"http://127.0.0.1:9/images/cover/{a}/1000x1000-000000-80-0-0.jpg"}
     t["artist"] = {"id": 500000 + r, "name": f"Artist {r}", "type": "artist"}
     return t
 

@@ -94,6 +94,7 @@ class Probe:
         # 127.0.0.1 only: MusicBrainz (a public catalogue, on by default)
         # stays off unless a test points it at a fake.
         self.config["providers"].setdefault("musicbrainz", {"enabled": False})
+        self.config["providers"].setdefault("coverartarchive", {"enabled": False})
         with open(self.config_path, "w") as f:
             json.dump(self.config, f)
 

@@ -45,7 +45,9 @@ class Service:
         cfg.update(config or {})
         # Tests talk to 127.0.0.1 only: MusicBrainz (a public catalogue, on
         # by default) stays off unless a test points it at a fake.
+        # The same for the Cover Art Archive.
         cfg.setdefault("providers", {}).setdefault("musicbrainz", {"enabled": False})
+        cfg["providers"].setdefault("coverartarchive", {"enabled": False})
         self.config_path = os.path.join(self.tmp, "config.json")
         with open(self.config_path, "w") as f:
             json.dump(cfg, f)

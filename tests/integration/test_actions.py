@@ -1,15 +1,19 @@
 """The user's actions on the real binary (issue 14): own, unown, ignore and
 unignore on artists, albums and tracks with their SPEC §4 cascades; ignore
-beats a later sync; an unowned row a sync still claims is owned again (the
+beats a later sync and a later scan; an unowned row a sync still claims is owned again (the
 dedup store learns of the user's change); downloads of one track, an album
 and a discography; retry; the playlist buttons; 404 / 400 / 409 answers."""
 import os
 import sqlite3
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Service, check, run_task, run_tests, wait_for  # noqa: E402
 from cloud import FakeProviders  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus"))
+import generate  # noqa: E402
 
 # Catalogue: track i on album i // 3, album a by artist a // 2. Liked 0..11:
 # albums 0..3, artists 0 and 1. The playlist holds 12..14 (album 4, artist 2).
@@ -189,7 +193,55 @@ def test_downloads_retry_playlists_and_errors():
         check(s == 401, s)
 
 
+def test_ignore_beats_a_later_scan():
+    """An artist the user ignored stays ignored, with its albums and
+    tracks, when a later scan reads its files again (their tags changed)."""
+    root = tempfile.mkdtemp(prefix="disco-ignore-scan-")
+    music = os.path.join(root, "music")
+    bases = os.path.join(root, "bases")
+    os.makedirs(bases)
+    wav = os.path.join(bases, "base.wav")
+    generate.run("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", wav, "synth", "0.1", "sine", "440")
+    generate.run("lame", "--silent", "-b", "64", wav, os.path.join(bases, "base.mp3"))
+
+    def write(title_suffix=""):
+        for artist, album in (("Ignored Band", "Unwanted"), ("Kept Band", "Wanted")):
+            for i in (1, 2):
+                path = os.path.join(music, artist, album, f"{i:02d}.mp3")
+                generate.write_file(bases, "mp3v24", path, {
+                    "title": f"Song {i}{title_suffix}", "artist": artist, "album_artist": artist,
+                    "album": album, "track": f"{i}/2", "date": "2001"})
+    write()
+    with Service({"music_dirs": [music]}) as svc:
+        svc.start()
+        lib = Lib(svc)
+        lib.run("scan_local_library")
+        ignored = lib.one("SELECT id FROM artists WHERE name = 'Ignored Band'")
+        kept = lib.one("SELECT id FROM artists WHERE name = 'Kept Band'")
+        body = lib.act(f"/api/library/artists/{ignored}/ignore")
+        check(body["ownership_state"] == "ignored" and body["changed"] == 1 + 1 + 2, body)
+        # The files change: the next scan reads and merges them again.
+        write(" (remaster)")
+        for path in [os.path.join(d, f) for d, _, fs in os.walk(music) for f in fs]:
+            st = os.stat(path)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        lib.run("scan_local_library")
+        _, last = svc.get("/api/library/tasks/scan_local_library")
+        check(last["stats"]["files_read"] == 4, last["stats"])
+        check(lib.state("artists", ignored) == "ignored", "ignore beats a scan (artist)")
+        states = lib.q("SELECT t.title, t.ownership_state FROM tracks t WHERE t.artist_id = ?",
+                       (ignored,))
+        check(len(states) == 2 and all(s == "ignored" for _, s in states)
+              and all(t.endswith("(remaster)") for t, _ in states), states)
+        albums = lib.q("SELECT al.ownership_state FROM albums al JOIN album_artists aa "
+                       "ON aa.album_id = al.id WHERE aa.artist_id = ?", (ignored,))
+        check(albums == [("ignored",)], albums)
+        # The other artist is untouched: owned by its files.
+        check(lib.state("artists", kept) == "owned", lib.state("artists", kept))
+
+
 if __name__ == "__main__":
     run_tests([test_ownership_actions_cascade_on_all_three_types,
                test_unown_then_sync_owns_again_through_the_dedup_cache,
-               test_downloads_retry_playlists_and_errors])
+               test_downloads_retry_playlists_and_errors,
+               test_ignore_beats_a_later_scan])

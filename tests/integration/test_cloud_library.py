@@ -26,7 +26,8 @@ class Library:
             json.dump({"data_dir": self.data, "log_level": "warn",
                        "providers": dict({p: fake.provider_config(p) for p in ("spotify", "deezer", "tidal")},
                                          # 127.0.0.1 only: MusicBrainz stays off
-                                         musicbrainz={"enabled": False})}, f)
+                                         musicbrainz={"enabled": False},
+                                         coverartarchive={"enabled": False})}, f)
 
     def run(self, tasks=SYNCS):
         p = subprocess.run([BIN, "run", *tasks, "--config", self.cfg],

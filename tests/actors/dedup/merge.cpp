@@ -178,6 +178,27 @@ CAF_TEST(a merge fills missing ids and never overwrites a known id) {
   CAF_CHECK_EQUAL(statements(out, "INSERT INTO ownership_claims").size(), 1u);
 }
 
+CAF_TEST(a cloud image link is offered once per row and never from files) {
+  auto b = batch("spotify", "liked");
+  auto t = track("Song", artist("Band", "", "sp-band"), "Record");
+  t.artists[0].image_url = "https://sp/band.jpg";
+  t.album.image_url = "https://sp/record.jpg";
+  t.album.artists[0].image_url = "https://sp/band.jpg";
+  b.tracks.push_back(t);
+  auto first = run(b);
+  CAF_CHECK_EQUAL(statements(first, "INSERT INTO images").size(), 2u);
+  CAF_CHECK(binds(first, "https://sp/record.jpg"));
+  // the same rows again: nothing more to offer
+  auto again = run(b);
+  CAF_CHECK(statements(again, "INSERT INTO images").empty());
+  auto local = batch("local", "file");
+  auto lt = track("Other", artist("Solo"), "Tape");
+  lt.album.image_url = "file:///music/cover.jpg";
+  lt.local_path = "/music/Solo/Tape/01.mp3";
+  local.tracks.push_back(lt);
+  CAF_CHECK(statements(run(local), "INSERT INTO images").empty());
+}
+
 CAF_TEST(ignored stays ignored) {
   storage::artist_identity row;
   row.id = 7;

@@ -127,4 +127,27 @@ CAF_TEST(a playlist cover path follows its image) {
     "/data/images/playlists/5.jpg");
 }
 
+CAF_TEST(a provider link is kept only where no image url is known) {
+  // none yet: the link is the url to fetch
+  db.run(offer_image_url("album", 1, "https://sp/1.jpg", "spotify"));
+  CAF_CHECK_EQUAL(row(), "https://sp/1.jpg|spotify|url_found|-|-|0|-");
+  // another provider's link later: the first stays
+  db.run(offer_image_url("album", 1, "https://dz/1.jpg", "deezer"));
+  CAF_CHECK_EQUAL(row(), "https://sp/1.jpg|spotify|url_found|-|-|0|-");
+  // a Cover Art Archive url found by enrich_images is never replaced
+  apply(set_image_url("album", 1, "https://caa/1.jpg", "coverartarchive", 5));
+  db.run(offer_image_url("album", 1, "https://sp/2.jpg", "spotify"));
+  CAF_CHECK_EQUAL(row(), "https://caa/1.jpg|coverartarchive|url_found|-|-|0|-");
+  // a row without url (nothing found anywhere) takes the link
+  apply(record_image_outcome(outcome("none"), 10));
+  db.exec("UPDATE images SET url = NULL, source = NULL");
+  db.run(offer_image_url("album", 1, "https://sp/3.jpg", "spotify"));
+  CAF_CHECK_EQUAL(row().substr(0, 34), "https://sp/3.jpg|spotify|url_found");
+  // only the cloud providers' links, and never an empty one
+  db.run(offer_image_url("artist", 9, "file:///x.jpg", "local"));
+  db.run(offer_image_url("artist", 9, "https://mb/x", "musicbrainz"));
+  db.run(offer_image_url("artist", 9, "", "spotify"));
+  CAF_CHECK_EQUAL(row("artist", 9), "<no row>");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
