@@ -413,41 +413,10 @@ void start(self_ptr self) {
 task_actor::behavior_type
 identify_albums(task_actor::stateful_pointer<identify_albums_state> self,
                 identify_albums_config config) {
-  auto& st = self->state;
-  st.config = std::move(config);
-  st.mb = mb::settings_of(st.config.env.cfg);
-  if (auto min = st.config.env.cfg.identify_min_confidence)
-    st.config.decide.min_confidence = *min;
-  st.run = task_run{st.config.task};
-  response_cache_config cc{st.config.env.db_path, st.config.env.store};
-  st.cache = st.config.env.detached
-               ? self->spawn<caf::detached>(response_cache, cc)
-               : self->spawn(response_cache, cc);
-  self->link_to(st.cache);
-  return {
-    [self](atom::run, const task_request& req) -> caf::result<task_result> {
-      auto& st = self->state;
-      if (st.run.running())
-        return st.run.refusal();
-      if (st.config.env.providers)
-        if (auto p = st.config.env.providers->find(mb::provider_name))
-          st.config.gateway = p->gateway;
-      if (!st.mb.enabled || !st.config.gateway) {
-        auto r = task_result::skipped(req.task.empty() ? st.config.task
-                                                       : req.task,
-                                      skip_reason::provider_unavailable);
-        r.error = "musicbrainz is not enabled";
-        return r;
-      }
-      st.reset();
-      st.run.begin(self, req);
-      start(self);
-      return st.run.promise();
-    },
-    [self](atom::progress) -> std::string {
-      return self->state.run.progress_json(true);
-    },
-  };
+  if (auto min = config.env.cfg.identify_min_confidence)
+    config.decide.min_confidence = *min;
+  return identify_task<identify_albums_state>(self, std::move(config),
+                                              [](auto* s) { start(s); });
 }
 
 } // namespace discotheque

@@ -9,7 +9,10 @@
 // cache writes count, so the run ends only once they are committed).
 #pragma once
 
+#include "actors/gateway/provider_hub.hpp"
+#include "actors/gateway/response_cache.hpp"
 #include "actors/sources/musicbrainz.hpp"
+#include "actors/tasks/task_run.hpp"
 #include "messages/error.hpp"
 #include "messages/interfaces.hpp"
 #include "support/time.hpp"
@@ -122,6 +125,53 @@ void mb_fetch(Self self, provider_gateway_actor gateway,
             [fallback](const caf::error& err) { fallback(render(err)); });
       },
       [then](const caf::error&) { then(mb_answer{}); });
+}
+
+/// The behaviour every identify task shares: its MusicBrainz settings, its
+/// run helper and its response cache (detached with a real database); on
+/// (run) it asks the provider hub for the current gateway (the node may
+/// have restarted the provider), is skipped as `provider_unavailable`
+/// without one, else resets its state, begins the run and calls
+/// `start(self)`; (progress) answers the live counters. The state must have
+/// `config` (`env`, `task`, `gateway`), `mb`, `run`, `cache` and `reset()`.
+template <class State, class Config, class Start>
+task_actor::behavior_type
+identify_task(task_actor::stateful_pointer<State> self, Config config,
+              Start start) {
+  auto& st = self->state;
+  st.config = std::move(config);
+  st.mb = musicbrainz::settings_of(st.config.env.cfg);
+  st.run = task_run{st.config.task};
+  response_cache_config cc{st.config.env.db_path, st.config.env.store};
+  st.cache = st.config.env.detached
+               ? self->template spawn<caf::detached>(response_cache, cc)
+               : self->spawn(response_cache, cc);
+  self->link_to(st.cache);
+  return {
+    [self, start](atom::run,
+                  const task_request& req) -> caf::result<task_result> {
+      auto& st = self->state;
+      if (st.run.running())
+        return st.run.refusal();
+      if (st.config.env.providers)
+        if (auto p = st.config.env.providers->find(musicbrainz::provider_name))
+          st.config.gateway = p->gateway;
+      if (!st.mb.enabled || !st.config.gateway) {
+        auto r = task_result::skipped(req.task.empty() ? st.config.task
+                                                       : req.task,
+                                      skip_reason::provider_unavailable);
+        r.error = "musicbrainz is not enabled";
+        return r;
+      }
+      st.reset();
+      st.run.begin(self, req);
+      start(self);
+      return st.run.promise();
+    },
+    [self](atom::progress) -> std::string {
+      return self->state.run.progress_json(true);
+    },
+  };
 }
 
 } // namespace discotheque
