@@ -17,8 +17,10 @@ library_album library_album_of(const album_to_identify& a) {
   la.artist = a.artist;
   la.artist_mbid = a.artist_mbid;
   if (a.release_date.size() >= 4) {
+    // The year's text must outlive `end`, which points into it.
+    auto year = a.release_date.substr(0, 4);
     char* end = nullptr;
-    auto y = std::strtol(a.release_date.substr(0, 4).c_str(), &end, 10);
+    auto y = std::strtol(year.c_str(), &end, 10);
     if (end != nullptr && *end == '\0' && y > 0)
       la.year = static_cast<int>(y);
   }

@@ -79,8 +79,11 @@ CAF_TEST(config accepts only the archive thumbnail sizes) {
     return config::from_json(
       json{{"providers", {{"coverartarchive", {{"thumbnail", n}}}}}});
   };
-  CAF_CHECK_EQUAL(parse(1200).providers["coverartarchive"].thumbnail, 1200);
-  CAF_CHECK_EQUAL(parse(0).providers["coverartarchive"].thumbnail, 0);
+  // CAF_CHECK_EQUAL keeps references: the values first, no temporary.
+  auto big = parse(1200).providers["coverartarchive"].thumbnail;
+  auto original = parse(0).providers["coverartarchive"].thumbnail;
+  CAF_CHECK_EQUAL(big, 1200);
+  CAF_CHECK_EQUAL(original, 0);
   bool refused = false;
   try {
     parse(700);
