@@ -1,6 +1,7 @@
 #include "actors/images/fetch.hpp"
 
 #include "http/client/client.hpp"
+#include "scan/picture.hpp"
 
 #include <curl/curl.h>
 
@@ -310,21 +311,32 @@ attempt fetch_http(const image_job& job, const std::string& url,
   return a;
 }
 
-attempt read_local(const image_job& job, const std::string& path,
-                   const fetch_limits& limits, transfer& t) {
-  attempt a;
+/// The start of reading a file on this machine: absent when it is not a
+/// regular file, unchanged while its mtime is the one the kept image came
+/// from. True when that decides `a`.
+bool decided_by_stat(const image_job& job, const std::string& path, transfer& t,
+                     attempt& a) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     a.result = attempt::absent;
-    return a;
+    return true;
   }
   t.last_modified = mtime_of(path);
   if (job.have_url == path && !job.have_path.empty()
       && job.last_modified == t.last_modified
       && fs::exists(job.have_path, ec)) {
     a.result = attempt::not_modified;
-    return a;
+    return true;
   }
+  return false;
+}
+
+attempt read_local(const image_job& job, const std::string& path,
+                   const fetch_limits& limits, transfer& t) {
+  attempt a;
+  if (decided_by_stat(job, path, t, a))
+    return a;
+  std::error_code ec;
   auto size = fs::file_size(path, ec);
   if (ec) {
     a.error = "cannot read: " + ec.message();
@@ -340,6 +352,30 @@ attempt read_local(const image_job& job, const std::string& path,
     a.error = "cannot read the file";
     return a;
   }
+  a.result = attempt::got;
+  return a;
+}
+
+/// The picture embedded in the audio file `path` (enrich_images offers one
+/// of a local album's files when its folder has no cover file): absent when
+/// the file has none, unchanged while the file's mtime is.
+attempt read_embedded(const image_job& job, const std::string& path,
+                      const fetch_limits& limits, transfer& t) {
+  attempt a;
+  if (decided_by_stat(job, path, t, a))
+    return a;
+  bool too_large = false;
+  auto pic = scan::read_embedded_picture(path, limits.max_bytes, &too_large);
+  if (!pic) {
+    if (too_large)
+      a.error = "embedded picture larger than "
+                + std::to_string(limits.max_bytes) + " bytes";
+    else
+      a.result = attempt::absent;
+    return a;
+  }
+  t.body = std::move(pic->data);
+  t.content_type = std::move(pic->mime_type);
   a.result = attempt::got;
   return a;
 }
@@ -367,6 +403,8 @@ image_outcome run_job(const image_job& job, const fs::path& images_root,
     attempt a;
     if (source == "local") {
       a = read_local(job, url, limits, t);
+    } else if (source == "embedded") {
+      a = read_embedded(job, url, limits, t);
     } else if (!is_http_url(url)) {
       a.error = "not an http(s) URL";
     } else {

@@ -4,6 +4,7 @@
 #include "actors/images/image_pool.hpp"
 #include "actors/sources/musicbrainz.hpp"
 #include "messages/error.hpp"
+#include "scan/tags.hpp"
 #include "storage/queries/images.hpp"
 #include "storage/writes/images.hpp"
 #include "support/log.hpp"
@@ -57,6 +58,12 @@ std::string find_local_cover(const fs::path& folder) {
   return {};
 }
 
+std::string local_source(const std::string& path) {
+  return scan::is_audio_extension(fs::path{path}.extension().string())
+           ? "embedded"
+           : "local";
+}
+
 bool wants_caa(const image_work& w) {
   return w.entity_type == "album"
          && (!w.mbid.empty() || !w.release_group_mbid.empty()) && w.caa_front;
@@ -79,8 +86,11 @@ caf::behavior work_loader(caf::event_based_actor* self, fs::path db_path,
       for (auto& w : plan.work) {
         if (!w.path.empty() && !fs::exists(w.path, ec))
           w.path.clear(); // the file is gone: fetch it again
+        // A cover file in the album's folder, else the picture embedded in
+        // the album's file that the query named (local_cover).
         if (!w.local_folder.empty())
-          w.local_cover = find_local_cover(w.local_folder);
+          if (auto cover = find_local_cover(w.local_folder); !cover.empty())
+            w.local_cover = std::move(cover);
       }
       return plan;
     },
@@ -157,7 +167,7 @@ void found(self_ptr self, item it, bool caa_asked) {
     job.urls.push_back(url);
     job.sources.push_back(source);
   };
-  add(w.local_cover, "local");
+  add(w.local_cover, local_source(w.local_cover));
   add(it.caa_url, coverartarchive::provider_name);
   add(w.provider_url, w.provider_source);
   if (job.urls.empty()) {

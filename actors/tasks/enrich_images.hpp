@@ -7,7 +7,7 @@
 // through the archive's gateway: limiter, breaker; a 404 hands over to the
 // release group, then to the providers; a cached MusicBrainz release saying
 // `cover-art-archive.front: false` skips the request); else the link a
-// provider gave (Spotify images[0], Deezer picture_xl / cover_xl, TIDAL).
+// provider gave (each provider's mapper says which of its images).
 // The URL is stored (image_url, state url_found) before step 2 hands the
 // job to the image pool, which downloads, checks and stores the file.
 //
@@ -44,12 +44,10 @@ std::string image_skip_reason(const image_work& w, int64_t now);
 /// webp; lower or capitalised), or "" if none. Blocking (stat).
 std::string find_local_cover(const std::filesystem::path& folder);
 
-/// The candidates of an entity other than the Cover Art Archive, in order:
-/// its local cover, then its provider link.
-struct image_candidates {
-  std::vector<std::string> urls;
-  std::vector<std::string> sources;
-};
+/// How the image pool reads a local candidate: "embedded" for an audio
+/// file (its embedded picture), "local" for a cover file. Both are stored
+/// as source `local`.
+std::string local_source(const std::string& path);
 
 /// Whether the archive should be asked for this entity (an album with an
 /// MBID whose release does not say it has no front).

@@ -69,7 +69,7 @@ const std::vector<setting_def>& library_settings() {
   static const std::vector<setting_def> defs = {
     boolean("library.auto_queue_downloads", false,
             "Automatically download liked tracks: when enabled, tracks you "
-            "like on Spotify, Deezer or TIDAL are queued for download at "
+            "like on your streaming accounts are queued for download at "
             "once.",
             "This can use significant bandwidth and storage!"),
     integer("library.image_download_concurrency", 5,

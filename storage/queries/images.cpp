@@ -74,8 +74,10 @@ image_plan image_work_of(database& db, const std::string& mb_api_base) {
     w.entity_id = albums.int64(0);
     w.mbid = albums.opt_text(1).value_or("");
     w.release_group_mbid = albums.opt_text(2).value_or("");
-    if (auto p = albums.opt_text(3))
+    if (auto p = albums.opt_text(3)) {
       w.local_folder = std::filesystem::path{*p}.parent_path().string();
+      w.local_cover = *p; // its embedded picture, unless a cover file is found
+    }
     read_image_cols(albums, 4, w);
     if (is_provider(w.source)) {
       w.provider_url = w.url;

@@ -77,17 +77,30 @@ const char* entity_type(entity e) {
   }
 }
 
-const char* columns(entity e) {
+/// An entity's image: its state (null when enrich_images has not looked
+/// yet) and the link it came from (GET .../{id}/image serves the file).
+std::string image_columns(const char* type, const char* table) {
+  auto of = [&](const char* col) {
+    return std::string{"(SELECT i."} + col
+           + " FROM images i WHERE i.entity_type = '" + type
+           + "' AND i.entity_id = " + table + ".id) AS image_" + col;
+  };
+  return ", " + of("state") + ", " + of("url");
+}
+
+std::string columns(entity e) {
   switch (e) {
     case entity::artist:
       return "id, name, sort_name, mbid, spotify_id, deezer_id, tidal_id, "
              "ownership_state, primary_source, genres, last_error, "
-             "created_at, updated_at";
+             "created_at, updated_at"
+             + image_columns("artist", "artists");
     case entity::album:
       return "id, title, mbid, release_group_mbid, spotify_id, deezer_id, "
              "tidal_id, upc, album_type, release_date, total_tracks, "
              "total_discs, genres, ownership_state, primary_source, "
-             "last_error, created_at, updated_at";
+             "last_error, created_at, updated_at"
+             + image_columns("album", "albums");
     default:
       return "id, title, mbid, release_track_mbid, isrc, spotify_id, "
              "deezer_id, tidal_id, album_id, artist_id, track_number, "
@@ -151,10 +164,11 @@ std::string where(entity e, const list_filter& f,
   return w;
 }
 
-const char* playlist_columns
+const std::string playlist_columns
   = "id, name, provider, provider_id, description, is_followed, is_owner,"
     " cover_url, cover_path, track_count, snapshot_id, sync_mode,"
-    " last_synced_at, last_error";
+    " last_synced_at, last_error"
+    + image_columns("playlist", "playlists");
 
 } // namespace
 
@@ -201,17 +215,16 @@ json list_entities(database& db, entity e, const list_filter& f, int64_t limit,
             "AS artist_name, (SELECT title FROM albums WHERE albums.id = "
             "tracks.album_id) AS album_title";
   return rows(db,
-              std::string{"SELECT "} + columns(e) + extra + " FROM " + table(e)
-                + w + " ORDER BY " + order + " LIMIT ?" + std::to_string(n + 1)
+              "SELECT " + columns(e) + extra + " FROM " + table(e) + w
+                + " ORDER BY " + order + " LIMIT ?" + std::to_string(n + 1)
                 + " OFFSET ?" + std::to_string(n + 2),
               params);
 }
 
 std::optional<json> entity_row(database& db, entity e, int64_t id) {
-  return first(rows(db,
-                    std::string{"SELECT "} + columns(e) + " FROM " + table(e)
-                      + " WHERE id = ?1",
-                    id_param(id)));
+  return first(
+    rows(db, "SELECT " + columns(e) + " FROM " + table(e) + " WHERE id = ?1",
+         id_param(id)));
 }
 
 json artist_albums(database& db, int64_t artist_id) {
@@ -293,16 +306,15 @@ json scan_errors(database& db, int64_t limit, int64_t offset) {
 
 json playlists(database& db) {
   return rows(db,
-              std::string{"SELECT "} + playlist_columns
+              "SELECT " + playlist_columns
                 + " FROM playlists ORDER BY provider, name, id",
               {});
 }
 
 std::optional<json> playlist(database& db, int64_t id) {
-  return first(rows(db,
-                    std::string{"SELECT "} + playlist_columns
-                      + " FROM playlists WHERE id = ?1",
-                    id_param(id)));
+  return first(
+    rows(db, "SELECT " + playlist_columns + " FROM playlists WHERE id = ?1",
+         id_param(id)));
 }
 
 json playlist_tracks(database& db, int64_t playlist_id) {

@@ -8,6 +8,12 @@ sql_value opt(const std::string& s) {
   return s.empty() ? sql_value::null() : sql_value::of(s);
 }
 
+/// The images table's source (its CHECK): a picture embedded in a music
+/// file is a local one, like a cover file next to it.
+sql_value source_value(const std::string& s) {
+  return opt(s == "embedded" ? std::string{"local"} : s);
+}
+
 } // namespace
 
 int64_t image_retry_at(int64_t attempts, int64_t now) {
@@ -36,7 +42,7 @@ write_request set_image_url(const std::string& entity_type, int64_t entity_id,
     " url = excluded.url, source = excluded.source,"
     " updated_at = excluded.updated_at",
     {sql_value::of(entity_type), sql_value::of(entity_id), sql_value::of(url),
-     opt(source), sql_value::of(now)}});
+     source_value(source), sql_value::of(now)}});
   return req;
 }
 
@@ -58,7 +64,7 @@ write_request record_image_outcome(const image_outcome& o, int64_t now) {
       " bytes = COALESCE(excluded.bytes, images.bytes),"
       " fetched_at = excluded.fetched_at, attempts = 0,"
       " next_attempt_at = NULL, updated_at = excluded.updated_at",
-      {type, id, opt(o.url), opt(o.source), opt(o.path), opt(o.etag),
+      {type, id, opt(o.url), source_value(o.source), opt(o.path), opt(o.etag),
        opt(o.last_modified), opt(o.content_type),
        o.bytes > 0 ? sql_value::of(o.bytes) : sql_value::null(),
        sql_value::of(now)}});
@@ -91,7 +97,7 @@ write_request record_image_outcome(const image_outcome& o, int64_t now) {
       " next_attempt_at = CASE WHEN images.attempts + 1 >= ?8 THEN NULL"
       " WHEN images.attempts + 1 >= 2 THEN ?7 + ?9 ELSE ?7 + ?10 END,"
       " updated_at = excluded.updated_at",
-      {type, id, opt(o.url), opt(o.source),
+      {type, id, opt(o.url), source_value(o.source),
        sql_value::of(o.error.empty() ? std::string{"failed"} : o.error),
        sql_value::of(now + image_retry_first_ms), sql_value::of(now),
        sql_value::of(image_max_attempts), sql_value::of(image_retry_second_ms),
@@ -110,7 +116,7 @@ sql_stmt offer_image_url(const std::string& entity_type, int64_t entity_id,
     " source = excluded.source, state = 'url_found', last_error = NULL"
     " WHERE images.url IS NULL",
     {sql_value::of(entity_type), sql_value::of(entity_id), sql_value::of(url),
-     sql_value::of(source)}};
+     source_value(source)}};
 }
 
 } // namespace discotheque::storage

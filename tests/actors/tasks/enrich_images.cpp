@@ -1,5 +1,6 @@
 #define CAF_SUITE actors.tasks.enrich_images
 #include "fixture.hpp"
+#include "scan/pictures.hpp"
 
 #include "actors/images/image_pool.hpp"
 #include "actors/store.hpp"
@@ -29,6 +30,11 @@ void write_file(const fs::path& p, const std::string& bytes) {
   fs::create_directories(p.parent_path());
   std::ofstream out{p, std::ios::binary};
   out << bytes;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in{p, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, {}};
 }
 
 struct fixture : test::fixture_base {
@@ -218,6 +224,35 @@ CAF_TEST(a run stores local covers and records failures with backoff) {
                       dir / "data" / "images" / "albums");
     }
   CAF_CHECK_EQUAL(n, 1u);
+}
+
+CAF_TEST(a local album without a cover file gets its embedded picture) {
+  auto music = dir / "music";
+  auto e = test::corpus_copy(".mp3", music / "E" / "01.mp3");
+  test::embed_picture(e, jpeg, "image/jpeg");
+  auto plain = test::corpus_copy(".mp3", music / "P" / "01.mp3");
+  exec("INSERT INTO albums(id, title, normalized_title) VALUES"
+       " (14, 'E', 'e'), (15, 'P', 'p');"
+       "INSERT INTO tracks(id, title, normalized_title, album_id, local_path)"
+       " VALUES (102, 't', 't', 14, '"
+       + e.string() + "'), (103, 'u', 'u', 15, '" + plain.string() + "');");
+  auto stats = run_task();
+  CAF_MESSAGE(stats.dump());
+  CAF_CHECK_EQUAL(stats["downloaded"], 1);
+  CAF_CHECK_EQUAL(stats["none"], 1); // album 15: its file has no picture
+  auto img = dir / "data" / "images" / "albums" / "14.jpg";
+  CAF_CHECK_EQUAL(read_file(img), jpeg);
+  CAF_CHECK_EQUAL(text("SELECT state || ' ' || source || ' ' || url FROM"
+                       " images WHERE entity_type = 'album' AND entity_id ="
+                       " 14"),
+                  "downloaded local " + e.string());
+  CAF_CHECK_EQUAL(text("SELECT state FROM images WHERE entity_type = 'album'"
+                       " AND entity_id = 15"),
+                  "none");
+  // unchanged: not read again; a cover file put next to it wins later
+  auto again = run_task();
+  CAF_CHECK_EQUAL(again["skipped_fresh"], 1);
+  CAF_CHECK(!again.contains("downloaded"));
 }
 
 CAF_TEST(a changed setting sets the pool limit) {

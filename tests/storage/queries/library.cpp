@@ -99,4 +99,30 @@ CAF_TEST(a playlist sync mode write changes that playlist only) {
     5);
 }
 
+CAF_TEST(entities carry the state and link of their image) {
+  db.exec("INSERT INTO images(entity_type, entity_id, url, source, state)"
+          " VALUES ('album', 10, 'https://caa/10.jpg', 'coverartarchive',"
+          " 'downloaded'), ('playlist', 7, 'https://p/7.jpg', 'spotify',"
+          " 'failed'), ('artist', 10, 'https://a/10.jpg', 'spotify',"
+          " 'url_found');");
+  auto album = entity_row(db, entity::album, 10);
+  CAF_REQUIRE(album.has_value());
+  auto state = (*album)["image_state"];
+  auto url = (*album)["image_url"];
+  CAF_CHECK_EQUAL(state, "downloaded");
+  CAF_CHECK_EQUAL(url, "https://caa/10.jpg");
+  // artist 1 has none (the row of artist 10 is another entity's)
+  auto artist = entity_row(db, entity::artist, 1);
+  CAF_REQUIRE(artist.has_value());
+  CAF_CHECK((*artist)["image_state"].is_null());
+  auto mix = playlist(db, 7);
+  CAF_REQUIRE(mix.has_value());
+  auto mix_state = (*mix)["image_state"];
+  CAF_CHECK_EQUAL(mix_state, "failed");
+  auto listed = list_entities(db, entity::album, list_filter{}, 10, 0);
+  CAF_REQUIRE_EQUAL(listed.size(), 1u);
+  auto listed_state = listed[0]["image_state"];
+  CAF_CHECK_EQUAL(listed_state, "downloaded");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
