@@ -29,7 +29,7 @@ struct fixture : test::fixture_base {
     sched.run();
   }
 
-  std::shared_ptr<http::stream_channel> listen(const std::string& filter) {
+  std::shared_ptr<http::stream_channel> subscribe(const std::string& filter) {
     auto ch = http::open_stream(8);
     caf::anon_send(bus, atom::ev_subscribe_v, event_subscription{ch, filter});
     sched.run();
@@ -64,8 +64,10 @@ struct fixture : test::fixture_base {
 
 } // namespace
 
+CAF_TEST_FIXTURE_SCOPE(events_tests, fixture)
+
 CAF_TEST(an event reaches a listener as one SSE event) {
-  auto ch = listen("");
+  auto ch = subscribe("");
   publish("task_started", {{"type", "task_started"}, {"task", "health_check"}});
   auto text = drain(*ch);
   CHECK_MSG(text.find("event: task_started\n") != std::string::npos, text);
@@ -75,8 +77,8 @@ CAF_TEST(an event reaches a listener as one SSE event) {
 }
 
 CAF_TEST(a filter keeps only the events that mention one of its terms) {
-  auto all = listen("");
-  auto tasks = listen("task_,nothing");
+  auto all = subscribe("");
+  auto tasks = subscribe("task_,nothing");
   publish("task_finished", {{"task", "scan_local_library"}});
   publish("message", {{"actor", "store"}, {"message", "write"}});
   auto a = drain(*all);
@@ -105,7 +107,7 @@ CAF_TEST(finished tasks are counted by task and status with their durations) {
 }
 
 CAF_TEST(a closed listener is let go) {
-  auto ch = listen("");
+  auto ch = subscribe("");
   auto before = metrics()["listeners"].get<int>();
   CAF_CHECK_EQUAL(before, 1);
   ch->close();
@@ -119,7 +121,7 @@ CAF_TEST(message events name the actor as the directory does) {
                             int) -> caf::behavior { return {[](int) {}}; },
                          0);
   dir->add("store", "store", caf::actor_cast<caf::strong_actor_ptr>(other));
-  auto ch = listen("");
+  auto ch = subscribe("");
   caf::anon_send(bus, atom::ev_publish_v, uint64_t{other.id()},
                  std::string{"write"}, int64_t{1700000000000});
   sched.run();
@@ -132,7 +134,7 @@ CAF_TEST(message events name the actor as the directory does) {
 
 CAF_TEST(the process wide taps reach the running bus only while it listens) {
   // the tap points at the last bus spawned: this fixture's
-  auto ch = listen("");
+  auto ch = subscribe("");
   events::publish("task_started", {{"task", "x"}});
   events::message_handled(12345, "tick");
   sched.run();
@@ -149,7 +151,7 @@ CAF_TEST(the process wide taps reach the running bus only while it listens) {
 }
 
 CAF_TEST(a slow listener loses events instead of holding the bus) {
-  auto ch = listen(""); // room for 8 chunks
+  auto ch = subscribe(""); // room for 8 chunks
   for (int i = 0; i < 20; ++i)
     publish("progress", {{"i", i}});
   CAF_CHECK_EQUAL(ch->dropped(), 12u);
@@ -165,3 +167,5 @@ CAF_TEST(matching and the SSE text) {
   CAF_CHECK_EQUAL(sse_chunk(7, "message", "{}"),
                   "id: 7\nevent: message\ndata: {}\n\n");
 }
+
+CAF_TEST_FIXTURE_SCOPE_END()
