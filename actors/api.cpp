@@ -2,6 +2,8 @@
 
 #include "actors/inspect.hpp"
 
+#include "http/api/events.hpp"
+#include "http/api/metrics.hpp"
 #include "http/api/route.hpp"
 #include "http/api/router.hpp"
 #include "http/api/settings.hpp"
@@ -76,6 +78,7 @@ const http::router<http::api_handler>& api_routes() {
     r.add("PUT", "/api/settings", http::put_settings);
     r.add("GET", "/api/system/actors", http::get_actors);
     r.add("GET", "/api/system/actors/{name}", http::get_actor);
+    r.add("GET", "/api/system/events", http::get_events);
     return r;
   }();
   return table;
@@ -111,6 +114,7 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
                              api_config config) {
   auto& st = self->state;
   st.api_key = std::move(config.api_key);
+  st.metrics_token = std::move(config.metrics_token);
   st.snapshot_interval = config.snapshot_interval;
   st.ctx.supervisor = std::move(config.supervisor);
   st.ctx.reader = std::move(config.reader);
@@ -132,6 +136,18 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
         // Open to anyone, but only the verdict without the key.
         return http::get_health(self, self->state.ctx, ex.reply,
                                 has_key(self, req));
+      }
+      if (req.path == "/metrics") {
+        if (req.method != "GET" && req.method != "HEAD")
+          return ex.reply(http::method_not_allowed({"GET"}));
+        if (!has_key(self, req)
+            && !http::has_metrics_token(req, self->state.metrics_token))
+          return ex.reply(http::json_error(
+            401, "unauthorized",
+            "missing or wrong API key or metrics token (X-Api-Key, "
+            "?apikey=, Authorization: Bearer TOKEN or ?token=)"));
+        return http::get_metrics(
+          http::api_call{self, self->state.ctx, ex, http::path_params{}});
       }
       if (req.path.rfind("/api/", 0) != 0)
         return ex.reply(

@@ -23,6 +23,8 @@ struct api_config {
   /// Required as X-Api-Key header or apikey query parameter on /api/ (all
   /// but GET /api/health).
   std::string api_key;
+  /// GET /metrics also accepts this (config metrics.token); empty: no.
+  std::string metrics_token;
   /// When the service started (epoch ms), for uptime.
   int64_t started_at = 0;
   /// The named live actors that GET /api/system/actors lists (may be null).
@@ -36,6 +38,7 @@ struct api_config {
 struct api_state {
   static inline const char* name = "api";
   std::string api_key;
+  std::string metrics_token;
   std::chrono::milliseconds snapshot_interval{2000};
   /// What the handlers of http/api/ need (the actors they ask, the cached
   /// snapshot and status response).

@@ -1,5 +1,6 @@
 #include "actors/inspect.hpp"
 
+#include "actors/events.hpp"
 #include "support/time.hpp"
 
 #include <caf/actor_cast.hpp>
@@ -28,10 +29,11 @@ std::string message_name(const caf::type_erased_tuple& xs) {
 class counting_behavior : public caf::detail::behavior_impl {
 public:
   counting_behavior(caf::intrusive_ptr<caf::detail::behavior_impl> inner,
-                    std::shared_ptr<counters> c)
+                    std::shared_ptr<counters> c, caf::actor_id id)
     : behavior_impl(inner->timeout()),
       inner_(std::move(inner)),
-      counters_(std::move(c)) {
+      counters_(std::move(c)),
+      id_(id) {
     begin_ = nullptr;
     end_ = nullptr;
   }
@@ -47,6 +49,8 @@ public:
     auto result = inner_->invoke(f, xs);
     if (result != caf::match_case::no_match) {
       ++counters_->handled;
+      // The live event stream (console's tail): free while nobody listens.
+      events::message_handled(id_, name);
       counters_->last_message = std::move(name);
     }
     return result;
@@ -59,6 +63,7 @@ public:
 private:
   caf::intrusive_ptr<caf::detail::behavior_impl> inner_;
   std::shared_ptr<counters> counters_;
+  caf::actor_id id_;
 };
 
 struct registry {
@@ -77,8 +82,16 @@ caf::behavior count_messages(caf::behavior b, std::shared_ptr<counters> c) {
   if (!b)
     return b;
   auto impl = b.as_behavior_impl();
+  caf::actor_id id = 0;
+  {
+    auto& r = the_registry();
+    std::lock_guard<std::mutex> guard{r.mtx};
+    for (const auto& [k, w] : r.by_id)
+      if (w.lock() == c)
+        id = k;
+  }
   return caf::behavior{caf::intrusive_ptr<caf::detail::behavior_impl>{
-    new counting_behavior(std::move(impl), std::move(c)), false}};
+    new counting_behavior(std::move(impl), std::move(c), id), false}};
 }
 
 std::shared_ptr<counters> counters_for(caf::actor_id id) {

@@ -110,6 +110,8 @@ void store_state::commit_batch() {
                      .count();
   max_commit_us = std::max(max_commit_us, last_commit_us);
   total_commit_us += last_commit_us;
+  commit_hist.observe(static_cast<double>(last_commit_us));
+  writes_hist.observe(static_cast<double>(batch.size()));
   if (committed) {
     ++stats.transactions;
     if (stats.degraded) {
@@ -160,6 +162,8 @@ actor_summary summary_of(store_actor::stateful_pointer<store_state> self) {
     {"max_commit_us", st.max_commit_us},
     {"avg_commit_us", avg_us},
     {"db_path", st.config.db_path.string()},
+    {"commit_us_histogram", st.commit_hist.to_json()},
+    {"writes_per_transaction_histogram", st.writes_hist.to_json()},
   };
   auto line = std::to_string(s.transactions) + " transactions, "
               + std::to_string(s.writes) + " writes, last commit "

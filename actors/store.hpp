@@ -5,6 +5,7 @@
 
 #include "messages/interfaces.hpp"
 #include "storage/database.hpp"
+#include "support/histogram.hpp"
 
 #include <caf/typed_response_promise.hpp>
 
@@ -55,6 +56,10 @@ struct store_state {
   int64_t last_commit_us = 0;
   int64_t max_commit_us = 0;
   int64_t total_commit_us = 0;
+  /// Commit latency (us) and writes per transaction, for GET /metrics.
+  histogram commit_hist{
+    {100, 500, 1000, 5000, 10000, 50000, 100000, 500000, 1000000, 5000000}};
+  histogram writes_hist{{1, 2, 5, 10, 50, 100, 500, 1000}};
   std::shared_ptr<spdlog::logger> log;
 
   /// Runs the collected batch in one transaction and answers every request.

@@ -1,5 +1,7 @@
-// discotheque: the command line. Subcommands: serve, run, cycle, version.
+// discotheque: the command line. Subcommands: serve, run, cycle, auth,
+// console, version.
 #include "app/auth.hpp"
+#include "app/console.hpp"
 #include "app/data_dir.hpp"
 #include "app/service.hpp"
 #include "config/config.hpp"
@@ -134,8 +136,26 @@ int main(int argc, char** argv) {
     ->add_option("--timeout", auth_opts.timeout_s,
                  "seconds to wait for the browser")
     ->capture_default_str();
+  // `console`: the actor inspection console (app/console.cpp)
+  console_options console_opts;
+  auto* console_cmd = app.add_subcommand(
+    "console", "the actor inspection console of a running service");
+  console_cmd->add_option("--connect", console_opts.connect,
+                          "HOST:PORT of the service (default: the config's "
+                          "listen address)");
+  console_cmd->add_option("--api-key", console_opts.api_key,
+                          "API key (default: $DISCOTHEQUE_API_KEY, else the "
+                          "data folder's api_key file)");
+  console_cmd->add_option("--once", console_opts.once,
+                          "run this one command and exit (plain output)");
+  console_cmd
+    ->add_option("--tail-limit", console_opts.tail_limit,
+                 "tail ends after this many events")
+    ->capture_default_str();
+  console_cmd->add_option("--tail-seconds", console_opts.tail_seconds,
+                          "tail ends after this many seconds (0: no limit)");
   // Every subcommand's --help lists the shared flags too.
-  for (auto* sub : {serve_cmd, run_cmd, cycle_cmd, auth_cmd})
+  for (auto* sub : {serve_cmd, run_cmd, cycle_cmd, auth_cmd, console_cmd})
     flags.add_to(*sub);
   try {
     app.parse(argc, argv);
@@ -155,6 +175,16 @@ int main(int argc, char** argv) {
                   << "'; tasks:" << names_list << '\n';
         return 2;
       }
+  if (console_cmd->parsed()) {
+    // A client of the running service: it neither takes the data folder's
+    // lock nor logs; it only reads the config (address, api_key file).
+    try {
+      return run_console(flags.load(), console_opts);
+    } catch (const config_error& e) {
+      std::cerr << "discotheque: " << e.what() << '\n';
+      return 2;
+    }
+  }
   try {
     auto cfg = flags.load();
     log::init(cfg.log_level);

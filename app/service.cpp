@@ -2,6 +2,7 @@
 
 #include "actors/api.hpp"
 #include "actors/dedup/dedup_store.hpp"
+#include "actors/events.hpp"
 #include "actors/gateway/provider_hub.hpp"
 #include "actors/images/image_pool.hpp"
 #include "actors/inspect.hpp"
@@ -125,9 +126,12 @@ struct core {
     = std::make_shared<inspection::directory>();
   /// Downloads images for enrich_images (its workers stop with it).
   image_pool_actor images;
+  /// The live event stream and the task metrics (actors/events.*).
+  event_bus_actor events;
 
   void stop(caf::scoped_actor& self) {
     stop_and_wait(self, supervisor);
+    stop_and_wait(self, events);
     stop_and_wait(self, images);
     providers.reset(); // their actors stop with the last task that used them
     stop_and_wait(self, dedup);
@@ -228,6 +232,12 @@ std::optional<core> start_core(caf::actor_system& sys, caf::scoped_actor& self,
     stop_and_wait(self, c.store);
     return std::nullopt;
   }
+  // Before the supervisor, which publishes its task events to it.
+  event_bus_config bus_cfg;
+  bus_cfg.directory = c.actors;
+  c.events = sys.spawn(inspection::counting(event_bus), bus_cfg);
+  c.actors->add("events", "event_bus",
+                caf::actor_cast<caf::strong_actor_ptr>(c.events));
   sup_cfg.registry = std::move(*registry);
   sup_cfg.store = c.store;
   sup_cfg.check_interval = std::chrono::seconds(cfg.scheduler_check_interval_s);
@@ -378,6 +388,7 @@ int serve(const config& cfg) {
   acfg.supervisor = c->supervisor;
   acfg.reader = reader_hdl;
   acfg.api_key = key;
+  acfg.metrics_token = cfg.metrics_token;
   acfg.started_at = now_ms();
   acfg.directory = c->actors;
   api_hdl = sys.spawn(inspection::counting(api), acfg);

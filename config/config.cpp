@@ -203,6 +203,14 @@ config config::from_json(const json& doc) {
         else
           unknown_key(k + "." + sk);
       }
+    } else if (k == "metrics") {
+      require_object(v, k);
+      for (const auto& [sk, sv] : v.items()) {
+        if (sk == "token")
+          c.metrics_token = get_string(sv, k + "." + sk);
+        else
+          unknown_key(k + "." + sk);
+      }
     } else if (k == "identify") {
       require_object(v, k);
       for (const auto& [sk, sv] : v.items()) {

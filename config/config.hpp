@@ -64,6 +64,10 @@ struct config {
   int64_t scan_max_file_seconds = 30;
   /// The health check reports a folder with less free space as degraded.
   int64_t health_min_free_mb = 512;
+  /// metrics.token: a second credential that GET /metrics accepts (as
+  /// `Authorization: Bearer TOKEN` or `?token=`) besides the API key, so a
+  /// Prometheus server needs no API key; empty = the API key only.
+  std::string metrics_token;
   /// Images (enrich_images, the image pool): downloads at once (the
   /// setting library.image_download_concurrency overrides it at run time),
   /// the largest image accepted, redirects followed, time per download.

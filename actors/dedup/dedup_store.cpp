@@ -66,7 +66,10 @@ actor_summary summary_of(self_ptr self) {
   const auto& st = self->state;
   nlohmann::json details{{"warmed", st.warmed},
                          {"writes_in_flight", st.writes_in_flight},
-                         {"changes_seen", st.changes_seen}};
+                         {"changes_seen", st.changes_seen},
+                         {"batches", st.batches},
+                         {"rows_created", st.rows_created},
+                         {"rows_merged", st.rows_merged}};
   std::string line = st.warmed ? "warm" : "not warmed yet";
   if (st.index) {
     const auto& ix = *st.index;
@@ -138,6 +141,9 @@ dedup_store(dedup_store_actor::stateful_pointer<dedup_state> self,
         }
       }
       auto out = dedup::merge(batch, *st.index, *st.writes);
+      ++st.batches;
+      st.rows_created += out.result.created;
+      st.rows_merged += out.result.merged;
       if (out.writes.statements.empty())
         return std::move(out.result);
       auto rp = self->make_response_promise<ingest_result>();

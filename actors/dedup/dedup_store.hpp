@@ -41,6 +41,10 @@ struct dedup_state {
   std::optional<dedup::identity_index> index;
   std::optional<storage::library_writes> writes;
   bool warmed = false;
+  /// For GET /metrics: batches merged, rows created and matched (merged).
+  int64_t batches = 0;
+  int64_t rows_created = 0;
+  int64_t rows_merged = 0;
   /// Writes sent to the store and not answered yet. An exit waits for them:
   /// each one's handler holds the merge's response promise, which holds this
   /// actor, so quitting before the answers would leave the (detached) actor

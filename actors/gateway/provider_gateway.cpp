@@ -83,6 +83,7 @@ void finish(self_ptr self, uint64_t id, caf::error err) {
   auto it = self->state.calls.find(id);
   if (it == self->state.calls.end())
     return;
+  ++self->state.failed_calls;
   it->second.promise.deliver(std::move(err));
   self->state.calls.erase(it);
 }
@@ -158,6 +159,7 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
                         "not authenticated: " + describe()));
       return;
     case reply_class::rate_limited: {
+      ++st.rate_limited;
       // A 429 says the provider is alive: it does not count for the breaker.
       anon_send(st.config.breaker, atom::cb_ok_v);
       auto ra = http::parse_retry_after(reply.retry_after, st.now());
@@ -183,12 +185,14 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
         d = std::chrono::milliseconds{*ra};
       st.paused_until = std::max(st.paused_until, self->clock().now() + d);
       ++pc.retries;
+      ++st.retries;
       retry_later(self, id, d);
       return;
     }
     case reply_class::transient: {
       auto what = describe();
       st.last_error = what;
+      ++st.transient_errors;
       anon_send(st.config.breaker, atom::cb_fail_v, what);
       if (pc.retries >= st.config.max_retries) {
         finish(self, id,
@@ -203,6 +207,7 @@ void handle_reply(self_ptr self, uint64_t id, http_reply reply) {
       if (ra && std::chrono::milliseconds{*ra} <= st.config.backoff_max)
         d = std::max(d, std::chrono::milliseconds{*ra});
       ++pc.retries;
+      ++st.retries;
       retry_later(self, id, d);
       return;
     }
@@ -261,15 +266,22 @@ void send_call(self_ptr self, uint64_t id, size_t client) {
   ++st.requests;
   auto timeout = st.config.client_timeout
                  + std::chrono::milliseconds{call.timeout_ms};
+  auto sent = self->clock().now();
+  auto took_ms = [self, sent] {
+    return std::chrono::duration<double, std::milli>(self->clock().now() - sent)
+      .count();
+  };
   self
     ->request(st.config.clients[client], timeout, atom::pfetch_v,
               std::move(call))
     .then(
-      [self, id, client](http_reply& r) {
+      [self, id, client, took_ms](http_reply& r) {
+        self->state.latency_ms.observe(took_ms());
         release_client(self, client);
         handle_reply(self, id, std::move(r));
       },
-      [self, id, client](const caf::error& err) {
+      [self, id, client, took_ms](const caf::error& err) {
+        self->state.latency_ms.observe(took_ms());
         release_client(self, client);
         http_reply r;
         r.status = 0;
@@ -297,13 +309,17 @@ void after_token(self_ptr self, uint64_t id) {
   }
   st.busy[client] = true;
   self->request(st.config.limiter, caf::infinite, atom::rl_permit_v)
-    .then([self, id, client](int64_t) { send_call(self, id, client); },
-          [self, id, client](const caf::error& err) {
-            release_client(self, client);
-            finish(self, id,
-                   make_error(ec::provider_unavailable,
-                              "rate limiter: " + render(err)));
-          });
+    .then(
+      [self, id, client](int64_t waited_ms) {
+        self->state.limiter_wait_ms += waited_ms;
+        send_call(self, id, client);
+      },
+      [self, id, client](const caf::error& err) {
+        release_client(self, client);
+        finish(self, id,
+               make_error(ec::provider_unavailable,
+                          "rate limiter: " + render(err)));
+      });
 }
 
 void attempt(self_ptr self, uint64_t id) {
@@ -393,6 +409,12 @@ caf::result<actor_summary> summary_of(
     {"blocked_until", st.blocked_until > st.now() ? st.blocked_until : 0},
     {"paused_ms", paused_ms},
     {"last_error", st.last_error},
+    {"rate_limited", st.rate_limited},
+    {"transient_errors", st.transient_errors},
+    {"retries", st.retries},
+    {"failed_calls", st.failed_calls},
+    {"limiter_wait_ms", st.limiter_wait_ms},
+    {"latency_ms_histogram", st.latency_ms.to_json()},
   };
   auto line = st.config.provider + ": " + std::to_string(st.requests)
               + " requests, " + std::to_string(st.calls.size()) + " in flight";

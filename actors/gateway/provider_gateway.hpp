@@ -7,6 +7,7 @@
 #pragma once
 
 #include "messages/interfaces.hpp"
+#include "support/histogram.hpp"
 
 #include <caf/typed_response_promise.hpp>
 
@@ -87,6 +88,14 @@ struct provider_gateway_state {
   caf::actor_clock::time_point paused_until{};
   int64_t requests = 0;
   std::string last_error;
+  /// For the metrics (GET /metrics): answers by kind, retries, time spent
+  /// waiting for the rate limiter, and the time each request took (ms).
+  int64_t rate_limited = 0;
+  int64_t transient_errors = 0;
+  int64_t retries = 0;
+  int64_t failed_calls = 0;
+  int64_t limiter_wait_ms = 0;
+  histogram latency_ms{{10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
 
   int64_t now() const;
 };

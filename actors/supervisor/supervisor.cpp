@@ -2,6 +2,7 @@
 
 #include "actors/supervisor/internal.hpp"
 
+#include "actors/events.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/task_runs.hpp"
 #include "support/log.hpp"
@@ -94,6 +95,18 @@ void complete(self_ptr self, size_t i, task_result r) {
   st.plan[i].hist.record(r, rt.running_since, duration);
   persist(self, storage::finish_task_run(rt.run_id, r, duration));
   log_outcome(self, *rt.def, r, duration);
+  // The live event stream (GET /api/system/events) and the task metrics.
+  auto stats = nlohmann::json::parse(r.stats_json, nullptr, false);
+  events::publish(
+    "task_finished",
+    {{"task", rt.def->name},
+     {"run_id", rt.run_id},
+     {"trigger", rt.trigger},
+     {"status", to_string(r.status)},
+     {"reason", to_string(r.reason)},
+     {"error", r.error},
+     {"duration_ms", duration},
+     {"stats", stats.is_object() ? stats : nlohmann::json::object()}});
   auto waiters = std::move(rt.waiters);
   rt.waiters.clear();
   for (auto& w : waiters)
@@ -141,6 +154,10 @@ void launch(self_ptr self, size_t i, const std::string& trigger,
   persist(self,
           storage::start_task_run(rt.run_id, name, rt.running_since, trigger));
   st.log->info("[{}] starting {} ({})", rt.def->phase, name, trigger);
+  events::publish("task_started", {{"task", name},
+                                   {"run_id", rt.run_id},
+                                   {"trigger", trigger},
+                                   {"phase", rt.def->phase}});
   if (!rt.handler)
     spawn_handler(self, rt);
   self

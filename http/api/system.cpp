@@ -100,39 +100,49 @@ nlohmann::json actor_json(const std::string& name, const std::string& kind,
   return j;
 }
 
-void get_actors(const api_call& call) {
-  auto reply = call.ex.reply;
-  if (!call.ctx.directory)
-    return reply(json_ok({{"actors", nlohmann::json::array()}}));
-  auto entries = call.ctx.directory->list();
+void inspect_all(api_self self, const api_context& ctx,
+                 std::function<void(std::vector<actor_answer>)> done) {
+  std::vector<entry> entries;
+  if (ctx.directory)
+    entries = ctx.directory->list();
   if (entries.empty())
-    return reply(json_ok({{"actors", nlohmann::json::array()}}));
+    return done({});
   struct gathering {
-    std::vector<entry> entries;
-    std::vector<answer> answers;
+    std::vector<actor_answer> answers;
     size_t left = 0;
+    std::function<void(std::vector<actor_answer>)> done;
   };
   auto g = std::make_shared<gathering>();
-  g->entries = std::move(entries);
-  g->answers.resize(g->entries.size());
-  g->left = g->entries.size();
-  auto timeout = inspect_timeout(call.ctx);
-  for (size_t i = 0; i < g->entries.size(); ++i)
-    ask(call.self, g->entries[i], timeout, [g, i, reply](answer a) {
-      g->answers[i] = std::move(a);
-      if (--g->left > 0)
-        return;
-      auto now = now_ms();
-      auto list = nlohmann::json::array();
-      for (size_t k = 0; k < g->entries.size(); ++k) {
-        const auto& e = g->entries[k];
-        const auto& an = g->answers[k];
-        list.push_back(actor_json(e.name, e.kind, e.handle->id(),
-                                  an.summary ? &*an.summary : nullptr, an.error,
-                                  false, now));
-      }
-      reply(json_ok({{"actors", std::move(list)}}));
+  g->answers.resize(entries.size());
+  g->left = entries.size();
+  g->done = std::move(done);
+  auto timeout = inspect_timeout(ctx);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    g->answers[i].name = e.name;
+    g->answers[i].kind = e.kind;
+    g->answers[i].id = e.handle->id();
+    ask(self, e, timeout, [g, i](answer a) {
+      g->answers[i].summary = std::move(a.summary);
+      g->answers[i].error = std::move(a.error);
+      if (--g->left == 0)
+        g->done(std::move(g->answers));
     });
+  }
+}
+
+void get_actors(const api_call& call) {
+  auto reply = call.ex.reply;
+  inspect_all(call.self, call.ctx,
+              [reply](const std::vector<actor_answer>& answers) {
+                auto now = now_ms();
+                auto list = nlohmann::json::array();
+                for (const auto& a : answers)
+                  list.push_back(actor_json(a.name, a.kind, a.id,
+                                            a.summary ? &*a.summary : nullptr,
+                                            a.error, false, now));
+                reply(json_ok({{"actors", std::move(list)}}));
+              });
 }
 
 void get_actor(const api_call& call) {

@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace discotheque::http {
 
@@ -22,6 +24,21 @@ namespace discotheque::http {
 nlohmann::json actor_json(const std::string& name, const std::string& kind,
                           uint64_t id, const actor_summary* summary,
                           const std::string& error, bool full, int64_t now);
+
+/// What one actor of the directory answered to inspect (or why not).
+struct actor_answer {
+  std::string name;
+  std::string kind;
+  uint64_t id = 0;
+  std::optional<actor_summary> summary;
+  std::string error;
+};
+
+/// Asks every actor of the directory in parallel (2 s at most each) and
+/// calls `done` with all answers, in the directory's order (also GET
+/// /metrics).
+void inspect_all(api_self self, const api_context& ctx,
+                 std::function<void(std::vector<actor_answer>)> done);
 
 /// GET /api/system/actors.
 void get_actors(const api_call& call);

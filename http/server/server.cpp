@@ -1,5 +1,6 @@
 #include "http/server/server.hpp"
 
+#include "http/stream.hpp"
 #include "support/log.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -11,7 +12,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 
@@ -76,6 +79,25 @@ struct shared_context {
   server_options opts;
   handler on_request;
   std::shared_ptr<spdlog::logger> log;
+  /// The streams being served, so that stop() can close them.
+  mutable std::mutex streams_mtx;
+  mutable std::vector<std::weak_ptr<stream_channel>> streams;
+
+  void track(const std::shared_ptr<stream_channel>& ch) const {
+    std::lock_guard<std::mutex> guard{streams_mtx};
+    streams.erase(std::remove_if(streams.begin(), streams.end(),
+                                 [](const auto& w) { return w.expired(); }),
+                  streams.end());
+    streams.push_back(ch);
+  }
+
+  void close_streams() const {
+    std::lock_guard<std::mutex> guard{streams_mtx};
+    for (auto& w : streams)
+      if (auto ch = w.lock())
+        ch->close();
+    streams.clear();
+  }
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -181,6 +203,16 @@ private:
   }
 
   void write(response r) {
+    for (auto i = r.headers.begin(); i != r.headers.end(); ++i)
+      if (i->first == stream_header) {
+        auto ch = claim_stream(std::strtoull(i->second.c_str(), nullptr, 10));
+        r.headers.erase(i);
+        if (ch && !head_)
+          return start_stream(std::move(r), std::move(ch));
+        if (ch)
+          ch->close();
+        break;
+      }
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
       static_cast<bhttp::status>(r.status), version_ ? version_ : 11);
     res->set(bhttp::field::server, "Discotheque/" DISCOTHEQUE_VERSION);
@@ -208,6 +240,68 @@ private:
     do_read();
   }
 
+  // -- streaming (http/stream.hpp) --------------------------------------------
+
+  /// Writes the head of a streaming response, then the channel's chunks as
+  /// they come, until the client goes away or the channel closes. The body
+  /// ends with the connection (no Content-Length, Connection: close).
+  void start_stream(response r, std::shared_ptr<stream_channel> ch) {
+    channel_ = std::move(ch);
+    ctx_->track(channel_);
+    std::string head = "HTTP/1.1 " + std::to_string(r.status) + " "
+                       + std::string{bhttp::obsolete_reason(
+                         static_cast<bhttp::status>(r.status))}
+                       + "\r\nServer: Discotheque/" DISCOTHEQUE_VERSION
+                         "\r\nContent-Type: "
+                       + r.content_type + "\r\nConnection: close\r\n";
+    for (auto& [k, v] : r.headers)
+      head += k + ": " + v + "\r\n";
+    head += "\r\n";
+    stream_.expires_never();
+    // The client closing its side ends the stream at once (not at the next
+    // event): a read on the raw socket, which the stream's timer leaves alone.
+    stream_.socket().async_wait(tcp::socket::wait_read,
+                                [self = shared_from_this()](beast::error_code) {
+                                  self->channel_->close();
+                                });
+    std::weak_ptr<session> weak = shared_from_this();
+    auto exec = stream_.get_executor();
+    channel_->attach([weak, exec] {
+      net::post(exec, [weak] {
+        if (auto s = weak.lock())
+          s->pump();
+      });
+    });
+    write_chunk(std::move(head));
+  }
+
+  void write_chunk(std::string chunk) {
+    writing_ = true;
+    auto buf = std::make_shared<std::string>(std::move(chunk));
+    // A client that stops reading: the write times out and ends the stream.
+    stream_.expires_after(std::chrono::seconds(60));
+    net::async_write(stream_, net::buffer(*buf),
+                     [self = shared_from_this(), buf](beast::error_code ec,
+                                                      std::size_t) {
+                       self->writing_ = false;
+                       self->stream_.expires_never();
+                       if (ec) {
+                         self->channel_->close();
+                         return self->do_close();
+                       }
+                       self->pump();
+                     });
+  }
+
+  void pump() {
+    if (writing_ || !channel_)
+      return;
+    if (auto chunk = channel_->pop())
+      return write_chunk(std::move(*chunk));
+    if (channel_->closed())
+      do_close();
+  }
+
   void do_close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -218,6 +312,8 @@ private:
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<const shared_context> ctx_;
+  std::shared_ptr<stream_channel> channel_;
+  bool writing_ = false;
   bool keep_alive_ = false;
   bool head_ = false;
   unsigned version_ = 11;
@@ -331,6 +427,7 @@ void server::start() {
 
 void server::stop() {
   std::call_once(impl_->stopped, [this] {
+    impl_->ctx->close_streams();
     net::post(impl_->ioc, [this] {
       beast::error_code ec;
       impl_->acceptor.close(ec);

@@ -43,6 +43,16 @@ CAF_TEST(the health check free space threshold is a setting) {
   CHECK_MSG(why.find("health") != std::string::npos, why);
 }
 
+CAF_TEST(the metrics token is a string under metrics) {
+  CAF_CHECK_EQUAL(config::from_json(json::object()).metrics_token, "");
+  auto c = config::from_json(json{{"metrics", {{"token", "t0k"}}}});
+  CAF_CHECK_EQUAL(c.metrics_token, "t0k");
+  auto why = refusal(json{{"metrics", {{"token", 5}}}});
+  CHECK_MSG(why.find("metrics.token") != std::string::npos, why);
+  why = refusal(json{{"metrics", {{"tokens", "x"}}}});
+  CHECK_MSG(why.find("metrics.tokens") != std::string::npos, why);
+}
+
 CAF_TEST(identify min confidence is strict by default or a number) {
   CAF_CHECK(!config::from_json(json::object()).identify_min_confidence);
   auto c = config::from_json(json{{"identify", {{"min_confidence", 0.95}}}});
