@@ -31,8 +31,8 @@ bool satisfies(const peer_file& f, const format_spec& s) {
 
 // The words that make another take of a recording.
 const char* const version_words[]
-  = {"live",    "remix",    "rmx",     "edit",      "instrumental", "acoustic",
-     "karaoke", "demo",     "bootleg", "unplugged", "extended",     "reprise"};
+  = {"live",    "remix", "rmx",     "edit",      "instrumental", "acoustic",
+     "karaoke", "demo",  "bootleg", "unplugged", "extended",     "reprise"};
 
 } // namespace
 
@@ -137,8 +137,8 @@ std::string gate(const peer_file& f, const wanted_track& t,
     return "locked";
   if (!quality_rank(f, prefs))
     return "format not allowed";
-  if (prefs.min_bitrate_kbps > 0 && !lossless(f.extension)
-      && f.bitrate_kbps > 0 && f.bitrate_kbps < prefs.min_bitrate_kbps)
+  if (prefs.min_bitrate_kbps > 0 && !lossless(f.extension) && f.bitrate_kbps > 0
+      && f.bitrate_kbps < prefs.min_bitrate_kbps)
     return "bitrate below minimum";
   auto names = file_names_of(f.filename);
   // The artist is a requirement, never a bonus (crate#2): the track artist,

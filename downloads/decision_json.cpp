@@ -51,10 +51,9 @@ nlohmann::json to_json(const decision& d, size_t keep) {
                    {"rejected_by_reason", reasons},
                    {"margin", d.margin}};
   j["chosen"] = d.choice() ? file_json(*d.choice()) : nlohmann::json(nullptr);
-  j["runner_up"]
-    = d.runner_up >= 0
-        ? file_json(d.candidates[static_cast<size_t>(d.runner_up)])
-        : nlohmann::json(nullptr);
+  j["runner_up"] = d.runner_up >= 0
+                     ? file_json(d.candidates[static_cast<size_t>(d.runner_up)])
+                     : nlohmann::json(nullptr);
   return j;
 }
 

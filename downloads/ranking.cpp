@@ -50,9 +50,9 @@ score_breakdown score_of(const peer_file& f, const wanted_track& t,
   if (t.track_number > 0) {
     auto nn = two_digits(t.track_number);
     sim = std::max(sim, identify::similarity(file, nn + " " + title));
-    sim = std::max(sim, identify::similarity(file, nn + " "
-                                                     + artist_words(t.artist)
-                                                     + " " + title));
+    sim = std::max(sim,
+                   identify::similarity(file, nn + " " + artist_words(t.artist)
+                                                + " " + title));
   }
   s.name = name_weight * sim;
   s.slot = f.free_slot ? slot_weight : 0;
@@ -65,12 +65,10 @@ score_breakdown score_of(const peer_file& f, const wanted_track& t,
   return s;
 }
 
-std::vector<candidate> rank_with(const std::vector<peer_file>& offered,
-                                 const wanted_track& t,
-                                 const preferences& prefs,
-                                 const blocklist& blocked,
-                                 const std::set<std::string>& avoided,
-                                 const share_counts& shares) {
+std::vector<candidate>
+rank_with(const std::vector<peer_file>& offered, const wanted_track& t,
+          const preferences& prefs, const blocklist& blocked,
+          const std::set<std::string>& avoided, const share_counts& shares) {
   std::vector<candidate> out;
   out.reserve(offered.size());
   for (const auto& f : offered) {
@@ -114,11 +112,10 @@ void settle(decision& d) {
 
 } // namespace
 
-std::vector<candidate> rank_track(const std::vector<peer_file>& offered,
-                                  const wanted_track& t,
-                                  const preferences& prefs,
-                                  const blocklist& blocked,
-                                  const std::set<std::string>& avoided_users) {
+std::vector<candidate>
+rank_track(const std::vector<peer_file>& offered, const wanted_track& t,
+           const preferences& prefs, const blocklist& blocked,
+           const std::set<std::string>& avoided_users) {
   return rank_with(offered, t, prefs, blocked, avoided_users,
                    count_shares(offered));
 }
@@ -135,20 +132,18 @@ decision decide_track(const std::vector<peer_file>& offered,
   return d;
 }
 
-std::vector<decision> decide_album(const std::vector<peer_file>& offered,
-                                   const std::vector<wanted_track>& tracks,
-                                   const preferences& prefs,
-                                   const blocklist& blocked,
-                                   const std::string& query,
-                                   const std::set<std::string>& avoided_users) {
+std::vector<decision>
+decide_album(const std::vector<peer_file>& offered,
+             const std::vector<wanted_track>& tracks, const preferences& prefs,
+             const blocklist& blocked, const std::string& query,
+             const std::set<std::string>& avoided_users) {
   auto shares = count_shares(offered);
   std::vector<decision> out;
   for (const auto& t : tracks) {
     decision d;
     d.track_id = t.track_id;
     d.query = query;
-    d.candidates = rank_with(offered, t, prefs, blocked, avoided_users,
-                             shares);
+    d.candidates = rank_with(offered, t, prefs, blocked, avoided_users, shares);
     settle(d);
     out.push_back(std::move(d));
   }
@@ -207,9 +202,8 @@ std::vector<decision> decide_album(const std::vector<peer_file>& offered,
       break;
     }
     if (d.runner_up >= 0)
-      d.margin
-        = d.candidates[static_cast<size_t>(chosen)].score.total()
-          - d.candidates[static_cast<size_t>(d.runner_up)].score.total();
+      d.margin = d.candidates[static_cast<size_t>(chosen)].score.total()
+                 - d.candidates[static_cast<size_t>(d.runner_up)].score.total();
   }
   return out;
 }

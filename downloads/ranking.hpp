@@ -36,12 +36,10 @@ struct candidate {
 /// Every file offered for the track, gated and scored, best first (the
 /// rejected ones after the others, in the order offered). Blocklisted pairs
 /// and files of `avoided_users` are rejected before any gate.
-std::vector<candidate> rank_track(const std::vector<peer_file>& offered,
-                                  const wanted_track& t,
-                                  const preferences& prefs,
-                                  const blocklist& blocked,
-                                  const std::set<std::string>& avoided_users
-                                  = {});
+std::vector<candidate>
+rank_track(const std::vector<peer_file>& offered, const wanted_track& t,
+           const preferences& prefs, const blocklist& blocked,
+           const std::set<std::string>& avoided_users = {});
 
 /// The choice for one track, with what it was chosen from.
 struct decision {
@@ -70,13 +68,11 @@ decision decide_track(const std::vector<peer_file>& offered,
 /// given). When one folder of one user holds an acceptable file for every
 /// wanted track, all are taken from the best such folder (mean score);
 /// otherwise each track gets its own best file.
-std::vector<decision> decide_album(const std::vector<peer_file>& offered,
-                                   const std::vector<wanted_track>& tracks,
-                                   const preferences& prefs,
-                                   const blocklist& blocked,
-                                   const std::string& query,
-                                   const std::set<std::string>& avoided_users
-                                   = {});
+std::vector<decision>
+decide_album(const std::vector<peer_file>& offered,
+             const std::vector<wanted_track>& tracks, const preferences& prefs,
+             const blocklist& blocked, const std::string& query,
+             const std::set<std::string>& avoided_users = {});
 
 /// Whether `candidate_file` is strictly better than what the library has
 /// (`current_rank`: the quality_rank of the file on disk; nullopt: below

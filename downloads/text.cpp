@@ -34,6 +34,21 @@ bool is_disc_folder(const std::string& folded) {
 
 } // namespace
 
+std::string search_text(const std::string& artist,
+                        const std::string& album_artist,
+                        const std::string& album, const std::string& title,
+                        bool for_album) {
+  if (for_album && !album.empty()) {
+    if (library::is_various_artists(album_artist))
+      return title_words(album);
+    auto who = album_artist.empty() ? artist : album_artist;
+    return library::fold(library::split_featured(who).main) + " "
+           + title_words(album);
+  }
+  return library::fold(library::split_featured(artist).main) + " "
+         + title_words(title);
+}
+
 std::vector<std::string> split_words(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;

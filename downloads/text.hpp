@@ -28,6 +28,14 @@ std::string artist_words(std::string_view artist);
 /// A title's words: identify::title_key (no edition qualifiers).
 std::string title_words(std::string_view title);
 
+/// The slskd search text for a track (`album`: for several wanted tracks
+/// of one album): "artist album" or "artist title", in folded words (no
+/// punctuation, no edition qualifiers, no "feat."); a "Various Artists"
+/// album is searched by album title alone.
+std::string
+search_text(const std::string& artist, const std::string& album_artist,
+            const std::string& album, const std::string& title, bool for_album);
+
 /// Splits at spaces.
 std::vector<std::string> split_words(std::string_view s);
 

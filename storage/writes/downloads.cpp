@@ -12,8 +12,8 @@ sql_value opt(const std::string& s) {
 
 // The event of a transition, inserted only while the track is in `from`
 // (before the UPDATE, so it reads the state it leaves).
-sql_stmt event(int64_t track_id, const std::string& from,
-               const std::string& to, const std::string& reason, int64_t now) {
+sql_stmt event(int64_t track_id, const std::string& from, const std::string& to,
+               const std::string& reason, int64_t now) {
   return sql_stmt{
     "INSERT INTO download_events(track_id, at, from_state, to_state, reason)"
     " SELECT id, ?2, download_state, ?3, ?4 FROM tracks WHERE id = ?1 AND"
@@ -64,13 +64,13 @@ write_request hold_transfer(int64_t track_id, const std::string& client,
                             const std::string& remote_path, int64_t size,
                             const std::string& transfer_id, int64_t now) {
   write_request req;
-  req.statements.push_back(sql_stmt{
-    "UPDATE download_jobs SET phase = 'transferring', client = ?2,"
-    " username = ?3, remote_path = ?4, size = ?5, transfer_id = ?6,"
-    " updated_at = ?7 WHERE track_id = ?1",
-    {sql_value::of(track_id), sql_value::of(client), sql_value::of(username),
-     sql_value::of(remote_path), sql_value::of(size), opt(transfer_id),
-     sql_value::of(now)}});
+  req.statements.push_back(
+    sql_stmt{"UPDATE download_jobs SET phase = 'transferring', client = ?2,"
+             " username = ?3, remote_path = ?4, size = ?5, transfer_id = ?6,"
+             " updated_at = ?7 WHERE track_id = ?1",
+             {sql_value::of(track_id), sql_value::of(client),
+              sql_value::of(username), sql_value::of(remote_path),
+              sql_value::of(size), opt(transfer_id), sql_value::of(now)}});
   return req;
 }
 
@@ -122,7 +122,8 @@ write_request fail_download(int64_t track_id, const std::string& reason,
         " updated_at = ?2 WHERE track_id = ?1 AND EXISTS (SELECT 1 FROM"
         " tracks WHERE id = ?1 AND download_state = 'downloading')",
     {sql_value::of(track_id), sql_value::of(now), sql_value::of(reason)}});
-  req.statements.push_back(move(track_id, "downloading", "failed", reason, now));
+  req.statements.push_back(
+    move(track_id, "downloading", "failed", reason, now));
   return req;
 }
 
@@ -131,13 +132,12 @@ write_request release_download(int64_t track_id, const std::string& reason,
   write_request req;
   req.statements.push_back(
     event(track_id, "downloading", "pending", reason, now));
-  req.statements.push_back(sql_stmt{
-    "UPDATE download_jobs SET phase = 'searching', transfer_id = NULL,"
-    " client = NULL, username = NULL, remote_path = NULL, size = NULL,"
-    " updated_at = ?2 WHERE track_id = ?1",
-    {sql_value::of(track_id), sql_value::of(now)}});
   req.statements.push_back(
-    move(track_id, "downloading", "pending", "", now));
+    sql_stmt{"UPDATE download_jobs SET phase = 'searching', transfer_id = NULL,"
+             " client = NULL, username = NULL, remote_path = NULL, size = NULL,"
+             " updated_at = ?2 WHERE track_id = ?1",
+             {sql_value::of(track_id), sql_value::of(now)}});
+  req.statements.push_back(move(track_id, "downloading", "pending", "", now));
   return req;
 }
 
@@ -151,12 +151,12 @@ write_request requeue_due_downloads(int64_t now) {
     " download_state = 'failed' AND id IN ("
       + due + ")",
     {sql_value::of(now)}});
-  req.statements.push_back(sql_stmt{
-    "UPDATE tracks SET download_state = 'pending',"
-    " download_state_updated_at = ?1, updated_at = ?1 WHERE"
-    " download_state = 'failed' AND id IN ("
-      + due + ")",
-    {sql_value::of(now)}});
+  req.statements.push_back(
+    sql_stmt{"UPDATE tracks SET download_state = 'pending',"
+             " download_state_updated_at = ?1, updated_at = ?1 WHERE"
+             " download_state = 'failed' AND id IN ("
+               + due + ")",
+             {sql_value::of(now)}});
   req.statements.push_back(
     sql_stmt{"UPDATE download_jobs SET retry_at = NULL, updated_at = ?1"
              " WHERE retry_at IS NOT NULL AND retry_at <= ?1",
@@ -180,8 +180,7 @@ write_request record_decision(int64_t track_id, const std::string& client,
   return req;
 }
 
-write_request block_file(const std::string& client,
-                         const std::string& username,
+write_request block_file(const std::string& client, const std::string& username,
                          const std::string& remote_path,
                          const std::string& reason, int64_t track_id,
                          int64_t now) {

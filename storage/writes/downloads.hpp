@@ -56,8 +56,7 @@ write_request record_decision(int64_t track_id, const std::string& client,
                               const std::string& record, int64_t now);
 
 /// A (user, file) pair that failed or was rejected, for good.
-write_request block_file(const std::string& client,
-                         const std::string& username,
+write_request block_file(const std::string& client, const std::string& username,
                          const std::string& remote_path,
                          const std::string& reason, int64_t track_id,
                          int64_t now);

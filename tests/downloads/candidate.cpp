@@ -2,6 +2,7 @@
 #include "fixture.hpp"
 
 #include "downloads/candidate.hpp"
+#include "downloads/text.hpp"
 
 using namespace discotheque::downloads;
 
@@ -152,8 +153,8 @@ CAF_TEST(a single does not match a one track folder of another album) {
   auto p = preferences::defaults();
   auto t = one_more_time();
   t.album = "One More Time";
-  auto g = gate(offered("Daft Punk\\Musique Vol 1\\03 - One More Time.flac"),
-                t, p);
+  auto g = gate(offered("Daft Punk\\Musique Vol 1\\03 - One More Time.flac"), t,
+                p);
   CAF_CHECK_EQUAL(g, "album does not match");
   g = gate(offered("Daft Punk\\One More Time (Single)\\01 - One More "
                    "Time.flac"),
@@ -173,7 +174,7 @@ CAF_TEST(another title or a substring title is refused) {
   CAF_CHECK_EQUAL(g, "title does not match");
 }
 
-CAF_TEST(a 3 s drift passes and 30 s do not) {
+CAF_TEST(a 3 s drift passes and 30 s do not ) {
   auto p = preferences::defaults();
   p.duration_tolerance_s = 3;
   auto t = one_more_time();
@@ -198,4 +199,19 @@ CAF_TEST(locked files formats and bitrates are gated) {
   CAF_CHECK_EQUAL(gate(m, t, p), "bitrate below minimum");
   m.bitrate_kbps = 320;
   CAF_CHECK_EQUAL(gate(m, t, p), "");
+}
+
+CAF_TEST(the search text names the artist and the album or title) {
+  CAF_CHECK_EQUAL(search_text("Daft Punk feat. Pharrell", "Daft Punk",
+                              "Random Access Memories (Deluxe Edition)",
+                              "Get Lucky (Radio Edit)", false),
+                  "daft punk get lucky radio edit");
+  CAF_CHECK_EQUAL(search_text("Daft Punk", "Daft Punk",
+                              "Random Access Memories (Deluxe Edition)",
+                              "Get Lucky", true),
+                  "daft punk random access memories");
+  CAF_CHECK_EQUAL(search_text("Daft Punk", "Various Artists", "Now 48",
+                              "One More Time", true),
+                  "now 48");
+  CAF_CHECK_EQUAL(search_text("AC/DC", "", "", "T.N.T.", true), "acdc tnt");
 }

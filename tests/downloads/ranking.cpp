@@ -80,7 +80,7 @@ CAF_TEST(files shared by many peers score higher) {
   CAF_CHECK_EQUAL(d.candidates.back().score.shared, 0.0);
 }
 
-CAF_TEST(blocklisted pairs and avoided users never return) {
+CAF_TEST(blocklisted pairs and avoided users never return ) {
   auto t = track(1, 1, "One More Time");
   auto good = file("a", "Daft Punk\\Discovery\\01 - One More Time.flac");
   auto other = file("b", "Daft Punk\\Discovery\\01 - One More Time.mp3");
@@ -99,8 +99,9 @@ CAF_TEST(blocklisted pairs and avoided users never return) {
 CAF_TEST(one wanted track takes one file and never the album) {
   auto t = track(1, 2, "Aerodynamic");
   std::vector<peer_file> offered;
-  for (auto name : {"01 - One More Time", "02 - Aerodynamic", "03 - Digital "
-                                                              "Love"})
+  for (auto name : {"01 - One More Time", "02 - Aerodynamic",
+                    "03 - Digital "
+                    "Love"})
     offered.push_back(
       file("a", std::string{"Daft Punk\\Discovery\\"} + name + ".flac"));
   auto ds = decide_album(offered, {t}, preferences::defaults(), {}, "q");
@@ -120,11 +121,11 @@ CAF_TEST(wanted tracks of one album come from one folder of one user) {
   lone.free_slot = true;
   lone.upload_speed = 5000000;
   offered.push_back(lone);
-  for (auto name : {"01 - One More Time", "02 - Aerodynamic", "03 - Digital "
-                                                              "Love"})
-    offered.push_back(
-      file("full", std::string{"Music\\Daft Punk - Discovery\\"} + name
-                     + ".flac"));
+  for (auto name : {"01 - One More Time", "02 - Aerodynamic",
+                    "03 - Digital "
+                    "Love"})
+    offered.push_back(file("full", std::string{"Music\\Daft Punk - Discovery\\"}
+                                     + name + ".flac"));
   auto ds = decide_album(offered, wanted, preferences::defaults(), {}, "q");
   CAF_REQUIRE_EQUAL(ds.size(), 2u);
   for (const auto& d : ds) {
@@ -133,7 +134,8 @@ CAF_TEST(wanted tracks of one album come from one folder of one user) {
     CAF_CHECK_EQUAL(d.mode, "album folder");
   }
   auto second = ds[1].choice()->file.filename;
-  CAF_CHECK_EQUAL(second, "Music\\Daft Punk - Discovery\\03 - Digital Love.flac");
+  CAF_CHECK_EQUAL(second,
+                  "Music\\Daft Punk - Discovery\\03 - Digital Love.flac");
   // Without a complete folder each track takes its own best file.
   offered.pop_back();
   ds = decide_album(offered, wanted, preferences::defaults(), {}, "q");

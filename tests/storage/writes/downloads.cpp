@@ -87,8 +87,9 @@ CAF_TEST(a transfer is held and the import makes it downloaded) {
   apply(start_download(1, "worker", 100));
   apply(hold_transfer(1, "slskd", "alice", "A\\B\\01.flac", 123, "guid", 110));
   CAF_CHECK_EQUAL(job(1), "transferring|0|-|alice");
-  apply(finish_download(1, "/music/Daft Punk/Discovery (2001)/01 - One More "
-                           "Time.flac",
+  apply(finish_download(1,
+                        "/music/Daft Punk/Discovery (2001)/01 - One More "
+                        "Time.flac",
                         123, 999, 120));
   CAF_CHECK_EQUAL(state(1), "downloaded|-|/music/Daft Punk/Discovery (2001)/"
                             "01 - One More Time.flac");
@@ -131,8 +132,9 @@ CAF_TEST(a release gives the track back to pending) {
   CAF_CHECK_EQUAL(job(2), "searching|0|-|-");
   auto reason = db.query_text("SELECT reason FROM download_events WHERE"
                               " track_id = 2 ORDER BY id DESC LIMIT 1");
-  CAF_CHECK(reason == std::optional<std::string>{"unknown to slskd after a "
-                                                 "restart"});
+  CAF_CHECK(reason
+            == std::optional<std::string>{"unknown to slskd after a "
+                                          "restart"});
 }
 
 CAF_TEST(the blocklist keeps a pair once) {
