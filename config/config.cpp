@@ -12,7 +12,7 @@ using nlohmann::json;
 
 const std::vector<std::string>& known_providers() {
   static const std::vector<std::string> names
-    = {"spotify", "deezer", "tidal", "musicbrainz", "coverartarchive"};
+    = {"spotify", "deezer", "tidal", "musicbrainz", "coverartarchive", "slskd"};
   return names;
 }
 
@@ -121,7 +121,9 @@ provider_config parse_provider(const json& obj, const std::string& prefix) {
       p.client_secret = get_string(v, key);
     else if (k == "refresh_token")
       p.refresh_token = get_string(v, key);
-    else if (k == "access_token")
+    else if (k == "access_token" || k == "api_key")
+      // api_key: a download client's static key (providers.slskd.api_key),
+      // sent the way its descriptor says (X-API-Key).
       p.access_token = get_string(v, key);
     else if (k == "rate_per_second")
       p.rate_per_second = get_number(v, key);

@@ -6,7 +6,7 @@ const std::vector<provider_descriptor>& providers() {
   // A new provider: its file exports a descriptor, and it gets one line here.
   static const std::vector<provider_descriptor> all{
     spotify_provider(),     deezer_provider(),          tidal_provider(),
-    musicbrainz_provider(), coverartarchive_provider(),
+    musicbrainz_provider(), coverartarchive_provider(), slskd_provider(),
   };
   return all;
 }
@@ -36,6 +36,10 @@ const provider_descriptor* find_provider(std::string_view name) {
     if (p.name == name)
       return &p;
   return nullptr;
+}
+
+std::string provider_descriptor::api_base_in(const provider_config& pc) const {
+  return trim_slash(pc.api_base.empty() ? defaults.api_base : pc.api_base);
 }
 
 std::string trim_slash(std::string s) {

@@ -67,6 +67,9 @@ enum class provider_kind {
   /// A public catalogue the identify tasks ask (MusicBrainz): no account, no
   /// id column of its own, no claims.
   metadata,
+  /// A download client the download worker drives (slskd): no sync tasks,
+  /// no claims, no id column.
+  download_client,
 };
 
 struct provider_descriptor {
@@ -107,6 +110,13 @@ struct provider_descriptor {
   bool enabled_in(const provider_config& pc) const {
     return pc.enabled || (!pc.enabled_set && enabled_by_default);
   }
+  /// Its providers.NAME entry of the config (all defaults when absent).
+  provider_config config_in(const config& cfg) const {
+    auto it = cfg.providers.find(name);
+    return it != cfg.providers.end() ? it->second : provider_config{};
+  }
+  /// The base URL in use: the config's, else the default; no trailing /.
+  std::string api_base_in(const provider_config& pc) const;
 };
 
 /// Every provider, in a fixed order (it is the order of their tasks in the
@@ -129,5 +139,6 @@ const provider_descriptor& deezer_provider();
 const provider_descriptor& tidal_provider();
 const provider_descriptor& musicbrainz_provider();
 const provider_descriptor& coverartarchive_provider();
+const provider_descriptor& slskd_provider();
 
 } // namespace discotheque

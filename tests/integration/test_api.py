@@ -63,7 +63,8 @@ def test_status_endpoints_have_the_documented_fields():
         # the providers that exist. MusicBrainz and the Cover Art Archive
         # are public catalogues: no account, so never "authenticated"
         # (null), and need no credential.
-        check(names == {"spotify", "deezer", "tidal", "musicbrainz", "coverartarchive"}, names)
+        check(names == {"spotify", "deezer", "tidal", "musicbrainz", "coverartarchive",
+                        "slskd"}, names)
         mb = next(p for p in body["providers"] if p["name"] == "musicbrainz")
         check(mb["kind"] == "metadata" and mb["authenticated"] is None
               and mb["needs_auth"] is False, mb)
