@@ -173,6 +173,26 @@ step("download an owned track and it waits under Wanted and downloads", async ()
   await shot("downloads");
 });
 
+step("with an event stream the page listens to it instead of polling", async () => {
+  // The service streams events at /api/system/events once the ops work is
+  // in; here the browser answers that URL itself with two events.
+  const events = 'event: task_started\ndata: {"task":"health_check"}\n\n'
+    + 'event: task_finished\ndata: {"task":"health_check","status":"succeeded"}\n\n';
+  await page.route("**/api/system/events*", (route) => route.fulfill({
+    status: 200, contentType: "text/event-stream", headers: { "Cache-Control": "no-cache" }, body: events,
+  }));
+  let reads = 0;
+  const count = (req) => { if (req.url().includes("/api/library/status")) reads++; };
+  page.on("request", count);
+  await page.goto(`${BASE}/?apikey=${encodeURIComponent(KEY)}#/tasks`);
+  await page.locator("#tasks").waitFor();
+  await until(async () => /live|reconnecting/.test(await page.locator("#live").innerText()), "the live badge");
+  // The first draw, then one per event at least.
+  await until(async () => reads >= 3, `redraws at the events (${reads} reads)`);
+  page.off("request", count);
+  await page.unroute("**/api/system/events*");
+});
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
