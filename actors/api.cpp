@@ -10,6 +10,7 @@
 #include "http/api/status.hpp"
 #include "http/api/system.hpp"
 #include "http/api/tasks.hpp"
+#include "http/api/web.hpp"
 #include "messages/error.hpp"
 #include "support/log.hpp"
 #include "support/redact.hpp"
@@ -149,9 +150,10 @@ api_actor::behavior_type api(api_actor::stateful_pointer<api_state> self,
         return http::get_metrics(
           http::api_call{self, self->state.ctx, ex, http::path_params{}});
       }
+      // Everything else outside /api/ is the web dashboard's static files
+      // (no key: the page asks for it and sends it with every API call).
       if (req.path.rfind("/api/", 0) != 0)
-        return ex.reply(
-          http::json_error(404, "not_found", "no such endpoint: " + req.path));
+        return ex.reply(http::serve_web(req, http::web_assets()));
       if (!has_key(self, req))
         return ex.reply(http::json_error(
           401, "unauthorized",

@@ -292,8 +292,12 @@ CAF_TEST(an unknown path is a 404) {
   CAF_REQUIRE(res.has_value());
   auto body = json::parse(res->body);
   CAF_CHECK_EQUAL(body["error"], "not_found");
-  // outside /api/ there is nothing, key or not
-  CAF_CHECK_EQUAL(status_of(call("GET", "/index.html", false)), 404);
+  // outside /api/ only the dashboard's files, without the key
+  CAF_CHECK_EQUAL(status_of(call("GET", "/no-such-page.html", false)), 404);
+  auto page = call("GET", "/", false);
+  CAF_CHECK_EQUAL(status_of(page), 200);
+  CAF_REQUIRE(page.has_value());
+  CAF_CHECK_EQUAL(page->content_type, "text/html; charset=utf-8");
   // a task the supervisor does not know
   CAF_CHECK_EQUAL(status_of(call("GET", "/api/library/tasks/ghost")), 404);
 }

@@ -114,6 +114,20 @@ class Service:
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
 
+    def raw(self, method, path, headers=None, key=False, timeout=30):
+        """(status, headers, body bytes) for answers that are not JSON
+        (images, the dashboard's files)."""
+        hdrs = dict(headers or {})
+        if key:
+            hdrs["X-Api-Key"] = self.api_key()
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method,
+                                     headers=hdrs)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
     def post(self, path, body=None, **kw):
         return self.request("POST", path, body=body if body is not None else b"", **kw)
 

@@ -135,14 +135,7 @@ def files_under(root):
 
 
 def raw_get(svc, path, headers=None):
-    hdrs = {"X-Api-Key": svc.api_key()}
-    hdrs.update(headers or {})
-    req = urllib.request.Request(f"http://127.0.0.1:{svc.port}{path}", headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+    return svc.raw("GET", path, headers=headers, key=True)
 
 
 def test_enrich_images_against_the_fakes():

@@ -1,6 +1,7 @@
 #define CAF_SUITE http.api.router
 #include "fixture.hpp"
 
+#include "http/api/requests.hpp"
 #include "http/api/router.hpp"
 
 using namespace discotheque;
@@ -11,11 +12,7 @@ namespace {
 using handler = std::string;
 
 request req(std::string method, std::string path) {
-  request r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  r.target = r.path;
-  return r;
+  return http_test::make_request(std::move(method), std::move(path));
 }
 
 router<handler> table() {
@@ -28,10 +25,7 @@ router<handler> table() {
 }
 
 std::string allow_header(const response& r) {
-  for (const auto& [k, v] : r.headers)
-    if (k == "Allow")
-      return v;
-  return "";
+  return http_test::header_of(r, "Allow");
 }
 
 } // namespace
