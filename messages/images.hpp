@@ -16,9 +16,11 @@ namespace discotheque {
 struct image_job {
   std::string entity_type; ///< artist, album, playlist
   int64_t entity_id = 0;
-  /// http(s) URLs, or for source `local` a file of the music folders.
+  /// http(s) URLs, or for sources `local` and `embedded` a file of the
+  /// music folders (a cover file; an audio file with a picture).
   std::vector<std::string> urls;
-  /// Per URL: coverartarchive, spotify, deezer, tidal, local.
+  /// Per URL: a provider's name (coverartarchive, an account's), local,
+  /// embedded.
   std::vector<std::string> sources;
   /// What the file on disk came from: a request for the same URL carries
   /// them as If-None-Match / If-Modified-Since (304: kept as it is).
@@ -69,7 +71,9 @@ struct image_work {
   bool caa_front = true;
   /// Albums: the folder of one of its local files ("" if none).
   std::string local_folder;
-  /// A cover file found in that folder (filled by the task's loader).
+  /// One of its local audio files (whose embedded picture is the cover),
+  /// replaced by a cover file of that folder when the task's loader finds
+  /// one (cover.jpg, folder.jpg ...).
   std::string local_cover;
   /// An image link a provider gave (the stored images row, a playlist's
   /// cover_url) and that provider.
