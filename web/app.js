@@ -12,6 +12,9 @@ import * as settings from "./settings.js";
 const pages = { tasks, health, library, playlists, downloads, settings };
 const view = document.getElementById("view");
 let current = null;
+/// Renders overlap (a click while a page loads, a live update): only the
+/// newest one may replace the view, never a late older one.
+let generation = 0;
 
 function route() {
   const [name, ...rest] = (location.hash.replace(/^#\/?/, "") || "tasks").split("/");
@@ -25,11 +28,13 @@ async function show() {
   for (const a of document.querySelectorAll("nav a"))
     a.classList.toggle("active", a.dataset.page === name);
   document.body.dataset.page = name;
+  const mine = ++generation;
   try {
     const content = await current.render(params);
+    if (mine !== generation) return;
     view.replaceChildren(content);
   } catch (e) {
-    if (e.status !== 401)
+    if (mine === generation && e.status !== 401)
       view.replaceChildren(el("p", { class: "error" }, `Could not load this page: ${e.message}`));
   }
 }

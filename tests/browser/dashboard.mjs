@@ -158,6 +158,8 @@ step("own and then ignore an artist in the library", async () => {
 step("download an owned track and it waits under Wanted and downloads", async () => {
   await page.goto(BASE + "/#/library");
   await page.click("button.tab:text-is('Tracks')");
+  // The tracks' table is drawn (a form filled before would be redrawn).
+  await page.locator("#library th:text-is('Track')").waitFor();
   // The filters are kept between visits: clear the last search.
   await page.fill(".filters input[name=q]", "");
   await page.click(".filters button[type=submit]");
