@@ -4,7 +4,7 @@
 // searches (searchTimeout in milliseconds, polled until complete, responses
 // fetched once at the end), enqueues (the exact remote filename and size)
 // and transfers (flag states "Completed, Succeeded", followed by id).
-// See ../shared/wire/slskd.md.
+// The shapes are slskd's own (github.com/slskd/slskd, API v0, 0.24+).
 #pragma once
 
 #include "actors/gateway/provider_gateway.hpp"

@@ -43,7 +43,9 @@ import os
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from serve import read_scenario, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(os.path.dirname(HERE), "fixtures", "coverartarchive", "release_index.json")
@@ -254,19 +256,8 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--ready-file", help="written with the port once listening")
     args = ap.parse_args()
-    scenario = {}
-    if args.scenario:
-        with open(args.scenario) as f:
-            scenario = json.load(f)
-    Handler.state = State(scenario)
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    srv.daemon_threads = True
-    if args.ready_file:
-        tmp = args.ready_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(str(srv.server_address[1]))
-        os.rename(tmp, args.ready_file)
-    srv.serve_forever()
+    Handler.state = State(read_scenario(args.scenario))
+    serve(Handler, args.port, args.ready_file)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from serve import read_scenario, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures", "musicbrainz")
@@ -353,19 +355,8 @@ def main():
     ap.add_argument("--ready-file", help="written with the port once listening")
     ap.add_argument("--log")
     args = ap.parse_args()
-    scenario = {}
-    if args.scenario:
-        with open(args.scenario) as f:
-            scenario = json.load(f)
-    Handler.state = State(scenario, args.log)
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    srv.daemon_threads = True
-    if args.ready_file:
-        tmp = args.ready_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(str(srv.server_address[1]))
-        os.rename(tmp, args.ready_file)
-    srv.serve_forever()
+    Handler.state = State(read_scenario(args.scenario), args.log)
+    serve(Handler, args.port, args.ready_file)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fake slskd (REST API /api/v0) on 127.0.0.1 for the download worker's tests.
 
-Speaks the shapes of ../shared/wire/slskd.md (slskd 0.24+): camelCase JSON,
+Speaks the shapes of slskd's API v0 (github.com/slskd/slskd, 0.24+): camelCase JSON,
 null properties omitted, flag states as comma-joined names.
   POST   /api/v0/searches                    {"id"?,"searchText","searchTimeout"(ms)} -> 200 Search
                                              429 while another POST /searches is processed
@@ -48,7 +48,9 @@ import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from serve import read_scenario, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "corpus"))
@@ -388,19 +390,8 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--ready-file", help="written with the port once listening")
     args = ap.parse_args()
-    scenario = {}
-    if args.scenario:
-        with open(args.scenario) as f:
-            scenario = json.load(f)
-    Handler.state = State(scenario, args.downloads, args.api_key)
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    srv.daemon_threads = True
-    if args.ready_file:
-        tmp = args.ready_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(str(srv.server_address[1]))
-        os.rename(tmp, args.ready_file)
-    srv.serve_forever()
+    Handler.state = State(read_scenario(args.scenario), args.downloads, args.api_key)
+    serve(Handler, args.port, args.ready_file)
 
 
 if __name__ == "__main__":

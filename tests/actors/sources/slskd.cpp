@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-// Shapes from ../shared/wire/slskd.md (slskd HEAD 5770c7e4, Listenarr's
+// Shapes of slskd's API v0 (slskd/slskd at 5770c7e4, Listenarr's
 // captured bodies): null properties omitted, flag states comma-joined.
 const char* const responses_body = R"([
   {"fileCount":2,"files":[
