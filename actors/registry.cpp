@@ -1,5 +1,6 @@
 #include "actors/registry.hpp"
 
+#include "actors/downloads/worker.hpp"
 #include "actors/gateway/provider_hub.hpp"
 #include "actors/sources/providers.hpp"
 #include "actors/tasks/cleanup_library.hpp"
@@ -143,6 +144,17 @@ task_factory identify_tracks_factory(const task_env& env) {
   };
 }
 
+task_factory download_queue_factory(const task_env& env) {
+  return [env](caf::actor_system& sys) {
+    provider_gateway_actor gateway;
+    if (env.providers)
+      if (auto p = env.providers->find(slskd::provider_name))
+        gateway = p->gateway;
+    // Coordinates only: its loader and importers are the detached ones.
+    return task_actor{sys.spawn(download_worker, env, gateway)};
+  };
+}
+
 } // namespace
 
 std::vector<task_def> default_tasks(const task_env& env) {
@@ -241,6 +253,15 @@ std::vector<task_def> default_tasks(const task_env& env) {
      true,
      minutes(2),
      health_factory},
+    // SPEC §6: separate from the library's phases; it skips itself while
+    // slskd is not enabled.
+    {"download_queue",
+     "download",
+     {},
+     minutes(5),
+     true,
+     hours(6),
+     download_queue_factory(env)},
     {"sync_new_releases",
      "discover",
      {"identify_artists"},

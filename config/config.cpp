@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include "downloads/candidate.hpp"
 #include "support/log.hpp"
 
 #include <fstream>
@@ -133,10 +134,71 @@ provider_config parse_provider(const json& obj, const std::string& prefix) {
       p.breaker_failures = get_int(v, key, 1, 1000);
     else if (k == "breaker_open_s")
       p.breaker_open_s = get_int(v, key, 1, 86400);
+    else if (k == "downloads_dir")
+      p.downloads_dir = get_string(v, key);
+    else if (k == "category")
+      p.category = get_string(v, key);
     else
       unknown_key(key);
   }
   return p;
+}
+
+void parse_downloads(const json& obj, const std::string& prefix,
+                     downloads_config& d) {
+  require_object(obj, prefix);
+  for (const auto& [k, v] : obj.items()) {
+    auto key = prefix + "." + k;
+    if (k == "formats") {
+      if (!v.is_array() || v.empty())
+        wrong_type(key, v, "a non-empty array of strings");
+      d.formats.clear();
+      for (size_t i = 0; i < v.size(); ++i) {
+        auto f = get_string(v[i], key + "[" + std::to_string(i) + "]");
+        if (!downloads::parse_format(f))
+          throw config_error("config key '" + key + "' has '" + f
+                             + "', which is no format (e.g. \"flac 24/96\","
+                               " \"flac\", \"mp3 320\", \"mp3 v0\")");
+        d.formats.push_back(f);
+      }
+    } else if (k == "min_bitrate_kbps")
+      d.min_bitrate_kbps = get_int(v, key, 0, 10000);
+    else if (k == "duration_tolerance_s")
+      d.duration_tolerance_s = get_int(v, key, 0, 600);
+    else if (k == "naming_pattern") {
+      d.naming_pattern = get_string(v, key);
+      if (d.naming_pattern.find("{title}") == std::string::npos)
+        throw config_error("config key '" + key
+                           + "' must contain {title} (two tracks would get"
+                             " one name)");
+    } else if (k == "search_budget")
+      d.search_budget = get_int(v, key, 1, 100000);
+    else if (k == "search_window_s")
+      d.search_window_s = get_int(v, key, 1, 86400);
+    else if (k == "search_timeout_s")
+      d.search_timeout_s = get_int(v, key, 1, 300);
+    else if (k == "prefer") {
+      d.prefer = get_string(v, key);
+      if (d.prefer != "slskd" && d.prefer != "sabnzbd")
+        throw config_error("config key '" + key
+                           + "' must be \"slskd\" or \"sabnzbd\"");
+    } else if (k == "upgrade")
+      d.upgrade = get_bool(v, key);
+    else if (k == "upgrade_interval_days")
+      d.upgrade_interval_days = get_int(v, key, 1, 3650);
+    else if (k == "requested_timeout_s")
+      d.requested_timeout_s = get_int(v, key, 1, 86400);
+    else if (k == "queued_timeout_s")
+      d.queued_timeout_s = get_int(v, key, 1, 7 * 86400);
+    else if (k == "stalled_timeout_s")
+      d.stalled_timeout_s = get_int(v, key, 1, 86400);
+    else if (k == "max_transfers")
+      d.max_transfers = get_int(v, key, 1, 1000);
+    else if (k == "poll_interval_ms")
+      d.poll_interval_ms = get_int(v, key, 50, 60000);
+    else
+      unknown_key(key);
+  }
 }
 
 } // namespace
@@ -245,6 +307,8 @@ config config::from_json(const json& doc) {
         else
           unknown_key(key);
       }
+    } else if (k == "downloads") {
+      parse_downloads(v, k, c.downloads);
     } else if (k == "providers") {
       require_object(v, k);
       for (const auto& [name, pv] : v.items()) {

@@ -45,6 +45,43 @@ struct provider_config {
   /// Thumbnail size in px (Cover Art Archive: 500 or 1200; 0 = original).
   int64_t thumbnail = 0;
   bool thumbnail_set = false;
+  /// A download client's downloads folder as this machine sees it
+  /// (providers.slskd.downloads_dir); empty = <data_dir>/downloads.
+  std::string downloads_dir;
+  /// The category a download client files our jobs under (SABnzbd).
+  std::string category;
+};
+
+/// downloads.*: how the download worker chooses, follows and imports.
+struct downloads_config {
+  /// Preference order, best first ("flac 24/96", "flac", "mp3 320",
+  /// "mp3 v0", "mp3"); a file that satisfies none is not taken.
+  std::vector<std::string> formats{"flac", "mp3 320", "mp3 v0", "mp3"};
+  int64_t min_bitrate_kbps = 0;
+  int64_t duration_tolerance_s = 5;
+  /// Empty: downloads::default_naming_pattern.
+  std::string naming_pattern;
+  /// At most this many searches in any search_window_s (Soulseek bans an
+  /// account for 30 minutes after ~35 searches in 220 s).
+  int64_t search_budget = 34;
+  int64_t search_window_s = 220;
+  /// How long the peers may answer one search (sent in milliseconds).
+  int64_t search_timeout_s = 15;
+  /// The client tried first: "slskd" or "sabnzbd".
+  std::string prefer = "slskd";
+  /// Try a strictly better file for a track below the first preference.
+  bool upgrade = false;
+  int64_t upgrade_interval_days = 30;
+  /// A transfer gives up on its candidate after this long "Requested"
+  /// (the peer never took it), "Queued, Remotely", or in progress with
+  /// no new byte.
+  int64_t requested_timeout_s = 120;
+  int64_t queued_timeout_s = 900;
+  int64_t stalled_timeout_s = 120;
+  /// Transfers followed at once.
+  int64_t max_transfers = 10;
+  /// How often searches and transfers are polled.
+  int64_t poll_interval_ms = 1000;
 };
 
 struct config {
@@ -76,6 +113,7 @@ struct config {
   int64_t image_max_redirects = 5;
   int64_t image_timeout_s = 60;
   std::map<std::string, provider_config> providers;
+  downloads_config downloads;
   /// identify.min_confidence: the confidence an identification needs before
   /// an MBID is written, for artists, albums and tracks alike; unset
   /// ("strict", the default): each task's strict default (artists 0.9,

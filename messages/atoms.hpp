@@ -4,6 +4,7 @@
 #pragma once
 
 #include "messages/cloud.hpp"
+#include "messages/downloads.hpp"
 #include "messages/identify.hpp"
 #include "messages/images.hpp"
 #include "messages/inspect.hpp"
@@ -137,6 +138,19 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::image_job))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::image_job>) )
 CAF_ADD_TYPE_ID(discotheque, (discotheque::image_outcome))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::image_plan))
+
+// the download worker (messages/downloads.hpp)
+CAF_ADD_ATOM(discotheque, discotheque::atom, dl_load, "dl_load")
+CAF_ADD_ATOM(discotheque, discotheque::atom, dl_import, "dl_import")
+CAF_ADD_ATOM(discotheque, discotheque::atom, dl_tick, "dl_tick")
+CAF_ADD_TYPE_ID(discotheque, (discotheque::downloads::wanted_track))
+CAF_ADD_TYPE_ID(discotheque,
+                (std::vector<discotheque::downloads::wanted_track>) )
+CAF_ADD_TYPE_ID(discotheque, (discotheque::held_download))
+CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::held_download>) )
+CAF_ADD_TYPE_ID(discotheque, (discotheque::download_work))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::import_request))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::import_result))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

@@ -23,11 +23,15 @@
 //   node_actor              supervises the infrastructure actors
 //   image_pool_actor        downloads images, a bounded number at once
 //   image_worker_actor      one image download (detached)
+//   download_worker_actor   the download_queue task: searches, transfers
+//   download_loader_actor   what a download run starts from (detached)
+//   download_importer_actor checks and moves a finished file (detached)
 #pragma once
 
 #include "http/exchange.hpp"
 #include "messages/atoms.hpp"
 #include "messages/cloud.hpp"
+#include "messages/downloads.hpp"
 #include "messages/inspect.hpp"
 #include "messages/settings.hpp"
 #include "messages/status.hpp"
@@ -318,6 +322,28 @@ using image_pool_actor = caf::typed_actor<
   caf::replies_to<atom::img_get, image_job>::with<image_outcome>,
   caf::replies_to<atom::img_limit, int32_t>::with<int32_t>,
   caf::replies_to<atom::img_stats>::with<int32_t, int32_t, int32_t, int32_t>>;
+
+// --- the download worker ---
+
+/// The DOWNLOAD LOADER actor interface (actors/downloads/loader.hpp): reads
+/// what a run of the worker starts from (blocking: spawned detached).
+///
+/// - `(dl_load, limit) -> download_work`: at most `limit` pending tracks
+///   in their order, the held ones and the blocklist (the worker moved the
+///   failed tracks whose retry time came back to pending before).
+using download_loader_actor = caf::typed_actor<
+  caf::replies_to<atom::dl_load, int64_t>::with<download_work>>;
+
+/// The DOWNLOAD IMPORTER actor interface (actors/downloads/importer.hpp):
+/// checks a finished file with TagLib and moves it into the music folder,
+/// or into the quarantine (blocking file work: spawned detached).
+using download_importer_actor = caf::typed_actor<
+  caf::replies_to<atom::dl_import, import_request>::with<import_result>>;
+
+/// The DOWNLOAD WORKER actor interface (actors/downloads/worker.hpp): the
+/// `download_queue` task (a task actor) plus its own timer, which polls
+/// the searches and transfers it follows.
+using download_worker_actor = task_actor::extend<caf::reacts_to<atom::dl_tick>>;
 
 } // namespace discotheque
 

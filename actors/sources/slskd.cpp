@@ -103,6 +103,9 @@ settings settings_of(const config& cfg) {
   s.api_base = d.api_base_in(pc);
   if (pc.timeout_s > 0)
     s.timeout_ms = pc.timeout_s * 1000;
+  s.downloads_dir = pc.downloads_dir.empty()
+                      ? cfg.data_dir / "downloads"
+                      : std::filesystem::path{pc.downloads_dir};
   return s;
 }
 

@@ -31,8 +31,7 @@ struct settings {
   bool enabled = false;
   std::string api_base; ///< e.g. http://127.0.0.1:5030/api/v0
   /// slskd's downloads folder as this machine sees it
-  /// (providers.slskd.downloads_dir: not read from the config yet, see
-  /// the closing note).
+  /// (providers.slskd.downloads_dir; default <data_dir>/downloads).
   std::filesystem::path downloads_dir;
   int64_t timeout_ms = 30000;
 };

@@ -1,5 +1,6 @@
 #include "http/api/status.hpp"
 
+#include "actors/sources/providers.hpp"
 #include "http/api/tasks.hpp"
 #include "support/time.hpp"
 
@@ -20,13 +21,27 @@ json totals_json(const library_totals& t) {
   };
 }
 
+namespace {
+
+/// account, metadata or download_client (the descriptor's kind).
+const char* kind_of(const provider_state_view& p) {
+  if (p.metadata)
+    return "metadata";
+  const auto* d = find_provider(p.name);
+  if (d != nullptr && d->kind == provider_kind::download_client)
+    return "download_client";
+  return "account";
+}
+
+} // namespace
+
 json provider_state_json(const provider_state_view& p) {
   auto iso_or_null = [](int64_t ms) {
     return ms != 0 ? json(iso8601(ms)) : json(nullptr);
   };
   return json{
     {"name", p.name},
-    {"kind", p.metadata ? "metadata" : "account"},
+    {"kind", kind_of(p)},
     {"needs_auth", p.needs_auth},
     {"enabled", p.enabled},
     // A public catalogue has no account to be authenticated with.

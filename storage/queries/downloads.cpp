@@ -20,49 +20,75 @@ int year_of(const std::string& date) {
 
 constexpr int64_t day_ms = int64_t{24} * 3600 * 1000;
 
+// The columns of a wanted track (t: tracks, ar: its artist, al: its album),
+// read by read_wanted from column `first` on.
+constexpr const char* wanted_columns
+  = "t.id, t.title, coalesce(ar.name, ''), coalesce(al.title, ''),"
+    " coalesce(al.release_date, ''), coalesce(t.track_number, 0),"
+    " coalesce(t.disc_number, 0), coalesce(t.duration_ms, 0),"
+    " coalesce((SELECT a2.name FROM album_artists aa JOIN artists a2 ON"
+    " a2.id = aa.artist_id WHERE aa.album_id = al.id ORDER BY aa.position"
+    " LIMIT 1), '')";
+constexpr int wanted_column_count = 9;
+
+downloads::wanted_track read_wanted(statement& st) {
+  downloads::wanted_track t;
+  t.track_id = st.int64(0);
+  t.title = st.text(1);
+  t.artist = st.text(2);
+  t.album = st.text(3);
+  t.year = year_of(st.text(4));
+  t.track_number = static_cast<int>(st.int64(5));
+  t.disc_number = static_cast<int>(st.int64(6));
+  t.duration_ms = st.int64(7);
+  t.album_artist = st.text(8);
+  if (t.album_artist.empty())
+    t.album_artist = t.artist;
+  return t;
+}
+
 } // namespace
 
 std::vector<downloads::wanted_track> pending_downloads(database& db,
                                                        int64_t limit) {
   std::vector<downloads::wanted_track> out;
   auto st = db.prepare(
-    "SELECT t.id, t.title, coalesce(ar.name, ''), coalesce(al.title, ''),"
-    " coalesce(al.release_date, ''), coalesce(t.track_number, 0),"
-    " coalesce(t.disc_number, 0), coalesce(t.duration_ms, 0),"
-    " coalesce((SELECT a2.name FROM album_artists aa JOIN artists a2 ON"
-    " a2.id = aa.artist_id WHERE aa.album_id = al.id ORDER BY aa.position"
-    " LIMIT 1), '')"
-    " FROM tracks t LEFT JOIN artists ar ON ar.id = t.artist_id"
-    " LEFT JOIN albums al ON al.id = t.album_id"
-    " LEFT JOIN download_jobs j ON j.track_id = t.id"
-    " WHERE t.download_state = 'pending' AND t.ownership_state != 'ignored'"
-    " ORDER BY coalesce(j.priority, 0) DESC,"
-    " coalesce(t.download_state_updated_at, t.updated_at), t.id LIMIT ?1");
+    std::string{"SELECT "} + wanted_columns
+    + " FROM tracks t LEFT JOIN artists ar ON ar.id = t.artist_id"
+      " LEFT JOIN albums al ON al.id = t.album_id"
+      " LEFT JOIN download_jobs j ON j.track_id = t.id"
+      " WHERE t.download_state = 'pending' AND t.ownership_state != 'ignored'"
+      " ORDER BY coalesce(j.priority, 0) DESC,"
+      " coalesce(t.download_state_updated_at, t.updated_at), t.id LIMIT ?1");
   st.bind(1, limit);
-  while (st.step()) {
-    downloads::wanted_track t;
-    t.track_id = st.int64(0);
-    t.title = st.text(1);
-    t.artist = st.text(2);
-    t.album = st.text(3);
-    t.year = year_of(st.text(4));
-    t.track_number = static_cast<int>(st.int64(5));
-    t.disc_number = static_cast<int>(st.int64(6));
-    t.duration_ms = st.int64(7);
-    t.album_artist = st.text(8);
-    if (t.album_artist.empty())
-      t.album_artist = t.artist;
-    out.push_back(std::move(t));
-  }
+  while (st.step())
+    out.push_back(read_wanted(st));
   return out;
 }
 
-std::vector<int64_t> downloading_tracks(database& db) {
-  std::vector<int64_t> out;
-  auto st = db.prepare(
-    "SELECT id FROM tracks WHERE download_state = 'downloading' ORDER BY id");
-  while (st.step())
-    out.push_back(st.int64(0));
+std::vector<held_download> held_downloads(database& db) {
+  std::vector<held_download> out;
+  auto st
+    = db.prepare(std::string{"SELECT "} + wanted_columns
+                 + ", coalesce(j.phase, 'searching'), coalesce(j.client, ''),"
+                   " coalesce(j.username, ''), coalesce(j.remote_path, ''),"
+                   " coalesce(j.transfer_id, ''), coalesce(j.size, 0)"
+                   " FROM tracks t LEFT JOIN artists ar ON ar.id = t.artist_id"
+                   " LEFT JOIN albums al ON al.id = t.album_id"
+                   " LEFT JOIN download_jobs j ON j.track_id = t.id"
+                   " WHERE t.download_state = 'downloading' ORDER BY t.id");
+  while (st.step()) {
+    held_download h;
+    h.track = read_wanted(st);
+    auto c = wanted_column_count;
+    h.phase = st.text(c);
+    h.client = st.text(c + 1);
+    h.username = st.text(c + 2);
+    h.remote_path = st.text(c + 3);
+    h.transfer_id = st.text(c + 4);
+    h.size = st.int64(c + 5);
+    out.push_back(std::move(h));
+  }
   return out;
 }
 

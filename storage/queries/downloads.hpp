@@ -4,6 +4,7 @@
 #pragma once
 
 #include "downloads/candidate.hpp"
+#include "messages/downloads.hpp"
 #include "storage/database.hpp"
 
 #include <cstdint>
@@ -17,8 +18,9 @@ namespace discotheque::storage {
 std::vector<downloads::wanted_track> pending_downloads(database& db,
                                                        int64_t limit);
 
-/// The tracks in `downloading` (a restart reconciles them).
-std::vector<int64_t> downloading_tracks(database& db);
+/// The tracks in `downloading` with the job each holds (a restart
+/// reconciles them).
+std::vector<held_download> held_downloads(database& db);
 
 /// Every blocked (user, file) pair of `client`.
 downloads::blocklist blocklist_of(database& db, const std::string& client);

@@ -170,6 +170,10 @@ CAF_TEST(the status snapshot has the totals and every provider) {
       CAF_CHECK_EQUAL(p["kind"], "metadata");
       CAF_CHECK_EQUAL(p["enabled"], true);
       CAF_CHECK(p["authenticated"].is_null());
+    } else if (d.kind == provider_kind::download_client) {
+      // slskd: a download client, off until configured
+      CAF_CHECK_EQUAL(p["kind"], "download_client");
+      CAF_CHECK_EQUAL(p["enabled"], false);
     } else {
       CAF_CHECK_EQUAL(p["kind"], "account");
       CAF_CHECK_EQUAL(p["enabled"], false);

@@ -135,6 +135,7 @@ CAF_TEST(the default tasks are the SPEC table) {
      true,
      true},
     {"health_check", "system", {}, 5min, true, true},
+    {"download_queue", "download", {}, 5min, true, true},
     {"sync_new_releases", "discover", {"identify_artists"}, 24h, false, false},
   };
   CAF_CHECK_EQUAL(reg->tasks().size(), spec.size());

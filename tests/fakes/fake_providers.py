@@ -24,7 +24,7 @@ Scenario (JSON, all keys optional):
               "user_id": "fakeuser"},          # GET /me (Deezer /user/me, TIDAL /users/me)
   "deezer":  {... same ..., "access_token": "dz-token"},
   "tidal":   {... same ...},
-  "catalogue": {"albums_per_artist": 2, "tracks_per_album": 3},
+  "catalogue": {"albums_per_artist": 2, "tracks_per_album": 3, "track_ms": 180000},
   "tokens": {"refresh_token": "rt-1", "expires_in": 3600, "code": "good-code",
              "code_challenge": "...",         # set: PKCE verifier checked (TIDAL)
              "expire_after_requests": 0,        # >0: a token dies after N API calls
@@ -91,6 +91,8 @@ class Catalogue:
     def __init__(self, cfg):
         self.tpa = int(cfg.get("tracks_per_album", 3))
         self.apa = int(cfg.get("albums_per_artist", 2))
+        # Track i lasts track_ms + i milliseconds.
+        self.track_ms = int(cfg.get("track_ms", 180000))
 
     def album_of(self, i):
         return i // self.tpa
@@ -144,7 +146,7 @@ def sp_album(cat, a, with_tracks=False):
 def sp_simple_track(cat, i):
     return {"id": f"sptr{i}", "name": f"Track {i}", "type": "track",
             "artists": [sp_simple_artist(cat.artist_of_album(cat.album_of(i)))],
-            "track_number": i % cat.tpa + 1, "disc_number": 1, "duration_ms": 180000 + i,
+            "track_number": i % cat.tpa + 1, "disc_number": 1, "duration_ms": cat.track_ms + i,
             "uri": f"spotify:track:sptr{i}"}
 
 

@@ -16,7 +16,8 @@ TASK_FIELDS = {"name", "phase", "depends_on", "implemented", "enabled", "interva
 SPEC_TASKS = {"scan_local_library", "sync_spotify_likes", "sync_deezer_favorites",
               "sync_tidal_favorites", "sync_playlists", "identify_artists", "identify_albums",
               "identify_tracks", "enrich_metadata", "expand_discography", "enrich_images",
-              "cleanup_library", "health_check", "sync_new_releases"}
+              "cleanup_library", "health_check", "sync_new_releases",
+              "download_queue"}
 
 
 
