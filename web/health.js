@@ -17,8 +17,21 @@ function provider(p) {
     el("td", { class: "error" }, p.last_error || ""));
 }
 
+/// The Soulseek search budget as the download worker last saw it: the
+/// running run's progress, else the last run's stats.
+function budget(task) {
+  const s = (task && ((task.running && task.progress) || task.stats)) || {};
+  if (s.search_budget === undefined)
+    return el("p", { id: "search-budget" }, "Soulseek search budget: no download run yet.");
+  const window = s.search_window_s ? ` in the last ${s.search_window_s} s` : " in the window";
+  return el("p", { id: "search-budget" },
+    `Soulseek search budget: ${s.searches_in_window ?? 0} of ${s.search_budget} searches${window}`,
+    task.running ? " (running now)" : task.last_run ? ` (when the last run ended, ${ago(task.last_run)})` : "");
+}
+
 export async function render() {
-  const [status, verdict] = await Promise.all([get("/api/library/status"), get("/api/health")]);
+  const [status, verdict, downloads] = await Promise.all([get("/api/library/status"),
+    get("/api/health"), get("/api/library/tasks/download_queue").catch(() => null)]);
   const problems = (verdict.problems || []).map((p) =>
     el("li", {}, typeof p === "string" ? p : counters(p)));
   const totals = status.totals || {};
@@ -31,6 +44,7 @@ export async function render() {
     el("h2", {}, "Providers"),
     table(["Provider", "State", "Signed in", "Circuit breaker", "Last success", "Errors (24 h)", "Blocked", "Last error"],
       (status.providers || []).map(provider), { id: "providers" }),
+    budget(downloads),
     el("h2", {}, "Library"),
     el("p", {}, `${totals.artists ?? 0} artists (${totals.owned_artists ?? 0} owned) · ` +
       `${totals.albums ?? 0} albums (${totals.owned_albums ?? 0} owned) · ` +

@@ -299,6 +299,7 @@ download_worker(download_worker_ptr self, task_env env,
       j["searching"] = st.search ? st.search->tracks.size() : 0;
       j["transferring"] = st.grabs.size();
       j["search_budget"] = st.budget.budget();
+      j["search_window_s"] = st.budget.window_ms() / 1000;
       j["searches_in_window"] = st.budget.used(now);
       return j.dump();
     },

@@ -88,6 +88,9 @@ step("a ?apikey= bookmark logs in directly and leaves the address bar clean", as
   await page.locator("#providers").waitFor();
   check(!page.url().includes("apikey"), `address bar ${page.url()}`);
   await page.locator("#providers tr[data-provider=spotify]").waitFor();
+  // slskd is off here: the download worker has not searched yet.
+  const budget = await page.locator("#search-budget").innerText();
+  check(budget.startsWith("Soulseek search budget"), budget);
   await shot("health");
 });
 
