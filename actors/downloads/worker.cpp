@@ -1,6 +1,7 @@
 #include "actors/downloads/worker.hpp"
 
 #include "actors/downloads/loader.hpp"
+#include "actors/gateway/provider_hub.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/downloads.hpp"
 #include "support/log.hpp"
@@ -269,7 +270,13 @@ download_worker(download_worker_ptr self, task_env env,
       auto& st = self->state;
       if (!st.run.begin(self, req))
         return st.run.refusal();
-      if (!st.gateway || !st.sk.enabled) {
+      // The hub's current actors (a credential changed through the
+      // settings API respawns them); only an enabled slskd has any.
+      if (st.env.providers) {
+        auto p = st.env.providers->find(slskd::provider_name);
+        st.gateway = p ? p->gateway : provider_gateway_actor{};
+      }
+      if (!st.gateway) {
         auto r = st.run.result(run_status::skipped);
         r.reason = skip_reason::provider_unavailable;
         r.stats_json
