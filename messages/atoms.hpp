@@ -138,6 +138,10 @@ CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::image_job>) )
 CAF_ADD_TYPE_ID(discotheque, (discotheque::image_outcome))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::image_plan))
 
+// provider credentials changed through the settings API: the node respawns
+// that provider's actors (messages/interfaces.hpp, node_actor)
+CAF_ADD_ATOM(discotheque, discotheque::atom, respawn, "respawn")
+
 CAF_END_TYPE_ID_BLOCK(discotheque)
 
 namespace discotheque::atom {
