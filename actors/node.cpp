@@ -111,6 +111,39 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
   }
 }
 
+/// (respawn, provider): a settings change replaces the provider's actors on
+/// purpose. The old ones are demonitored first (their end is no failure and
+/// no restart), the hub spawns the new ones (restart_group) and those are
+/// supervised from then on; a provider that had none gets its component.
+bool respawn_provider(self_ptr self, const std::string& provider) {
+  auto& st = self->state;
+  auto name = "provider " + provider;
+  node_state::entry* found = nullptr;
+  for (auto& e : st.entries)
+    if (e.component.name == name)
+      found = &e;
+  if (found == nullptr) {
+    auto c = st.provider_component ? st.provider_component(provider)
+                                   : std::nullopt;
+    if (!c || !c->restart_group)
+      return false;
+    st.entries.push_back(node_state::entry{std::move(*c), 0, {}});
+    found = &st.entries.back();
+  }
+  auto& c = found->component;
+  if (c.handle)
+    self->demonitor(c.handle->address());
+  for (auto& m : c.members)
+    if (m)
+      self->demonitor(m->address());
+  c.handle = nullptr;
+  c.members.clear();
+  respawn(self, c);
+  st.log->info("the {} actors were replaced after a settings change ({})", name,
+               c.handle ? "running" : "none: disabled");
+  return static_cast<bool>(c.handle);
+}
+
 /// Every supervised component, running or not, for (inspect).
 actor_summary summary_of(self_ptr self) {
   auto components = nlohmann::json::array();
@@ -147,6 +180,7 @@ node_actor::behavior_type node(node_actor::stateful_pointer<node_state> self,
   st.on_fatal = std::move(cfg.on_fatal);
   st.max_restarts = cfg.max_restarts;
   st.restart_window = cfg.restart_window;
+  st.provider_component = std::move(cfg.provider_component);
   for (auto& c : cfg.components) {
     if (c.handle)
       self->monitor(c.handle);
@@ -175,6 +209,9 @@ node_actor::behavior_type node(node_actor::stateful_pointer<node_state> self,
         result.push_back(node_health{
           e.component.name, static_cast<bool>(e.component.handle), e.restarts});
       return result;
+    },
+    [self](atom::respawn, const std::string& provider) {
+      return respawn_provider(self, provider);
     },
     [self](atom::inspect_atom) { return summary_of(self); },
   };

@@ -29,6 +29,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,11 @@ struct node_config {
   std::function<void(const std::string&)> on_fatal;
   int max_restarts = 5;
   std::chrono::seconds restart_window{60};
+  /// For (respawn, provider) of a provider without a component (it had no
+  /// actors: disabled or without credentials at start-up): its component
+  /// ("provider NAME", a restart_group, no handle yet); none: unknown.
+  std::function<std::optional<node_component>(const std::string&)>
+    provider_component;
 };
 
 struct node_state {
@@ -80,6 +86,8 @@ struct node_state {
   std::function<void(const std::string&)> on_fatal;
   int max_restarts = 5;
   std::chrono::seconds restart_window{60};
+  std::function<std::optional<node_component>(const std::string&)>
+    provider_component;
   bool fatal = false;
   std::shared_ptr<spdlog::logger> log;
 };

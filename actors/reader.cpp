@@ -37,11 +37,12 @@ status_snapshot(storage::database& db,
     provider_config pc;
     if (cfg != providers.end())
       pc = cfg->second;
+    auto saved = storage::read_provider(db, d.name, day_ago);
+    pc = with_persisted(pc, saved.settings);
     p.enabled = d.enabled_in(pc);
     // Providers with public endpoints need no credential.
     p.authenticated = !p.needs_auth || !pc.refresh_token.empty()
                       || !pc.access_token.empty();
-    auto saved = storage::read_provider(db, d.name, day_ago);
     if (saved.has_tokens)
       p.authenticated = true;
     if (saved.has_state) {
@@ -56,6 +57,51 @@ status_snapshot(storage::database& db,
     snap.providers.push_back(std::move(p));
   }
   snap.taken_at = now_ms();
+  return snap;
+}
+
+settings_snapshot
+settings_snapshot_of(storage::database& db,
+                     const std::map<std::string, provider_config>& providers) {
+  auto snap = storage::read_settings(db);
+  for (const auto& d : discotheque::providers()) {
+    auto prefix = "providers." + d.name + ".";
+    provider_config pc;
+    if (auto cfg = providers.find(d.name); cfg != providers.end())
+      pc = cfg->second;
+    // Without a row, a provider's enablement is the config file's.
+    if (d.user_enabled())
+      snap.values.emplace(prefix + "enabled",
+                          d.enabled_in(pc) ? "true" : "false");
+    auto keys = d.credentials();
+    if (keys.empty())
+      continue;
+    auto saved = storage::read_provider(db, d.name, now_ms());
+    auto from_config = [&](const std::string& field) -> const std::string& {
+      if (field == "client_id")
+        return pc.client_id;
+      if (field == "client_secret")
+        return pc.client_secret;
+      if (field == "refresh_token")
+        return pc.refresh_token;
+      return pc.access_token; // access_token, api_key
+    };
+    for (const auto& k : keys) {
+      auto key = prefix + k.field;
+      auto row = snap.values.find(key);
+      bool set = !from_config(k.field).empty();
+      if (row != snap.values.end()) {
+        set = set || row->second != "\"\"";
+        snap.values.erase(row); // write-only: the value goes no further
+      }
+      if (k.field == "refresh_token")
+        set = set || !saved.refresh_token.empty();
+      if (k.field == "access_token")
+        set = set || !saved.access_token.empty();
+      if (set)
+        snap.credentials_set.push_back(key);
+    }
+  }
   return snap;
 }
 
@@ -151,7 +197,9 @@ reader(reader_actor::stateful_pointer<reader_state> self, reader_config cfg) {
       });
     },
     [self](atom::settings) {
-      return guarded<settings_snapshot>(self, storage::read_settings);
+      return guarded<settings_snapshot>(self, [self](storage::database& db) {
+        return settings_snapshot_of(db, self->state.config.providers);
+      });
     },
     [self](atom::inspect_atom) { return summary_of(self); },
   };

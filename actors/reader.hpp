@@ -40,6 +40,15 @@ library_snapshot
 status_snapshot(storage::database& db,
                 const std::map<std::string, provider_config>& p);
 
+/// The settings API's snapshot (storage::read_settings) with the provider
+/// credentials taken out of `values`: `credentials_set` names the credential
+/// keys (providers.NAME.FIELD) that have a value, stored through the API, a
+/// provider token in the database or the config file `p`. A provider's
+/// providers.NAME.enabled without a row is the config file's.
+settings_snapshot
+settings_snapshot_of(storage::database& db,
+                     const std::map<std::string, provider_config>& p);
+
 /// Every route the reader answers.
 http::reader_router default_reader_routes();
 

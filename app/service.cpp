@@ -424,24 +424,34 @@ int serve(const config& cfg) {
   // A provider's actors are one component: when one dies, all of them are
   // spawned again from the persisted state and the hub hands out the new
   // ones (a task asks it at the start of each run).
-  for (const auto& p : c->providers->all()) {
-    auto actors = actors_of(p);
-    if (actors.empty())
-      continue;
+  // A settings change (credentials, enablement) respawns one the same way;
+  // a provider without actors at start-up gets its component then.
+  auto provider_component = [hub = c->providers,
+                             dir = c->actors](const std::string& name) {
     node_component pc;
-    pc.name = "provider " + p.descriptor->name;
-    pc.handle = actors.front();
-    pc.members.assign(actors.begin() + 1, actors.end());
-    pc.restart_group = [hub = c->providers, name = p.descriptor->name,
-                        dir = c->actors] {
+    pc.name = "provider " + name;
+    pc.restart_group = [hub, name, dir] {
       auto fresh = hub->respawn(name);
       if (!fresh)
         return std::vector<caf::strong_actor_ptr>{};
       list_provider(*dir, *fresh);
       return actors_of(*fresh);
     };
+    return pc;
+  };
+  for (const auto& p : c->providers->all()) {
+    auto actors = actors_of(p);
+    if (actors.empty())
+      continue;
+    auto pc = provider_component(p.descriptor->name);
+    pc.handle = actors.front();
+    pc.members.assign(actors.begin() + 1, actors.end());
     ncfg.components.push_back(std::move(pc));
   }
+  ncfg.provider_component = [provider_component](const std::string& name) {
+    return find_provider(name) ? std::optional{provider_component(name)}
+                               : std::nullopt;
+  };
   ncfg.on_fatal = [](const std::string&) {
     fatal = true;
     ::kill(::getpid(), SIGTERM); // wakes the main thread's sigwait

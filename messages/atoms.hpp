@@ -152,6 +152,10 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::download_work))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::import_request))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::import_result))
 
+// provider credentials changed through the settings API: the node respawns
+// that provider's actors (messages/interfaces.hpp, node_actor)
+CAF_ADD_ATOM(discotheque, discotheque::atom, respawn, "respawn")
+
 CAF_END_TYPE_ID_BLOCK(discotheque)
 
 namespace discotheque::atom {

@@ -299,8 +299,14 @@ using api_actor = caf::typed_actor<
 ///
 /// - `(status) -> [node_health]`: every supervised actor, running or not,
 ///   and how often it was restarted.
-using node_actor = caf::typed_actor<caf::replies_to<atom::status>::with<
-  std::vector<node_health>>>::extend_with<inspectable_actor>;
+/// - `(respawn, provider) -> bool`: spawns that provider's actors again from
+///   the config and its persisted state (a settings change of its
+///   credentials or enablement; no restart counted) and supervises the new
+///   ones; false: the provider has no actors now (disabled).
+using node_actor = caf::typed_actor<
+  caf::replies_to<atom::status>::with<std::vector<node_health>>,
+  caf::replies_to<atom::respawn,
+                  std::string>::with<bool>>::extend_with<inspectable_actor>;
 
 // --- images ---
 

@@ -28,9 +28,13 @@ typename Inspector::result_type inspect(Inspector& f, playlist_setting& x) {
 }
 
 /// The settings table (key -> JSON text) and the playlists' sync modes.
+/// Provider credentials are write-only: their rows never travel in
+/// `values`; `credentials_set` names the credential keys that have a value
+/// (from the database, or from the config file).
 struct settings_snapshot {
   std::map<std::string, std::string> values;
   std::vector<playlist_setting> playlists;
+  std::vector<std::string> credentials_set;
   /// Non-empty: the database could not be read (the rest is empty).
   std::string error;
 };
@@ -38,7 +42,7 @@ struct settings_snapshot {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, settings_snapshot& x) {
   return f(caf::meta::type_name("settings_snapshot"), x.values, x.playlists,
-           x.error);
+           x.credentials_set, x.error);
 }
 
 /// One task's part of a settings change.
@@ -54,15 +58,19 @@ typename Inspector::result_type inspect(Inspector& f, task_settings_entry& x) {
 
 /// A validated PUT /api/settings: the task settings (applied by the
 /// supervisor once committed) and every other statement (library keys,
-/// playlist modes), committed together with them in one write.
+/// playlist modes, provider credentials), committed together with them in
+/// one write. `providers`: the providers whose credentials or enablement
+/// change, respawned once the change is committed.
 struct settings_change {
   std::vector<task_settings_entry> tasks;
   write_request other;
+  std::vector<std::string> providers;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, settings_change& x) {
-  return f(caf::meta::type_name("settings_change"), x.tasks, x.other);
+  return f(caf::meta::type_name("settings_change"), x.tasks, x.other,
+           x.providers);
 }
 
 } // namespace discotheque

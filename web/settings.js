@@ -12,6 +12,7 @@ const GROUPS = [
   ["library.", "Library → Automation"],
   ["tasks.", "Library → Tasks"],
   ["playlists.", "Playlists"],
+  ["providers.", "Providers"],
 ];
 
 const idOf = (key) => "setting-" + key.replace(/[^a-z0-9_]/gi, "-");
@@ -27,11 +28,16 @@ function input(s) {
   } else if (s.type === "choice") {
     input = el("select", { id, name: s.key },
       (s.choices || []).map((c) => el("option", { value: c, selected: c === s.value }, c)));
+  } else if (s.type === "secret") {
+    // Write-only: the service says only "set" or "unset"; an empty field
+    // sends nothing, a typed value replaces the stored one.
+    input = el("input", { type: "password", id, name: s.key, value: "", autocomplete: "off",
+                          placeholder: s.value === "set" ? "set (type to replace)" : "unset" });
   } else {
     input = el("input", { type: "text", id, name: s.key, value: s.value ?? "" });
   }
   input.dataset.type = s.type;
-  input.dataset.original = JSON.stringify(s.value);
+  input.dataset.original = JSON.stringify(s.type === "secret" ? "" : s.value);
   input.title = `${s.description} (${s.key}, default ${JSON.stringify(s.default)})`;
   return input;
 }

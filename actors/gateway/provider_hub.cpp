@@ -20,9 +20,9 @@ provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
                                const storage::provider_record& saved) {
   provider_actors p;
   p.descriptor = &d;
-  provider_config pc;
-  if (auto c = env.cfg.providers.find(d.name); c != env.cfg.providers.end())
-    pc = c->second;
+  // What the settings API stored (credentials, enablement) wins over the
+  // config file.
+  auto pc = with_persisted(d.config_in(env.cfg), saved.settings);
   auto api_base = trim_slash(pc.api_base.empty() ? d.defaults.api_base
                                                  : pc.api_base);
   auto auth_base = trim_slash(pc.auth_base.empty() ? d.defaults.auth_base
@@ -158,12 +158,12 @@ std::shared_ptr<provider_hub> provider_hub::start(caf::actor_system& sys,
   for (const auto& d : providers()) {
     // A disabled provider has no actors (a scan-only service spawns none):
     // its tasks find none in the hub and skip as provider_unavailable, as
-    // they did when its source answered "not enabled".
-    auto c = env.cfg.providers.find(d.name);
-    if (!d.enabled_in(c != env.cfg.providers.end() ? c->second
-                                                   : provider_config{}))
+    // they did when its source answered "not enabled". The settings API
+    // may have switched it on or off since the config file was written.
+    auto saved = load_saved(env, d);
+    if (!d.enabled_in(with_persisted(d.config_in(env.cfg), saved.settings)))
       continue;
-    all.push_back(spawn_provider(sys, env, d, load_saved(env, d)));
+    all.push_back(spawn_provider(sys, env, d, saved));
   }
   return std::make_shared<provider_hub>(sys, env, std::move(all));
 }
@@ -202,8 +202,24 @@ std::optional<provider_actors> provider_hub::respawn(std::string_view name) {
     return std::nullopt;
   // Read and spawn outside the lock: tasks may ask for actors meanwhile
   // (and get the old ones, which fail as the dead ones would).
-  auto fresh = spawn_provider(*sys_, env_, *d, load_saved(env_, *d));
+  auto saved = load_saved(env_, *d);
   std::optional<provider_actors> old;
+  if (!d->enabled_in(with_persisted(d->config_in(env_.cfg), saved.settings))) {
+    // Switched off: no actors, as at start-up.
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      for (auto i = all_.begin(); i != all_.end(); ++i)
+        if (i->descriptor && i->descriptor->name == d->name) {
+          old = *i;
+          all_.erase(i);
+          break;
+        }
+    }
+    if (old)
+      stop_provider(*old);
+    return std::nullopt;
+  }
+  auto fresh = spawn_provider(*sys_, env_, *d, saved);
   {
     std::lock_guard<std::mutex> guard{mtx_};
     for (auto& p : all_)

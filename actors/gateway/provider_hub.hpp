@@ -37,7 +37,8 @@ struct provider_actors {
 };
 
 /// Spawns the actors of `d` from `cfg` (its providers.NAME entry) and the
-/// persisted `saved` state. `env.detached` chooses how HTTP clients run.
+/// persisted `saved` state (whose settings rows win over the config).
+/// `env.detached` chooses how HTTP clients run.
 provider_actors spawn_provider(caf::actor_system& sys, const task_env& env,
                                const provider_descriptor& d,
                                const storage::provider_record& saved);
@@ -75,10 +76,12 @@ public:
   /// The current actors of every provider.
   std::vector<provider_actors> all() const;
 
-  /// Spawns provider `name`'s actors again from its persisted state (a
+  /// Spawns provider `name`'s actors again from the config and its
+  /// persisted state (tokens, breaker, what the settings API stored; a
   /// blocking read: the node that calls it runs detached), makes them the
   /// current ones and answers them; the old ones are stopped. None: no such
-  /// provider, or the hub was made without a system.
+  /// provider, the hub was made without a system, or the provider is
+  /// disabled now (its old actors are stopped and the hub has none).
   std::optional<provider_actors> respawn(std::string_view name);
 
 private:

@@ -1,5 +1,7 @@
 #include "actors/sources/providers.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace discotheque {
 
 const std::vector<provider_descriptor>& providers() {
@@ -40,6 +42,48 @@ const provider_descriptor* find_provider(std::string_view name) {
 
 std::string provider_descriptor::api_base_in(const provider_config& pc) const {
   return trim_slash(pc.api_base.empty() ? defaults.api_base : pc.api_base);
+}
+
+std::vector<credential_key> provider_descriptor::credentials() const {
+  if (!needs_auth())
+    return {};
+  if (refreshable()) {
+    std::vector<credential_key> keys{
+      {"client_id", "The client id of the app registered with the provider "
+                    "(OAuth)."}};
+    if (oauth && oauth->needs_secret)
+      keys.push_back({"client_secret", "The client secret of that app."});
+    keys.push_back({"refresh_token",
+                    "The OAuth refresh token of the account (as `discotheque "
+                    "auth` obtains it); replaces the stored tokens."});
+    return keys;
+  }
+  if (auth == auth_mode::header_key)
+    return {{"api_key", "The API key the provider accepts."}};
+  return {{"access_token", "The account's access token (it does not expire)."}};
+}
+
+provider_config
+with_persisted(provider_config pc,
+               const std::map<std::string, std::string>& stored) {
+  for (const auto& [field, text] : stored) {
+    auto v = nlohmann::json::parse(text, nullptr, false);
+    if (field == "enabled" && v.is_boolean()) {
+      pc.enabled = v.get<bool>();
+      pc.enabled_set = true;
+      continue;
+    }
+    if (!v.is_string() || v.get<std::string>().empty())
+      continue;
+    auto value = v.get<std::string>();
+    if (field == "client_id")
+      pc.client_id = value;
+    else if (field == "client_secret")
+      pc.client_secret = value;
+    else if (field == "access_token" || field == "api_key")
+      pc.access_token = value;
+  }
+  return pc;
 }
 
 std::string trim_slash(std::string s) {

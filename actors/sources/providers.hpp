@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,15 @@ enum class provider_kind {
   download_client,
 };
 
+/// A credential the settings API takes for a provider, as the key
+/// providers.NAME.FIELD (write-only: the API shows it as set or unset).
+struct credential_key {
+  /// client_id, client_secret, refresh_token, access_token or api_key
+  /// (the config file's names).
+  std::string field;
+  std::string description;
+};
+
 struct provider_descriptor {
   /// The provider's name in config keys, ids (provider_ref), task results.
   std::string name;
@@ -117,7 +127,28 @@ struct provider_descriptor {
   }
   /// The base URL in use: the config's, else the default; no trailing /.
   std::string api_base_in(const provider_config& pc) const;
+  /// The credentials it takes (derived from `auth` and `oauth`): an OAuth
+  /// provider its client id (and secret for a confidential client) and a
+  /// refresh token, a static-token provider its token or key; none for a
+  /// provider without auth.
+  std::vector<credential_key> credentials() const;
+  /// The settings API may switch it on and off (providers.NAME.enabled): the
+  /// providers a user configures (accounts, download clients), not the
+  /// public catalogues.
+  bool user_enabled() const {
+    return kind != provider_kind::metadata;
+  }
 };
+
+/// `pc` (its providers.NAME entry of the config) with what the settings API
+/// stored for the provider in its place: `stored` maps FIELD of the settings
+/// rows providers.NAME.FIELD to their JSON text (enabled, client_id,
+/// client_secret, access_token, api_key; persisted values win over the
+/// config file's). A refresh token is stored with the provider's tokens, not
+/// here.
+provider_config
+with_persisted(provider_config pc,
+               const std::map<std::string, std::string>& stored);
 
 /// Every provider, in a fixed order (it is the order of their tasks in the
 /// registry and of sync_playlists' walk).

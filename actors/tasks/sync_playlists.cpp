@@ -324,11 +324,13 @@ sync_playlists(task_actor::stateful_pointer<sync_playlists_state> self,
         return st.run.refusal();
       st.source_index = 0;
       st.unavailable.clear();
-      // The providers' current sources (the node may have restarted one).
+      // The providers' current sources (the node may have restarted one, a
+      // settings change switched one off: none then).
       if (st.config.env.providers)
-        for (auto& [name, src] : st.config.sources)
-          if (auto p = st.config.env.providers->find(name))
-            src = p->source;
+        for (auto& [name, src] : st.config.sources) {
+          auto p = st.config.env.providers->find(name);
+          src = p ? p->source : source_actor{};
+        }
       next_source(self);
       return st.run.promise();
     },

@@ -317,10 +317,12 @@ sync_source(task_actor::stateful_pointer<sync_source_state> self,
       auto& st = self->state;
       if (st.run.running())
         return st.run.refusal();
-      // The provider's current source (the node may have restarted it).
-      if (st.config.env.providers)
-        if (auto p = st.config.env.providers->find(st.config.source))
-          st.config.src = p->source;
+      // The provider's current source (the node may have restarted it, a
+      // settings change switched it off: none then).
+      if (st.config.env.providers) {
+        auto p = st.config.env.providers->find(st.config.source);
+        st.config.src = p ? p->source : source_actor{};
+      }
       if (!st.config.src)
         return task_result::skipped(req.task,
                                     skip_reason::provider_unavailable);

@@ -1,10 +1,13 @@
 #include "http/api/settings.hpp"
 
+#include "actors/inspect.hpp"
+#include "actors/sources/providers.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/settings.hpp"
 #include "storage/writes/user.hpp"
 #include "support/time.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -20,7 +23,7 @@ constexpr int64_t max_interval_s = 30 * 86400;
 /// One setting: what it is, what it may be, what it is without a value.
 struct setting_def {
   std::string key;
-  std::string type; ///< boolean, integer, choice
+  std::string type; ///< boolean, integer, choice, secret (write-only)
   json default_value;
   std::string description;
   std::string warning;
@@ -78,6 +81,46 @@ const std::vector<setting_def>& library_settings() {
   return defs;
 }
 
+/// A provider credential: a string that is never shown (set or unset).
+setting_def secret(std::string key, std::string description) {
+  setting_def d;
+  d.key = std::move(key);
+  d.type = "secret";
+  d.default_value = "unset";
+  d.description = std::move(description);
+  return d;
+}
+
+/// providers.NAME.enabled and providers.NAME.FIELD for every provider a user
+/// configures, with the current values ("set"/"unset" for a credential).
+void add_provider_settings(std::vector<std::pair<setting_def, json>>& out,
+                           const settings_snapshot& db) {
+  for (const auto& p : providers()) {
+    auto prefix = "providers." + p.name + ".";
+    if (p.user_enabled()) {
+      auto d = boolean(prefix + "enabled", p.enabled_by_default,
+                       "Whether " + p.name
+                         + " is used (its actors are spawned again at once "
+                           "when this or one of its credentials changes).");
+      auto value = json(false);
+      if (auto i = db.values.find(d.key); i != db.values.end())
+        value = json::parse(i->second, nullptr, false);
+      out.emplace_back(d, value.is_boolean() ? value : json(false));
+    }
+    for (const auto& c : p.credentials()) {
+      auto key = prefix + c.field;
+      auto set = std::find(db.credentials_set.begin(), db.credentials_set.end(),
+                           key)
+                 != db.credentials_set.end();
+      out.emplace_back(secret(key, c.description
+                                     + " Write-only: shown as "
+                                       "set or unset; an empty "
+                                       "string removes it."),
+                       json(set ? "set" : "unset"));
+    }
+  }
+}
+
 const std::vector<std::string> sync_modes = {"reference_only",
                                              "auto_own_tracks", "disabled"};
 
@@ -95,6 +138,8 @@ json def_json(const setting_def& d, const json& value) {
   }
   if (d.type == "choice")
     j["choices"] = d.choices;
+  if (d.type == "secret")
+    j["write_only"] = true;
   return j;
 }
 
@@ -109,6 +154,8 @@ std::string check(const setting_def& d, const json& v) {
              + std::to_string(d.max);
     return "";
   }
+  if (d.type == "secret")
+    return v.is_string() ? "" : "must be a string (\"\" removes it)";
   if (v.is_string())
     for (const auto& c : d.choices)
       if (v.get<std::string>() == c)
@@ -150,6 +197,7 @@ all_settings(const supervisor_status& tasks, const settings_snapshot& db) {
                  "auto_own_tracks owns them, disabled skips it.",
              sync_modes),
       p.sync_mode);
+  add_provider_settings(out, db);
   return out;
 }
 
@@ -209,6 +257,25 @@ parse_settings_change(const std::string& body, const supervisor_status& tasks,
         p.set_interval = true;
         p.interval_s = v.get<int64_t>();
       }
+    } else if (key.rfind("providers.", 0) == 0) {
+      // providers.NAME.FIELD: NAME has no dot (the descriptors' names)
+      auto rest = key.substr(10);
+      auto dot = rest.find('.');
+      auto provider = rest.substr(0, dot);
+      auto field = rest.substr(dot + 1);
+      auto& stmts = change.other.statements;
+      if (field == "enabled")
+        stmts.push_back(storage::upsert_setting(key, v.dump()));
+      else if (field == "refresh_token")
+        stmts.push_back(
+          storage::replace_refresh_token(provider, v.get<std::string>()));
+      else if (v.get<std::string>().empty())
+        stmts.push_back(storage::delete_setting(key));
+      else
+        stmts.push_back(storage::upsert_setting(key, v.dump()));
+      if (std::find(change.providers.begin(), change.providers.end(), provider)
+          == change.providers.end())
+        change.providers.push_back(provider);
     } else if (key.rfind("playlists.", 0) == 0) {
       auto id = std::stoll(key.substr(10, key.size() - 10 - 10));
       for (auto& s : storage::writes::set_playlist_sync_mode(
@@ -255,6 +322,24 @@ void with_settings(
       [reply](const caf::error& err) { reply(error_to_response(err)); });
 }
 
+/// Asks the node to respawn providers[i..] one after the other (their new
+/// credentials or enablement), then calls `done`. Without a node (a service
+/// without supervision) nothing is respawned. A respawn that fails is
+/// logged by the node; the change itself is committed either way.
+void respawn_providers(api_self self, std::optional<node_actor> node,
+                       std::shared_ptr<std::vector<std::string>> names,
+                       size_t i, std::chrono::milliseconds timeout,
+                       std::function<void()> done) {
+  if (!node || i >= names->size())
+    return done();
+  self->request(*node, timeout, atom::respawn_v, (*names)[i])
+    .then(
+      [=](bool) { respawn_providers(self, node, names, i + 1, timeout, done); },
+      [=](const caf::error&) {
+        respawn_providers(self, node, names, i + 1, timeout, done);
+      });
+}
+
 } // namespace
 
 void get_settings(const api_call& call) {
@@ -272,22 +357,35 @@ void put_settings(const api_call& call) {
   auto supervisor = call.ctx.supervisor;
   auto reader = call.ctx.reader;
   auto timeout = call.ctx.timeout;
+  auto directory = call.ctx.directory;
   with_settings(call, [=](const supervisor_status& tasks,
                           const settings_snapshot& db) {
     auto change = parse_settings_change(body, tasks, db, now_ms());
     if (!change)
       return reply(error_to_response(change.error()));
+    auto respawn = std::make_shared<std::vector<std::string>>(
+      std::move(change->providers));
     self->request(supervisor, timeout, atom::put_atom_v, std::move(*change))
       .then(
         [=](const supervisor_status& after) {
-          self->request(reader, timeout, atom::settings_v)
-            .then(
-              [reply, after](const settings_snapshot& now) {
-                reply(json_ok(settings_json(after, now)));
-              },
-              [reply](const caf::error& err) {
-                reply(error_to_response(err));
-              });
+          auto answer = [=] {
+            self->request(reader, timeout, atom::settings_v)
+              .then(
+                [reply, after](const settings_snapshot& now) {
+                  reply(json_ok(settings_json(after, now)));
+                },
+                [reply](const caf::error& err) {
+                  reply(error_to_response(err));
+                });
+          };
+          // Answered once the providers run with what was committed, so a
+          // task started right after the answer gets the new actors.
+          std::optional<node_actor> node;
+          if (directory)
+            if (auto e = directory->find("node"))
+              node = caf::actor_cast<node_actor>(e->handle);
+          respawn_providers(self, node, respawn, 0,
+                            std::chrono::milliseconds{30000}, answer);
         },
         [reply](const caf::error& err) { reply(error_to_response(err)); });
   });

@@ -6,10 +6,15 @@
 //
 // The keys: `library.auto_queue_downloads`,
 // `library.image_download_concurrency`, `tasks.<task>.enabled`,
-// `tasks.<task>.interval_seconds` and `playlists.<id>.sync_mode`. The library
-// keys live in the settings table (read by the tasks at each run), the task
-// keys are the supervisor's (it commits and applies them), a playlist's mode is
-// its row.
+// `tasks.<task>.interval_seconds`, `playlists.<id>.sync_mode`, and per
+// provider `providers.<name>.enabled` and its credentials
+// (`providers.<name>.<field>`, from its descriptor's credentials()). The
+// library keys live in the settings table (read by the tasks at each run),
+// the task keys are the supervisor's (it commits and applies them), a
+// playlist's mode is its row. A provider's keys are settings rows too (a
+// refresh token replaces its stored tokens); once committed, the node
+// respawns the provider's actors with them, and only then is the PUT
+// answered. Credentials are write-only: the list shows "set" or "unset".
 #pragma once
 
 #include "http/api/context.hpp"

@@ -37,6 +37,12 @@ provider_record read_provider(database& db, const std::string& provider,
     r.refresh_token = refresh.value_or("");
     r.expires_at = tok.opt_int64(2).value_or(0);
   }
+  auto prefix = "providers." + provider + ".";
+  auto set = db.prepare("SELECT key, value FROM settings"
+                        " WHERE substr(key, 1, length(?1)) = ?1");
+  set.bind(1, std::string_view{prefix});
+  while (set.step())
+    r.settings.emplace(set.text(0).substr(prefix.size()), set.text(1));
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include "storage/database.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct provider_record {
   std::string refresh_token;
   int64_t expires_at = 0;
   bool has_tokens = false;
+  /// The settings rows providers.NAME.FIELD (credentials, enablement set
+  /// through the settings API): FIELD -> JSON text.
+  std::map<std::string, std::string> settings;
 };
 
 /// Reads the rows of `provider`.

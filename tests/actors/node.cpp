@@ -205,4 +205,90 @@ CAF_TEST(an ordered shutdown is no failure) {
   CAF_CHECK(fatal->empty());
 }
 
+CAF_TEST(a respawn after a settings change replaces a provider on purpose) {
+  auto spawned = std::make_shared<std::vector<caf::strong_actor_ptr>>();
+  auto make = [this] {
+    return caf::actor_cast<caf::strong_actor_ptr>(sys.spawn(dummy, 0));
+  };
+  // What the hub answers: two actors, or none once the provider is disabled.
+  auto enabled = std::make_shared<bool>(true);
+  auto restart = [spawned, make, enabled] {
+    if (!*enabled)
+      return std::vector<caf::strong_actor_ptr>{};
+    std::vector<caf::strong_actor_ptr> fresh{make(), make()};
+    spawned->insert(spawned->end(), fresh.begin(), fresh.end());
+    return fresh;
+  };
+  node_component group{"provider x", make(), {}, {}, {}, {}};
+  group.members = {make()};
+  group.restart_group = restart;
+  auto old = group.members;
+  old.push_back(group.handle);
+  node_config cfg;
+  cfg.components.push_back(std::move(group));
+  cfg.on_fatal = [f = fatal](const std::string& why) { f->push_back(why); };
+  cfg.provider_component
+    = [restart](const std::string& name) -> std::optional<node_component> {
+    if (name != "y")
+      return std::nullopt;
+    node_component c{"provider y", {}, {}, {}, {}, {}};
+    c.restart_group = restart;
+    return c;
+  };
+  auto gn = sys.spawn(node, std::move(cfg));
+  sched.run();
+  auto answer = std::make_shared<std::vector<bool>>();
+  auto respawn = [&](const std::string& name) {
+    sys.spawn(
+      [=](caf::event_based_actor* self, int) {
+        self->request(gn, caf::infinite, atom::respawn_v, name)
+          .then([=](bool b) { answer->push_back(b); });
+      },
+      0);
+    sched.run();
+  };
+  respawn("x");
+  CAF_REQUIRE_EQUAL(answer->size(), 1u);
+  CAF_CHECK(answer->back());
+  CAF_REQUIRE_EQUAL(spawned->size(), 2u);
+  // the hub stops the old ones: no failure, no restart
+  for (auto& h : old)
+    kill(h);
+  CAF_CHECK_EQUAL(spawned->size(), 2u);
+  CAF_CHECK(fatal->empty());
+  // the new ones are supervised: one dying is a restart
+  kill(spawned->at(1));
+  CAF_CHECK_EQUAL(spawned->size(), 4u);
+  // a provider that had no actors gets its component; an unknown one none
+  respawn("y");
+  CAF_CHECK_EQUAL(spawned->size(), 6u);
+  respawn("z");
+  CAF_REQUIRE_EQUAL(answer->size(), 3u);
+  CAF_CHECK(answer->at(1));
+  CAF_CHECK(!answer->at(2));
+  // disabled: no actors, and nothing to supervise
+  *enabled = false;
+  respawn("x");
+  CAF_CHECK(!answer->back());
+  auto result = std::make_shared<std::vector<node_health>>();
+  sys.spawn(
+    [=](caf::event_based_actor* self, int) {
+      self->request(gn, caf::infinite, atom::status_v)
+        .then([=](const std::vector<node_health>& h) { *result = h; });
+    },
+    0);
+  sched.run();
+  CAF_REQUIRE_EQUAL(result->size(), 2u);
+  CAF_CHECK_EQUAL(result->at(0).name, "provider x");
+  auto x_restarts = result->at(0).restarts;
+  CAF_CHECK_EQUAL(x_restarts, 1);
+  CAF_CHECK(!result->at(0).running);
+  CAF_CHECK(result->at(1).running);
+  CAF_CHECK(fatal->empty());
+  anon_send_exit(gn, caf::exit_reason::user_shutdown);
+  for (auto& h : *spawned)
+    anon_send_exit(h, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

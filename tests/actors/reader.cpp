@@ -304,4 +304,44 @@ CAF_TEST(the settings snapshot has the settings rows and the playlists) {
   CAF_CHECK_EQUAL(p.sync_mode, "reference_only");
 }
 
+CAF_TEST(the settings snapshot never carries a credential) {
+  {
+    auto rw = storage::database::open(dir / "library.db");
+    rw.exec(R"(
+      INSERT INTO settings(key, value) VALUES
+        ('providers.deezer.access_token', '"sekrit-1"'),
+        ('providers.deezer.enabled', 'true');
+      INSERT INTO provider_tokens(provider, refresh_token)
+        VALUES ('tidal', 'sekrit-2');
+    )");
+  }
+  std::map<std::string, provider_config> providers;
+  providers["slskd"].access_token = "sekrit-3"; // the config file's api_key
+  spawn_reader(providers);
+  auto s = settings();
+  CAF_CHECK_EQUAL(s.error, "");
+  for (const auto& [k, v] : s.values)
+    CHECK_MSG(v.find("sekrit") == std::string::npos, k);
+  CAF_CHECK(s.values.count("providers.deezer.access_token") == 0);
+  auto deezer_on = s.values["providers.deezer.enabled"];
+  CAF_CHECK_EQUAL(deezer_on, "true");
+  auto spotify_on = s.values["providers.spotify.enabled"]; // the config's
+  CAF_CHECK_EQUAL(spotify_on, "false");
+  auto set = s.credentials_set;
+  std::sort(set.begin(), set.end());
+  CAF_REQUIRE_EQUAL(set.size(), 3u);
+  CAF_CHECK_EQUAL(set[0], "providers.deezer.access_token");
+  CAF_CHECK_EQUAL(set[1], "providers.slskd.api_key");
+  CAF_CHECK_EQUAL(set[2], "providers.tidal.refresh_token");
+  // the provider status follows what the settings API stored
+  auto ro = storage::database::open(dir / "library.db",
+                                    storage::database::mode::read_only);
+  auto snap = status_snapshot(ro, providers);
+  auto deezer = std::find_if(snap.providers.begin(), snap.providers.end(),
+                             [](const auto& p) { return p.name == "deezer"; });
+  CAF_REQUIRE(deezer != snap.providers.end());
+  CAF_CHECK(deezer->enabled);
+  CAF_CHECK(deezer->authenticated);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

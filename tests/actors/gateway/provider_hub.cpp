@@ -137,4 +137,98 @@ CAF_TEST(a respawned provider starts from the state persisted since) {
   sched.run();
 }
 
+CAF_TEST(credentials from the settings API win and a respawn applies them) {
+  // The config file knows deezer with an old token but leaves it off.
+  env.cfg.providers["deezer"].access_token = "from-config";
+  auto settings = [&](const std::string& sql) {
+    auto db = storage::database::open(env.db_path);
+    db.exec(sql);
+  };
+  settings("INSERT INTO settings(key, value) VALUES"
+           " ('providers.deezer.enabled', 'true'),"
+           " ('providers.deezer.access_token', '\"from-api\"')");
+  auto hub = provider_hub::start(sys, env);
+  auto first = hub->find("deezer");
+  CAF_REQUIRE(first.has_value());
+  CAF_REQUIRE(first->tokens);
+  auto token = std::make_shared<std::string>();
+  auto token_of = [&](const provider_actors& p) {
+    sys.spawn([=, h = p.tokens](caf::event_based_actor* self) {
+      self->request(h, caf::infinite, atom::tok_get_v)
+        .then([=](const std::string& t) { *token = t; });
+    });
+    sched.run();
+    return *token;
+  };
+  auto t1 = token_of(*first);
+  CAF_CHECK_EQUAL(t1, "from-api");
+  // a new token: the respawned actors carry it, the hub hands them out
+  settings("UPDATE settings SET value = '\"newer\"'"
+           " WHERE key = 'providers.deezer.access_token'");
+  auto second = hub->respawn("deezer");
+  CAF_REQUIRE(second.has_value());
+  CAF_CHECK(second->gateway != first->gateway);
+  CAF_CHECK(hub->find("deezer")->gateway == second->gateway);
+  auto t2 = token_of(*second);
+  CAF_CHECK_EQUAL(t2, "newer");
+  // switched off: no actors any more
+  settings("UPDATE settings SET value = 'false'"
+           " WHERE key = 'providers.deezer.enabled'");
+  CAF_CHECK(!hub->respawn("deezer").has_value());
+  CAF_CHECK(!hub->find("deezer").has_value());
+  // a provider that had no actors gets them once enabled with a token
+  CAF_CHECK(!hub->find("tidal").has_value());
+  settings("INSERT INTO settings(key, value) VALUES"
+           " ('providers.tidal.enabled', 'true')");
+  settings("INSERT INTO provider_tokens(provider, refresh_token)"
+           " VALUES ('tidal', 'ref')");
+  auto tidal = hub->respawn("tidal");
+  CAF_REQUIRE(tidal.has_value());
+  CAF_CHECK(tidal->authenticated);
+  CAF_CHECK(hub->find("tidal").has_value());
+  hub.reset();
+  sched.run();
+}
+
+CAF_TEST(with_persisted overrides only what was stored) {
+  provider_config pc;
+  pc.client_id = "cfg-id";
+  pc.client_secret = "cfg-secret";
+  pc.access_token = "cfg-token";
+  std::map<std::string, std::string> stored{{"client_id", "\"api-id\""},
+                                            {"api_key", "\"api-key\""},
+                                            {"enabled", "false"},
+                                            {"client_secret",
+                                             "\"\""}, // empty: not a value
+                                            {"unknown", "\"x\""}};
+  auto out = with_persisted(pc, stored);
+  CAF_CHECK_EQUAL(out.client_id, "api-id");
+  CAF_CHECK_EQUAL(out.client_secret, "cfg-secret");
+  CAF_CHECK_EQUAL(out.access_token, "api-key");
+  CAF_CHECK(out.enabled_set);
+  CAF_CHECK(!out.enabled);
+  CAF_CHECK(!deezer_provider().enabled_in(out));
+}
+
+CAF_TEST(the credentials of each provider follow its auth) {
+  auto fields = [](const provider_descriptor& d) {
+    std::string out;
+    for (const auto& c : d.credentials())
+      out += (out.empty() ? "" : ",") + c.field;
+    return out;
+  };
+  auto spotify = fields(spotify_provider());
+  auto tidal = fields(tidal_provider());
+  auto deezer = fields(deezer_provider());
+  auto slskd = fields(slskd_provider());
+  auto musicbrainz = fields(musicbrainz_provider());
+  CAF_CHECK_EQUAL(spotify, "client_id,client_secret,refresh_token");
+  CAF_CHECK_EQUAL(tidal, "client_id,refresh_token");
+  CAF_CHECK_EQUAL(deezer, "access_token");
+  CAF_CHECK_EQUAL(slskd, "api_key");
+  CAF_CHECK_EQUAL(musicbrainz, "");
+  CAF_CHECK(!musicbrainz_provider().user_enabled());
+  CAF_CHECK(slskd_provider().user_enabled());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

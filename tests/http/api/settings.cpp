@@ -140,4 +140,71 @@ CAF_TEST(wrong types and bodies are refused) {
   CAF_CHECK(error_of(R"({"library.image_download_concurrency": 64})").empty());
 }
 
+CAF_TEST(provider credentials are listed as set or unset and never shown) {
+  db.credentials_set = {"providers.spotify.refresh_token"};
+  db.values["providers.deezer.enabled"] = "true";
+  auto token = entry("providers.spotify.refresh_token");
+  CAF_CHECK_EQUAL(token["value"], "set");
+  CAF_CHECK_EQUAL(token["type"], "secret");
+  CAF_CHECK_EQUAL(token["write_only"], true);
+  CAF_CHECK_EQUAL(token["default"], "unset");
+  auto secret = entry("providers.spotify.client_secret");
+  CAF_CHECK_EQUAL(secret["value"], "unset");
+  auto key = entry("providers.slskd.api_key");
+  CAF_CHECK_EQUAL(key["value"], "unset");
+  auto deezer = entry("providers.deezer.enabled");
+  CAF_CHECK_EQUAL(deezer["value"], true);
+  CAF_CHECK_EQUAL(deezer["type"], "boolean");
+  // no credential for a public catalogue, and no switch either
+  auto mb = entry("providers.musicbrainz.enabled");
+  CAF_CHECK(mb.is_null());
+  auto tidal_secret = entry("providers.tidal.client_secret");
+  CAF_CHECK(tidal_secret.is_null()); // a PKCE client has none
+}
+
+CAF_TEST(a credential change is stored and names the provider to respawn) {
+  auto c = parse_settings_change(
+    R"({"providers.deezer.access_token": "tok-1",
+        "providers.deezer.enabled": true,
+        "providers.spotify.refresh_token": "ref-1",
+        "providers.spotify.client_secret": ""})",
+    tasks, db, 1000);
+  CAF_REQUIRE(c);
+  CAF_CHECK(c->tasks.empty());
+  auto providers = c->providers;
+  CAF_REQUIRE_EQUAL(providers.size(), 2u);
+  CAF_CHECK_EQUAL(providers[0], "deezer");
+  CAF_CHECK_EQUAL(providers[1], "spotify");
+  auto& stmts = c->other.statements;
+  CAF_REQUIRE_EQUAL(stmts.size(), 4u);
+  std::string all;
+  for (const auto& st : stmts)
+    all += st.sql + "\n";
+  CHECK_MSG(all.find("INSERT INTO settings") != std::string::npos, all);
+  CHECK_MSG(all.find("provider_tokens") != std::string::npos, all);
+  CHECK_MSG(all.find("DELETE FROM settings") != std::string::npos, all);
+}
+
+CAF_TEST(a credential of the wrong type or an unknown one changes nothing) {
+  auto e = error_of(R"({"providers.deezer.access_token": 5,
+                        "providers.deezer.password": "x",
+                        "providers.musicbrainz.enabled": false,
+                        "providers.deezer.enabled": "yes"})");
+  CHECK_MSG(e.find("'providers.deezer.access_token' must be a string")
+              != std::string::npos,
+            e);
+  CHECK_MSG(e.find("unknown setting 'providers.deezer.password'")
+              != std::string::npos,
+            e);
+  CHECK_MSG(e.find("unknown setting 'providers.musicbrainz.enabled'")
+              != std::string::npos,
+            e);
+  CHECK_MSG(e.find("'providers.deezer.enabled' must be true or false")
+              != std::string::npos,
+            e);
+  // the value is never repeated in the error
+  auto e2 = error_of(R"({"providers.deezer.access_token": ["sekrit"]})");
+  CAF_CHECK(e2.find("sekrit") == std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
