@@ -4,6 +4,7 @@
 #pragma once
 
 #include "messages/cloud.hpp"
+#include "messages/expand.hpp"
 #include "messages/identify.hpp"
 #include "messages/images.hpp"
 #include "messages/inspect.hpp"
@@ -137,6 +138,11 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::image_job))
 CAF_ADD_TYPE_ID(discotheque, (std::vector<discotheque::image_job>) )
 CAF_ADD_TYPE_ID(discotheque, (discotheque::image_outcome))
 CAF_ADD_TYPE_ID(discotheque, (discotheque::image_plan))
+
+// expand phase (messages/expand.hpp)
+CAF_ADD_TYPE_ID(discotheque, (discotheque::album_in_library))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_to_expand))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::expand_plan))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 
