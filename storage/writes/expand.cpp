@@ -3,8 +3,12 @@
 namespace discotheque::storage {
 
 sql_stmt mark_album_added(int64_t id, const std::string& by, int64_t at) {
-  return {"UPDATE albums SET added_by = ?2, added_at = ?3 WHERE id = ?1 AND"
-          " added_by IS NULL",
+  // The album was made from that release: its MBIDs are identified, so
+  // identify_albums does not check them as if from tags, and
+  // identify_tracks gives its tracks their recordings (a cache hit).
+  return {"UPDATE albums SET added_by = ?2, added_at = ?3, mbid_source ="
+          " coalesce(mbid_source, 'auto'), mbid_confidence ="
+          " coalesce(mbid_confidence, 1) WHERE id = ?1 AND added_by IS NULL",
           {sql_value::of(id), sql_value::of(by), sql_value::of(at)}};
 }
 

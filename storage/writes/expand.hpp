@@ -10,8 +10,9 @@
 
 namespace discotheque::storage {
 
-/// Records that `by` (discography, new_release) added album `id` at `at`;
-/// an album that already says who added it keeps that.
+/// Records that `by` (discography, new_release) added album `id` at `at`,
+/// its MBIDs identified (mbid_source `auto`); an album that already says
+/// who added it keeps that.
 sql_stmt mark_album_added(int64_t id, const std::string& by, int64_t at);
 
 /// Sets what the request names of artist `id`: `profile` (JSON text; an
