@@ -2,6 +2,7 @@
 
 #include "actors/inspect.hpp"
 #include "http/api/actions.hpp"
+#include "http/api/artist_settings.hpp"
 #include "http/api/downloads.hpp"
 #include "http/api/identify.hpp"
 #include "http/api/images.hpp"
@@ -113,6 +114,7 @@ http::reader_router default_reader_routes() {
   http::add_image_routes(r);
   http::add_action_routes(r);
   http::add_download_routes(r);
+  http::add_artist_settings_routes(r);
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include "actors/sources/providers.hpp"
 #include "actors/tasks/cleanup_library.hpp"
 #include "actors/tasks/enrich_images.hpp"
+#include "actors/tasks/expand_discography.hpp"
 #include "actors/tasks/health_check.hpp"
 #include "actors/tasks/identify_albums.hpp"
 #include "actors/tasks/identify_artists.hpp"
@@ -155,6 +156,20 @@ task_factory download_queue_factory(const task_env& env) {
   };
 }
 
+/// expand_discography, or with `new_releases` sync_new_releases: the same
+/// actor, the second only adding what was released since its last run.
+task_factory expand_factory(const task_env& env, std::string task,
+                            bool new_releases) {
+  return [env, task, new_releases](caf::actor_system& sys) {
+    expand_discography_config ec;
+    ec.env = env;
+    ec.task = task;
+    ec.new_releases = new_releases;
+    // Coordinates only: its reader is detached.
+    return task_actor{sys.spawn(expand_discography, ec)};
+  };
+}
+
 } // namespace
 
 std::vector<task_def> default_tasks(const task_env& env) {
@@ -225,7 +240,7 @@ std::vector<task_def> default_tasks(const task_env& env) {
      hours(6),
      true,
      hours(6),
-     {}},
+     expand_factory(env, "expand_discography", false)},
     {"enrich_images",
      "imagery",
      {"identify_artists", "identify_albums"},
@@ -268,7 +283,7 @@ std::vector<task_def> default_tasks(const task_env& env) {
      hours(24),
      false,
      hours(2),
-     {}},
+     expand_factory(env, "sync_new_releases", true)},
   };
   defs.insert(defs.end(), std::make_move_iterator(rest.begin()),
               std::make_move_iterator(rest.end()));

@@ -5,6 +5,7 @@
 
 #include "messages/cloud.hpp"
 #include "messages/downloads.hpp"
+#include "messages/expand.hpp"
 #include "messages/identify.hpp"
 #include "messages/images.hpp"
 #include "messages/inspect.hpp"
@@ -155,6 +156,11 @@ CAF_ADD_TYPE_ID(discotheque, (discotheque::import_result))
 // provider credentials changed through the settings API: the node respawns
 // that provider's actors (messages/interfaces.hpp, node_actor)
 CAF_ADD_ATOM(discotheque, discotheque::atom, respawn, "respawn")
+
+// expand phase (messages/expand.hpp)
+CAF_ADD_TYPE_ID(discotheque, (discotheque::album_in_library))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::artist_to_expand))
+CAF_ADD_TYPE_ID(discotheque, (discotheque::expand_plan))
 
 CAF_END_TYPE_ID_BLOCK(discotheque)
 

@@ -6,6 +6,8 @@ import { get, put, el, toast, rerender } from "./api.js";
 const LABELS = {
   "library.auto_queue_downloads": "Automatically download liked tracks",
   "library.image_download_concurrency": "Images downloaded at once",
+  "library.metadata_profile": "Release types that count for a discography",
+  "library.new_release_days": "New releases: days back before the first run",
 };
 
 const GROUPS = [
@@ -33,6 +35,9 @@ function input(s) {
     // sends nothing, a typed value replaces the stored one.
     input = el("input", { type: "password", id, name: s.key, value: "", autocomplete: "off",
                           placeholder: s.value === "set" ? "set (type to replace)" : "unset" });
+  } else if (s.type === "profile") {
+    // {"primary_types": [...], "secondary_types": [...]} edited as JSON text
+    input = el("input", { type: "text", id, name: s.key, value: JSON.stringify(s.value), size: 60 });
   } else {
     input = el("input", { type: "text", id, name: s.key, value: s.value ?? "" });
   }
@@ -76,6 +81,9 @@ function field(s) {
 function valueOf(input) {
   if (input.dataset.type === "boolean") return input.checked;
   if (input.dataset.type === "integer") return input.value === "" ? input.value : Number(input.value);
+  if (input.dataset.type === "profile") {
+    try { return JSON.parse(input.value); } catch { return input.value; }
+  }
   return input.value;
 }
 

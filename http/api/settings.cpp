@@ -2,6 +2,7 @@
 
 #include "actors/inspect.hpp"
 #include "actors/sources/providers.hpp"
+#include "library/metadata_profile.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/settings.hpp"
 #include "storage/writes/user.hpp"
@@ -66,6 +67,16 @@ setting_def choice(std::string key, std::string def, std::string description,
   return d;
 }
 
+/// A metadata profile: {"primary_types": [...], "secondary_types": [...]}.
+setting_def profile(std::string key, std::string description) {
+  setting_def d;
+  d.key = std::move(key);
+  d.type = "profile";
+  d.default_value = library::to_json(library::default_profile());
+  d.description = std::move(description);
+  return d;
+}
+
 /// The library's own keys (the settings table; the tasks read them when
 /// they start a run).
 const std::vector<setting_def>& library_settings() {
@@ -77,6 +88,15 @@ const std::vector<setting_def>& library_settings() {
             "This can use significant bandwidth and storage!"),
     integer("library.image_download_concurrency", 5,
             "How many images are downloaded at once.", 1, 64),
+    profile("library.metadata_profile",
+            "Which release groups count for an artist's discography (the "
+            "albums expand_discography adds): their primary types and the "
+            "secondary types allowed. An artist's own profile overrides it "
+            "(PUT /api/library/artists/{id})."),
+    integer("library.new_release_days", 30,
+            "sync_new_releases: how many days back a release counts as new "
+            "before its first run (later: since its last run).",
+            1, 3650),
   };
   return defs;
 }
@@ -140,6 +160,10 @@ json def_json(const setting_def& d, const json& value) {
     j["choices"] = d.choices;
   if (d.type == "secret")
     j["write_only"] = true;
+  if (d.type == "profile") {
+    j["primary_types"] = library::primary_types();
+    j["secondary_types"] = library::secondary_types();
+  }
   return j;
 }
 
@@ -147,6 +171,8 @@ json def_json(const setting_def& d, const json& value) {
 std::string check(const setting_def& d, const json& v) {
   if (d.type == "boolean")
     return v.is_boolean() ? "" : "must be true or false";
+  if (d.type == "profile")
+    return library::parse_profile(v).error;
   if (d.type == "integer") {
     if (!v.is_number_integer() || v.get<int64_t>() < d.min
         || v.get<int64_t>() > d.max)
@@ -282,6 +308,10 @@ parse_settings_change(const std::string& body, const supervisor_status& tasks,
                        id, v.get<std::string>(), now_ms)
                        .statements)
         change.other.statements.push_back(std::move(s));
+    } else if (i->second.type == "profile") {
+      // stored in its canonical spelling ("ep" -> "EP")
+      change.other.statements.push_back(storage::upsert_setting(
+        key, library::to_json(*library::parse_profile(v).profile).dump()));
     } else {
       change.other.statements.push_back(storage::upsert_setting(key, v.dump()));
     }

@@ -88,6 +88,18 @@ sql_value owned_state(bool owned) {
   return sql_value::of(owned ? "owned" : "discovered");
 }
 
+/// The primary_source of a row: a library source (local files or an
+/// account provider, one with an id column); null for the others (e.g. the
+/// discography, whose albums come from no library source).
+sql_value library_source(const std::string& source,
+                         const std::vector<std::string>& id_columns) {
+  if (source == "local"
+      || std::find(id_columns.begin(), id_columns.end(), source + "_id")
+           != id_columns.end())
+    return sql_value::of(source);
+  return sql_value::null();
+}
+
 const std::string track_artist_insert_head
   = "INSERT OR IGNORE INTO track_artists(track_id, artist_id, role, position)"
     " VALUES ";
@@ -174,7 +186,7 @@ void library_writes::insert_artist(write_request& req, artist_columns x) const {
   ps.reserve(8 + columns_.size());
   append(ps, x.ids);
   ps.push_back(owned_state(x.owned));
-  ps.push_back(sql_value::of(x.source));
+  ps.push_back(library_source(x.source, columns_));
   ps.push_back(std::move(x.genres));
   add(req, artist_insert_, std::move(ps));
 }
@@ -185,7 +197,7 @@ void library_writes::fill_artist(write_request& req, artist_columns x) const {
   ps.reserve(6 + columns_.size());
   append(ps, x.ids);
   ps.push_back(owned_flag(x.owned));
-  ps.push_back(sql_value::of(x.source));
+  ps.push_back(library_source(x.source, columns_));
   ps.push_back(std::move(x.genres));
   add(req, artist_fill_, std::move(ps));
 }
@@ -214,7 +226,7 @@ void library_writes::insert_album(write_request& req, album_columns x) const {
                   &x.total_discs, &x.genres})
     ps.push_back(std::move(*v));
   ps.push_back(owned_state(x.owned));
-  ps.push_back(sql_value::of(x.source));
+  ps.push_back(library_source(x.source, columns_));
   add(req, album_insert_, std::move(ps));
 }
 
@@ -227,7 +239,7 @@ void library_writes::fill_album(write_request& req, album_columns x) const {
                   &x.total_discs, &x.genres})
     ps.push_back(std::move(*v));
   ps.push_back(owned_flag(x.owned));
-  ps.push_back(sql_value::of(x.source));
+  ps.push_back(library_source(x.source, columns_));
   add(req, album_fill_, std::move(ps));
 }
 
@@ -271,7 +283,7 @@ void library_writes::insert_tracks(write_request& req,
                       &c.disc_total, &c.duration_ms, &c.genre})
         ps.push_back(std::move(*v));
       ps.push_back(owned_state(c.owned));
-      ps.push_back(sql_value::of(std::move(c.source)));
+      ps.push_back(library_source(c.source, columns_));
       ps.push_back(sql_value::of(std::move(t.download_state)));
       ps.push_back(std::move(t.download_state_updated_at));
       ps.push_back(std::move(t.local_path));
@@ -317,7 +329,7 @@ void library_writes::fill_track(write_request& req, track_columns x,
                   &x.disc_total, &x.duration_ms, &x.genre})
     ps.push_back(std::move(*v));
   ps.push_back(owned_flag(x.owned));
-  ps.push_back(sql_value::of(x.source));
+  ps.push_back(library_source(x.source, columns_));
   ps.push_back(sql_value::of(download == download_change::on_disk ? "local"
                              : download == download_change::queue ? "queue"
                                                                   : ""));

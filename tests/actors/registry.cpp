@@ -121,7 +121,7 @@ CAF_TEST(the default tasks are the SPEC table) {
      3h,
      true,
      false},
-    {"expand_discography", "expand", {"enrich_metadata"}, 6h, true, false},
+    {"expand_discography", "expand", {"enrich_metadata"}, 6h, true, true},
     {"enrich_images",
      "imagery",
      {"identify_artists", "identify_albums"},
@@ -136,7 +136,7 @@ CAF_TEST(the default tasks are the SPEC table) {
      true},
     {"health_check", "system", {}, 5min, true, true},
     {"download_queue", "download", {}, 5min, true, true},
-    {"sync_new_releases", "discover", {"identify_artists"}, 24h, false, false},
+    {"sync_new_releases", "discover", {"identify_artists"}, 24h, false, true},
   };
   CAF_CHECK_EQUAL(reg->tasks().size(), spec.size());
   for (const auto& r : spec) {

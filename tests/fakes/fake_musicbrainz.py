@@ -4,9 +4,11 @@
   api_base http://127.0.0.1:PORT/ws/2
   GET /ws/2/artist?query=artist:"NAME"&limit=N&offset=M   artist search (Lucene phrase)
   GET /ws/2/artist/MBID                                   artist lookup (merged ids answer the new id)
-  GET /ws/2/release-group?artist=MBID&limit=N&offset=M    release-group browse, paged
+  GET /ws/2/release-group?artist=MBID&limit=N&offset=M    release-group browse, paged (types, secondary
+                                                          types, first-release dates as the scenario says)
   GET /ws/2/release?release-group=MBID                    the group's releases (media with track counts)
-  GET /ws/2/release/MBID                                  release lookup (media, tracks, recordings, ISRCs)
+  GET /ws/2/release/MBID                                  release lookup (media, tracks, recordings, ISRCs;
+                                                          its release group with the group's types)
   GET /ws/2/isrc/ISRC                                     recordings of an ISRC
 Control (not rate limited, not logged):
   GET  /_stats      {"requests", "violations", "rejected", "by_kind"}
@@ -145,15 +147,15 @@ def group_releases(st):
             continue
         for i, g in enumerate(groups):
             for r in g.get("releases", []):
-                out[r["id"]] = (a, g.get("id", rg_id(a["id"], i)), g["title"], r)
+                out[r["id"]] = (a, g.get("id", rg_id(a["id"], i)), g["title"], r, g)
     st.index = out
     st.by_group = {}
-    for rid, (a, g, gt, r) in out.items():
+    for rid, (a, g, gt, r, _) in out.items():
         st.by_group.setdefault(g, []).append(rid)
     return out
 
 
-def render_release(a, group, group_title, r, with_tracks):
+def render_release(a, group, group_title, r, g, with_tracks):
     x = copy.deepcopy(RELEASE)
     tracks = r.get("tracks", [])
     medium = {"position": 1, "format": "CD", "title": "", "track-count": len(tracks),
@@ -174,8 +176,10 @@ def render_release(a, group, group_title, r, with_tracks):
               "status": r.get("status", "Official"), "date": r.get("date", ""),
               "country": r.get("country", "XW"), "barcode": r.get("barcode", ""),
               "disambiguation": "", "artist-credit": credit_of(a),
-              "release-group": {"id": group, "title": group_title, "primary-type": "Album",
-                                "secondary-types": [], "disambiguation": ""},
+              "release-group": {"id": group, "title": group_title,
+                                "primary-type": g.get("type", "Album"),
+                                "secondary-types": g.get("secondary", []),
+                                "first-release-date": g.get("date", ""), "disambiguation": ""},
               "media": [medium]})
     return x
 
@@ -327,8 +331,8 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {"release-count": len(hits), "release-offset": offset,
                          "releases": hits[offset:offset + limit]}, "browse"
         if len(parts) == 2 and parts[0] == "release" and parts[1] in group_releases(st):
-            a, g, gt, r = group_releases(st)[parts[1]]
-            return 200, render_release(a, g, gt, r, True), "release"
+            a, g, gt, r, grp = group_releases(st)[parts[1]]
+            return 200, render_release(a, g, gt, r, grp, True), "release"
         if len(parts) == 2 and parts[0] == "release":
             r = st.scenario.get("releases", {}).get(parts[1])
             if not r:

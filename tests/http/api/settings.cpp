@@ -207,4 +207,42 @@ CAF_TEST(a credential of the wrong type or an unknown one changes nothing) {
   CAF_CHECK(e2.find("sekrit") == std::string::npos);
 }
 
+CAF_TEST(the metadata profile and new release days are validated) {
+  auto p = entry("library.metadata_profile");
+  auto def = p["value"].dump();
+  CAF_CHECK_EQUAL(def,
+                  R"({"primary_types":["Album","EP"],"secondary_types":[]})");
+  CAF_CHECK_EQUAL(p["type"], "profile");
+  CAF_CHECK_EQUAL(p["secondary_types"].size(), 10u);
+  auto days = entry("library.new_release_days");
+  CAF_CHECK_EQUAL(days["value"], 30);
+  auto c = parse_settings_change(
+    R"({"library.metadata_profile": {"primary_types": ["album", "ep"],
+        "secondary_types": ["live"]}, "library.new_release_days": 7})",
+    tasks, db, 1000);
+  CAF_REQUIRE(c);
+  CAF_REQUIRE_EQUAL(c->other.statements.size(), 2u);
+  std::string stored;
+  for (const auto& st : c->other.statements)
+    for (const auto& v : st.params)
+      stored += v.s + " ";
+  CHECK_MSG(stored.find(R"({"primary_types":["Album","EP"],)"
+                        R"("secondary_types":["Live"]})")
+              != std::string::npos,
+            stored);
+  auto e = error_of(R"({"library.metadata_profile": {"primary_types":
+    ["Album", "Bootleg"], "secondary_types": []}, "library.new_release_days":
+    30})");
+  CHECK_MSG(e.find("'library.metadata_profile'") != std::string::npos, e);
+  CHECK_MSG(e.find("unknown type 'Bootleg'") != std::string::npos, e);
+  CAF_CHECK(e.find("nothing was changed") != std::string::npos);
+  CAF_CHECK(error_of(R"({"library.new_release_days": 0})")
+              .find("'library.new_release_days' must be an integer")
+            != std::string::npos);
+  // a stored profile that is no longer valid shows the default
+  db.values["library.metadata_profile"] = R"({"primary_types": ["LP"]})";
+  auto bad = entry("library.metadata_profile")["value"].dump();
+  CAF_CHECK_EQUAL(bad, def);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
