@@ -1,11 +1,13 @@
 #include "http/api/actions.hpp"
 
+#include "library/metadata_profile.hpp"
 #include "storage/queries/actions.hpp"
 #include "storage/writes/library.hpp"
 #include "storage/writes/user.hpp"
 #include "support/time.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <variant>
 
@@ -215,11 +217,61 @@ std::optional<api_outcome> refuse_ignored(const action& a,
                 + " it only after unignore");
 }
 
+/// A stored album_type ("album", "EP", "compilation", Deezer's "compile")
+/// as a release group's primary and secondary types.
+std::pair<std::string, std::vector<std::string>>
+release_types(const std::string& album_type) {
+  std::string t;
+  for (char c : album_type)
+    t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t == "album")
+    return {"Album", {}};
+  if (t == "ep")
+    return {"EP", {}};
+  if (t == "single")
+    return {"Single", {}};
+  if (t == "broadcast")
+    return {"Broadcast", {}};
+  if (t == "compilation" || t == "compile")
+    return {"Album", {"Compilation"}};
+  return {"Other", {}};
+}
+
+/// Download Discography: the tracks of the artist's owned albums that its
+/// metadata profile counts (an album of unknown type counts: nothing says
+/// it does not).
+void queue_discography(action& a, storage::database& ro) {
+  auto parsed
+    = library::parse_profile_text(q::metadata_profile_of(ro, a.row.id));
+  auto profile = parsed.profile.value_or(library::default_profile());
+  rows tracks;
+  int64_t skipped = 0;
+  for (const auto& album : q::owned_albums_of(ro, a.row.id)) {
+    if (!album.album_type.empty()) {
+      auto [primary, secondary] = release_types(album.album_type);
+      if (!library::counts(profile, primary, secondary)) {
+        ++skipped;
+        continue;
+      }
+    }
+    auto under = q::tracks_under(ro, q::entity::album, album.id);
+    tracks.insert(tracks.end(), under.begin(), under.end());
+  }
+  std::sort(tracks.begin(), tracks.end(),
+            [](const auto& x, const auto& y) { return x.id < y.id; });
+  tracks.erase(
+    std::unique(tracks.begin(), tracks.end(),
+                [](const auto& x, const auto& y) { return x.id == y.id; }),
+    tracks.end());
+  queue(a, tracks);
+  a.body["albums_skipped_by_profile"] = skipped;
+}
+
 std::optional<api_outcome> download(action& a, storage::database& ro) {
   if (auto r = refuse_ignored(a, "download"))
     return r;
   if (a.e == q::entity::artist) {
-    queue(a, q::owned_album_tracks(ro, a.row.id));
+    queue_discography(a, ro);
     a.body["ownership_state"] = a.row.ownership_state;
     return std::nullopt;
   }

@@ -109,13 +109,28 @@ bool has_claim(database& db, entity e, int64_t id) {
   return s.step();
 }
 
-std::vector<row_state> owned_album_tracks(database& db, int64_t artist_id) {
-  return rows(db,
-              std::string{track_cols}
-                + "WHERE album_id IN (SELECT aa.album_id FROM album_artists aa "
-                  "JOIN albums a ON a.id = aa.album_id WHERE aa.artist_id = "
-                  "?1 AND a.ownership_state = 'owned') ORDER BY id",
-              artist_id, true);
+std::vector<typed_album> owned_albums_of(database& db, int64_t artist_id) {
+  std::vector<typed_album> out;
+  auto st = db.prepare(
+    "SELECT a.id, coalesce(a.album_type, '') FROM albums a JOIN album_artists"
+    " aa ON aa.album_id = a.id WHERE aa.artist_id = ?1 AND a.ownership_state"
+    " = 'owned' GROUP BY a.id ORDER BY a.id");
+  st.bind(1, artist_id);
+  while (st.step())
+    out.push_back(typed_album{st.int64(0), st.text(1)});
+  return out;
+}
+
+std::string metadata_profile_of(database& db, int64_t artist_id) {
+  if (auto own = db.query_text(
+        "SELECT metadata_profile FROM artists WHERE id = ?1 AND"
+        " metadata_profile IS NOT NULL AND metadata_profile != ''",
+        {sql_value::of(artist_id)}))
+    return *own;
+  return db
+    .query_text("SELECT value FROM settings WHERE key ="
+                " 'library.metadata_profile'")
+    .value_or("");
 }
 
 std::optional<std::vector<row_state>> playlist_track_states(database& db,

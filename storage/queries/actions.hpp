@@ -42,8 +42,20 @@ std::vector<int64_t> artists_over(database& db, entity e, int64_t id);
 /// Whether a claim of any source is on the row.
 bool has_claim(database& db, entity e, int64_t id);
 
-/// The tracks of the artist's owned albums (Download Discography).
-std::vector<row_state> owned_album_tracks(database& db, int64_t artist_id);
+/// An owned album of an artist with its album_type ("" when unknown).
+struct typed_album {
+  int64_t id = 0;
+  std::string album_type;
+};
+
+/// The artist's owned albums, ids ascending (Download Discography takes
+/// the tracks of those its metadata profile counts).
+std::vector<typed_album> owned_albums_of(database& db, int64_t artist_id);
+
+/// The metadata profile that applies to the artist, as stored: its own
+/// override, else the setting library.metadata_profile, else "" (the
+/// default profile).
+std::string metadata_profile_of(database& db, int64_t artist_id);
 
 /// A playlist's distinct tracks, or nullopt if there is no such playlist.
 std::optional<std::vector<row_state>> playlist_track_states(database& db,

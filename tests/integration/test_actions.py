@@ -165,9 +165,24 @@ def test_downloads_retry_playlists_and_errors():
         body = lib.act(f"/api/library/albums/{album0}/download")
         check(body["changed"] == 1, body)  # track 2 only
         check(lib.track(1)[2] == "downloaded" and lib.track(2)[2] == "pending", "album download")
-        # Discography: the owned albums of artist 0 (0 and 1), tracks 3..5.
+        # Discography by the metadata profile: album 1 typed as a single is
+        # not what the default profile (Album, EP) counts.
+        album1 = lib.track(3)[3]
+        con = sqlite3.connect(lib.path)
+        con.execute("UPDATE albums SET album_type = 'single' WHERE id = ?", (album1,))
+        con.commit()
+        con.close()
         body = lib.act(f"/api/library/artists/{artist0}/download")
-        check(body["changed"] == 3, body)
+        check(body["changed"] == 0 and body["albums_skipped_by_profile"] == 1, body)
+        check(lib.track(3)[2] == "not_needed", "a single left out")
+        # The artist's own profile counts singles: the owned albums of
+        # artist 0 (0 and 1), tracks 3..5.
+        s, put = svc.request("PUT", f"/api/library/artists/{artist0}",
+                             {"metadata_profile": {"primary_types": ["Album", "EP", "Single"],
+                                                   "secondary_types": []}})
+        check(s == 200, (s, put))
+        body = lib.act(f"/api/library/artists/{artist0}/download")
+        check(body["changed"] == 3 and body["albums_skipped_by_profile"] == 0, body)
         check(lib.track(6)[2] == "not_needed", "another artist untouched")
         # Retry: only a failed track.
         t10 = lib.track(10)[0]
