@@ -1,6 +1,8 @@
 #include "identify/discography.hpp"
 
+#include "identify/album_library.hpp"
 #include "identify/text.hpp"
+#include "library/normalize.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,41 +12,19 @@ namespace discotheque::identify {
 
 namespace {
 
+/// The album as identify's album distance reads it: the same view
+/// identify_albums builds (library_album_of), for an album of the artist.
 library_album library_view(const album_in_library& a, const std::string& artist,
                            const std::string& artist_mbid) {
-  library_album la;
-  la.id = a.id;
-  la.title = a.title;
-  la.artist = artist;
-  la.artist_mbid = artist_mbid;
-  if (a.release_date.size() >= 4) {
-    auto year = a.release_date.substr(0, 4);
-    char* end = nullptr;
-    auto y = std::strtol(year.c_str(), &end, 10);
-    if (end != nullptr && *end == '\0' && y > 0)
-      la.year = static_cast<int>(y);
-  }
-  if (a.total_tracks > 0)
-    la.track_count = a.total_tracks;
-  for (const auto& t : a.tracks) {
-    library_track lt;
-    lt.id = t.id;
-    lt.title = t.title;
-    lt.disc = t.disc;
-    lt.position = t.position;
-    if (t.length_ms > 0)
-      lt.length_ms = t.length_ms;
-    lt.isrc = t.isrc;
-    la.tracks.push_back(std::move(lt));
-  }
-  return la;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return s;
+  album_to_identify v;
+  v.id = a.id;
+  v.title = a.title;
+  v.artist = artist;
+  v.artist_mbid = artist_mbid;
+  v.release_date = a.release_date;
+  v.total_tracks = a.total_tracks;
+  v.tracks = a.tracks;
+  return library_album_of(v);
 }
 
 } // namespace
@@ -121,9 +101,10 @@ album_to_add album_of(const mb_release_group& g, const mb_release& release,
   auto compilation = std::find(g.secondary_types.begin(),
                                g.secondary_types.end(), "Compilation")
                      != g.secondary_types.end();
-  a.album_type = compilation              ? "compilation"
-                 : g.primary_type.empty() ? "other"
-                                          : lower(g.primary_type);
+  a.album_type = compilation ? "compilation"
+                 : g.primary_type.empty()
+                   ? "other"
+                   : library::lower_ascii(g.primary_type);
   a.release_date = g.first_release_date.empty() ? release.date
                                                 : g.first_release_date;
   a.total_tracks = release.track_count;

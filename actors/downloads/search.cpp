@@ -8,6 +8,7 @@
 #include "downloads/text.hpp"
 #include "messages/error.hpp"
 #include "storage/writes/downloads.hpp"
+#include "storage/writes/scan.hpp"
 #include "support/time.hpp"
 
 #include <nlohmann/json.hpp>
@@ -46,11 +47,9 @@ void give_back(download_worker_ptr self,
                const std::string& reason) {
   write_request req;
   auto now = now_ms();
-  for (const auto& t : tracks) {
-    auto r = storage::release_download(t.track_id, reason, now);
-    for (auto& s : r.statements)
-      req.statements.push_back(std::move(s));
-  }
+  for (const auto& t : tracks)
+    storage::writes::append(req,
+                            storage::release_download(t.track_id, reason, now));
   write(self, std::move(req));
 }
 
@@ -81,8 +80,7 @@ void decide(download_worker_ptr self,
   auto now = now_ms();
   write_request req;
   auto add = [&req](write_request r) {
-    for (auto& s : r.statements)
-      req.statements.push_back(std::move(s));
+    storage::writes::append(req, std::move(r));
   };
   for (size_t i = 0; i < decisions.size() && i < job.tracks.size(); ++i) {
     const auto& d = decisions[i];
@@ -159,11 +157,9 @@ void start_search(download_worker_ptr self) {
   // pending -> downloading for each track of the search; a track that is
   // no longer pending (the user changed it) drops out.
   write_request req;
-  for (const auto& t : st.search->tracks) {
-    auto r = storage::start_download(t.track_id, "search", now);
-    for (auto& s : r.statements)
-      req.statements.push_back(std::move(s));
-  }
+  for (const auto& t : st.search->tracks)
+    storage::writes::append(req,
+                            storage::start_download(t.track_id, "search", now));
   st.search->in_flight = true;
   write(self, std::move(req), [self](const write_ack& ack) {
     auto& st = self->state;

@@ -157,7 +157,9 @@ void schedule_tick(download_worker_ptr self) {
                      atom::dl_tick_v);
 }
 
-std::string random_guid() {
+} // namespace
+
+std::string new_search_id() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   auto a = rng();
   auto b = rng();
@@ -169,12 +171,6 @@ std::string random_guid() {
                 static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
                 static_cast<unsigned long long>(b & 0xffffffffffffULL));
   return buf;
-}
-
-} // namespace
-
-std::string new_search_id() {
-  return random_guid();
 }
 
 void write(download_worker_ptr self, write_request req,

@@ -5,9 +5,6 @@
 #include "scan/pictures.hpp"
 #include "scan/tags.hpp"
 
-#include <taglib/fileref.h>
-#include <taglib/tag.h>
-
 #include <sys/stat.h>
 
 using namespace discotheque;
@@ -19,11 +16,7 @@ namespace {
 /// A real MP3 of the corpus with these tags; its length in ms.
 int64_t make_file(const fs::path& p, const std::string& artist,
                   const std::string& title) {
-  test::corpus_copy(".mp3", p);
-  TagLib::FileRef f{p.c_str()};
-  f.tag()->setArtist(TagLib::String{artist, TagLib::String::UTF8});
-  f.tag()->setTitle(TagLib::String{title, TagLib::String::UTF8});
-  f.save();
+  test::tagged_mp3(p, artist, title);
   struct stat st {};
   ::stat(p.c_str(), &st);
   auto r = scan::read_tags(p.string(), static_cast<int64_t>(st.st_size), 0);

@@ -1,14 +1,16 @@
-// Audio files with embedded pictures for the tests: a copy of one of the
-// generated corpus' files, with pictures written by TagLib.
+// Audio files for the tests: a copy of one of the generated corpus' files,
+// with tags or pictures written by TagLib.
 #pragma once
 
 #include "scan/corpus.hpp"
 
 #include <taglib/attachedpictureframe.h>
+#include <taglib/fileref.h>
 #include <taglib/flacfile.h>
 #include <taglib/flacpicture.h>
 #include <taglib/id3v2tag.h>
 #include <taglib/mpegfile.h>
+#include <taglib/tag.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -68,6 +70,20 @@ inline void embed_picture(const std::filesystem::path& file,
     if (!f.save())
       throw std::runtime_error("cannot save " + file.string());
   }
+}
+
+/// A copy of the corpus' first readable MP3 at `to`, tagged with this
+/// artist and title (what a peer's download or a right or wrong file of
+/// the download tests is).
+inline std::filesystem::path tagged_mp3(const std::filesystem::path& to,
+                                        const std::string& artist,
+                                        const std::string& title) {
+  corpus_copy(".mp3", to);
+  TagLib::FileRef f{to.c_str()};
+  f.tag()->setArtist(TagLib::String{artist, TagLib::String::UTF8});
+  f.tag()->setTitle(TagLib::String{title, TagLib::String::UTF8});
+  f.save();
+  return to;
 }
 
 } // namespace discotheque::test
